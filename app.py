@@ -1,0 +1,251 @@
+"""Handoff's composition root and command line: settings → engine → clients → services → app.
+
+python app.py            # serve (default): HTTP, or Socket Mode when SLACK_APP_TOKEN is set
+python app.py migrate    # apply database migrations and exit
+python app.py demo       # the offline demo: a local Slack stand-in, no accounts, no network
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.adapters.slack_gateway import WebApiSlackGateway, make_web_client
+from bot.blocks.card import render_card
+from bot.clock import Clock, SystemClock
+from bot.errors import ConfigError
+from bot.handlers.app import create_bolt_app
+from bot.handoffs import HandoffService
+from bot.playbook import Playbook, load_playbook
+from bot.relay import CardRelay
+from bot.services import Services
+from bot.settings import Settings
+from bot.web.crm_endpoint import CrmWebhookEndpoint
+from bot.web.server import HttpServer
+from bot.web.wsgi import Endpoint, JsonResponse, make_router
+from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import Handoff
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger("handoff")
+RELAY_INTERVAL_SECONDS = 1.0
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    playbook: Playbook
+    clock: Clock
+    engine: Engine
+    sessions: SessionFactory
+    slack_client: WebClient
+    handoffs: HandoffService
+    relay: CardRelay
+    bolt_app: App
+    wsgi_app: WSGIApplication
+
+
+def health_endpoint(settings: Settings, sessions: SessionFactory) -> Endpoint:
+    def health(_environ: WSGIEnvironment) -> JsonResponse:
+        try:
+            with sessions.begin() as session:
+                lagging = session.scalar(
+                    select(func.count()).where(Handoff.state_version > Handoff.rendered_version)
+                )
+                failing = session.scalar(
+                    select(func.count()).where(Handoff.card_error.is_not(None))
+                )
+        except SQLAlchemyError as error:
+            log.warning("health check: database unavailable: %s", error)
+            return JsonResponse(503, {"ok": False, "database": "unavailable"})
+        return JsonResponse(
+            200,
+            {
+                "ok": True,
+                "database": "ok",
+                "mode": "socket" if settings.socket_mode else "http",
+                "cards_pending": lagging,
+                "cards_failing": failing,
+            },
+        )
+
+    return health
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    playbook: Playbook | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+) -> Runtime:
+    playbook = playbook or load_playbook(settings.playbook_path)
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook)
+    relay = CardRelay(
+        sessions=sessions,
+        clock=clock,
+        slack=WebApiSlackGateway(slack_client),
+        playbook=playbook,
+        render=render_card,
+    )
+    bolt_app = create_bolt_app(
+        client=slack_client,
+        signing_secret=settings.slack_signing_secret,
+        services=Services(handoffs=handoffs),
+    )
+    crm = CrmWebhookEndpoint(
+        secret=settings.crm_webhook_secret, handoffs=handoffs, playbook=playbook, clock=clock
+    )
+    wsgi_app = make_router(
+        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app),
+        endpoints={
+            ("POST", "/crm/events"): crm,
+            ("GET", "/healthz"): health_endpoint(settings, sessions),
+        },
+    )
+    return Runtime(
+        settings,
+        playbook,
+        clock,
+        engine,
+        sessions,
+        slack_client,
+        handoffs,
+        relay,
+        bolt_app,
+        wsgi_app,
+    )
+
+
+def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
+    # APScheduler only ticks; the work it triggers lives in database rows, so a tick missed
+    # while the process was down is simply done by the next one.
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        runtime.relay.run_once,
+        "interval",
+        seconds=RELAY_INTERVAL_SECONDS,
+        id="relay",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def create_wsgi_app() -> WSGIApplication:
+    """For gunicorn: ``gunicorn 'app:create_wsgi_app()'`` (run ``python app.py migrate`` first)."""
+    settings = _settings_or_exit()
+    runtime = build_runtime(settings)
+    start_scheduler(runtime)
+    return runtime.wsgi_app
+
+
+def serve(settings: Settings) -> None:
+    settings.require_for_serving()
+    runtime = build_runtime(settings)
+    upgrade(runtime.engine)
+    _check_slack(runtime.slack_client)
+    if not settings.crm_webhook_secret:
+        log.warning("CRM_WEBHOOK_SECRET is not set: POST /crm/events will answer 503")
+    scheduler = start_scheduler(runtime)
+    server = HttpServer(runtime.wsgi_app, port=settings.port)
+    socket_handler = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
+        socket_handler.connect()
+        log.info("Connected to Slack in Socket Mode")
+    routes = "/crm/events, /healthz" + ("" if settings.socket_mode else ", /slack/events")
+    log.info("Handoff is running on port %s (%s)", server.port, routes)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("Shutting down")
+    finally:
+        if socket_handler is not None:
+            socket_handler.close()
+        scheduler.shutdown(wait=False)
+
+
+def _check_slack(client: WebClient) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        identity = client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error") if error.response.data else error.response.status_code
+        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
+            raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({code})") from error
+        log.warning("Slack answered auth.test with %s; cards wait until it recovers", code)
+    except OSError as error:
+        log.warning("Slack is unreachable (%s); cards wait until it recovers", error)
+    else:
+        log.info(
+            "Signed in to Slack workspace %s as %s", identity.get("team"), identity.get("user")
+        )
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return Settings.from_env(os.environ)
+    except ConfigError as error:
+        sys.exit(f"handoff: configuration error: {error.user_message}")
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="handoff", description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate", "demo"])
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    settings = _settings_or_exit()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "migrate":
+            engine = make_engine(settings.database_url)
+            upgrade(engine)
+            print(
+                "handoff: database at "
+                f"{engine.url.render_as_string(hide_password=True)} is up to date"
+            )
+        elif args.command == "demo":
+            from bot.sandbox.demo import run_demo
+
+            run_demo(build_runtime)
+        else:
+            load_playbook(settings.playbook_path)
+            serve(settings)
+    except ConfigError as error:
+        sys.exit(f"handoff: configuration error: {error.user_message}")
+
+
+def _raise_keyboard_interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Handoff: the sales to customer-success handoff, run in Slack."""

@@ -1,0 +1,1 @@
+"""CRM adapters: each turns its source's notifications into ``DealEvent``s."""

@@ -1,0 +1,30 @@
+"""The one shape every CRM trigger is normalised into before the workflow sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    id: str
+    name: str
+    stage: str
+    account_name: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    close_date: date | None = None
+    owner_email: str | None = None
+    url: str | None = None
+    slack_channel_id: str | None = None
+    fields: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DealEvent:
+    source: str
+    external_id: str
+    occurred_at: datetime
+    deal: Deal

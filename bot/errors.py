@@ -1,0 +1,23 @@
+"""Typed domain errors. The Slack error handler turns them into friendly replies."""
+
+from __future__ import annotations
+
+
+class HandoffError(Exception):
+    """An error whose message is safe and useful to show to the person who caused it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.user_message = message
+
+
+class ConfigError(HandoffError):
+    """Settings or the playbook are wrong; the app does not start."""
+
+
+class InvalidEvent(HandoffError):
+    """A CRM event that cannot be applied; ``field`` names the offending key."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,13 @@
+"""Slack listeners, registered per surface. Each parses, acks, calls one service, renders."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.handlers import actions, commands, errors
+
+
+def register(app: App) -> None:
+    commands.register(app)
+    actions.register(app)
+    errors.register(app)

@@ -1,0 +1,35 @@
+"""The Bolt app factory: explicit arguments in, a fully registered ``App`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import handlers
+from bot.services import Services
+
+
+def create_bolt_app(
+    *,
+    client: WebClient,
+    signing_secret: str | None,
+    services: Services,
+) -> App:
+    app = App(
+        client=client,
+        signing_secret=signing_secret or "socket-mode-does-not-sign",
+        request_verification_enabled=signing_secret is not None,
+        # The token is checked once at start-up by the serve command, which can tell a bad
+        # token (stop) from an unreachable Slack (keep going); Bolt's own check cannot.
+        token_verification_enabled=False,
+    )
+
+    @app.middleware
+    def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
+        context["services"] = services
+        next()
+
+    handlers.register(app)
+    return app

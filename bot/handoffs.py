@@ -1,0 +1,295 @@
+"""The handoff workflow's entry from the CRM: apply a deal event exactly once."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.crm.events import Deal, DealEvent
+from bot.domain import FieldLine, HandoffCard
+from bot.playbook import Playbook
+from storage import repositories
+from storage.db import SessionFactory
+from storage.enums import AuditAction, FieldSource, HandoffStatus
+from storage.models import FieldValue, Handoff, InboxEvent
+
+log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "crm"
+DEAL_ATTRIBUTES = (
+    "deal_name",
+    "account_name",
+    "stage",
+    "amount",
+    "currency",
+    "close_date",
+    "deal_url",
+    "owner_email",
+    "requested_channel_id",
+)
+
+
+class Outcome(enum.StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    outcome: Outcome
+    handoff_id: int | None
+    status: HandoffStatus | None
+    reason: str | None = None
+
+
+class HandoffService:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        playbook: Playbook,
+        on_card_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._playbook = playbook
+        self._on_card_change = on_card_change
+
+    def ingest_deal_event(self, *, event: DealEvent) -> IngestResult:
+        """Store the event once and apply it; a concurrent twin hits a unique key and retries."""
+        for attempt in (1, 2):
+            try:
+                with self._sessions.begin() as session:
+                    result = self._ingest(session, event)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                log.info(
+                    "concurrent delivery of %s/%s; re-reading", event.source, event.external_id
+                )
+        if result.outcome is Outcome.APPLIED:
+            self._on_card_change()
+        return result
+
+    def card(self, *, handoff_id: int) -> HandoffCard | None:
+        with self._sessions.begin() as session:
+            handoff = repositories.get_handoff(session, handoff_id)
+            return None if handoff is None else card_snapshot(handoff, self._playbook)
+
+    def _ingest(self, session: Session, event: DealEvent) -> IngestResult:
+        seen = repositories.find_inbox_event(
+            session, source=event.source, external_id=event.external_id
+        )
+        if seen is not None:
+            handoff = session.get(Handoff, seen.handoff_id) if seen.handoff_id else None
+            return IngestResult(
+                Outcome.DUPLICATE, seen.handoff_id, handoff.status if handoff else None
+            )
+
+        now = self._clock.now()
+        deal = event.deal
+        handoff = repositories.find_handoff_by_deal(session, crm=event.source, deal_id=deal.id)
+        if handoff is None:
+            if not self._playbook.is_closing(deal.stage):
+                reason = f"stage {deal.stage!r} does not start a handoff"
+                self._remember(session, event, now, None, Outcome.IGNORED)
+                return IngestResult(Outcome.IGNORED, None, None, reason)
+            handoff = self._start(session, event, now)
+            outcome = Outcome.APPLIED
+        elif event.occurred_at < handoff.last_event_at:
+            reason = "an event newer than this one was already applied for this deal"
+            self._remember(session, event, now, handoff, Outcome.STALE)
+            return IngestResult(Outcome.STALE, handoff.id, handoff.status, reason)
+        else:
+            self._update(session, handoff, event, now)
+            outcome = Outcome.APPLIED
+        self._remember(session, event, now, handoff, outcome)
+        return IngestResult(outcome, handoff.id, handoff.status)
+
+    def _start(self, session: Session, event: DealEvent, now: datetime) -> Handoff:
+        sla = self._playbook.sla
+        handoff = Handoff(
+            crm=event.source,
+            deal_id=event.deal.id,
+            status=HandoffStatus.HELD,
+            triggered_at=now,
+            sla_warn_at=now + timedelta(hours=sla.warn_hours),
+            sla_due_at=now + timedelta(hours=sla.breach_hours),
+            last_event_at=event.occurred_at,
+            created_at=now,
+            updated_at=now,
+            state_version=1,
+            rendered_version=0,
+            card_attempts=0,
+            ae_lookup_done=False,
+            card_next_attempt_at=now,
+        )
+        _copy_deal(handoff, event.deal)
+        _merge_crm_fields(handoff, event.deal.fields, now)
+        handoff.status = self._status_for(handoff)
+        session.add(handoff)
+        session.flush()
+        repositories.record_audit(
+            session,
+            handoff=handoff,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.HANDOFF_STARTED,
+            detail={
+                "stage": handoff.stage,
+                "status": handoff.status.value,
+                "event": event.external_id,
+            },
+        )
+        return handoff
+
+    def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
+        before = {name: getattr(handoff, name) for name in DEAL_ATTRIBUTES}
+        handoff.last_event_at = event.occurred_at
+        _copy_deal(handoff, event.deal)
+        changed_fields = _merge_crm_fields(handoff, event.deal.fields, now)
+        changes: dict[str, list[object]] = {
+            name: [_jsonable(before[name]), _jsonable(getattr(handoff, name))]
+            for name in DEAL_ATTRIBUTES
+            if before[name] != getattr(handoff, name)
+        }
+        old_status = handoff.status
+        handoff.status = self._status_for(handoff)
+        if handoff.status != old_status:
+            changes["status"] = [old_status.value, handoff.status.value]
+        if not changes and not changed_fields:
+            return
+        if changed_fields:
+            changes["fields"] = list(changed_fields)
+        handoff.state_version += 1
+        handoff.updated_at = now
+        handoff.card_next_attempt_at = now
+        handoff.card_attempts = 0
+        repositories.record_audit(
+            session,
+            handoff=handoff,
+            at=now,
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.DEAL_UPDATED,
+            detail={"event": event.external_id, "changes": changes},
+        )
+
+    def _status_for(self, handoff: Handoff) -> HandoffStatus:
+        if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
+            return handoff.status
+        present = {value.key for value in handoff.fields if value.value.strip()}
+        missing = [key for key in self._playbook.required_keys if key not in present]
+        return HandoffStatus.HELD if missing else HandoffStatus.OPEN
+
+    def _remember(
+        self,
+        session: Session,
+        event: DealEvent,
+        now: datetime,
+        handoff: Handoff | None,
+        outcome: Outcome,
+    ) -> None:
+        session.add(
+            InboxEvent(
+                source=event.source,
+                external_id=event.external_id,
+                received_at=now,
+                handoff_id=handoff.id if handoff else None,
+                outcome=outcome.value,
+                payload={
+                    "deal_id": event.deal.id,
+                    "stage": event.deal.stage,
+                    "occurred_at": event.occurred_at.isoformat(),
+                },
+            )
+        )
+        session.flush()
+
+
+def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
+    values = {value.key: value for value in handoff.fields}
+    lines = tuple(
+        FieldLine(
+            key=spec.key,
+            label=spec.label,
+            required=spec.required,
+            value=values[spec.key].value if spec.key in values else None,
+            source=values[spec.key].source if spec.key in values else None,
+        )
+        for spec in playbook.fields
+    )
+    return HandoffCard(
+        handoff_id=handoff.id,
+        version=handoff.state_version,
+        deal_id=handoff.deal_id,
+        deal_name=handoff.deal_name,
+        account_name=handoff.account_name,
+        stage=handoff.stage,
+        amount=handoff.amount,
+        currency=handoff.currency,
+        close_date=handoff.close_date,
+        deal_url=handoff.deal_url,
+        status=handoff.status,
+        ae_slack_id=handoff.ae_slack_id,
+        ae_email=handoff.owner_email,
+        owner_slack_id=handoff.owner_slack_id,
+        sla_due_at=handoff.sla_due_at,
+        fields=lines,
+    )
+
+
+def _copy_deal(handoff: Handoff, deal: Deal) -> None:
+    handoff.deal_name = deal.name
+    handoff.account_name = deal.account_name
+    handoff.stage = deal.stage
+    handoff.amount = deal.amount
+    handoff.currency = deal.currency
+    handoff.close_date = deal.close_date
+    handoff.deal_url = deal.url
+    if deal.owner_email != handoff.owner_email:
+        handoff.owner_email = deal.owner_email
+        handoff.ae_slack_id = None
+        handoff.ae_lookup_done = False
+    handoff.requested_channel_id = deal.slack_channel_id
+
+
+def _merge_crm_fields(
+    handoff: Handoff, crm_fields: dict[str, str | None], now: datetime
+) -> list[str]:
+    """Apply CRM values; a value a person entered is never overwritten by the CRM."""
+    existing = {value.key: value for value in handoff.fields}
+    changed: list[str] = []
+    for key, raw in crm_fields.items():
+        value = (raw or "").strip()
+        current = existing.get(key)
+        if current is None:
+            if value:
+                handoff.fields.append(
+                    FieldValue(key=key, value=value, source=FieldSource.CRM, updated_at=now)
+                )
+                changed.append(key)
+        elif current.source is FieldSource.CRM and current.value != value:
+            if value:
+                current.value = value
+                current.updated_at = now
+            else:
+                handoff.fields.remove(current)
+            changed.append(key)
+    return changed
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

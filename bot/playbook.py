@@ -1,0 +1,194 @@
+"""The playbook: the policy Handoff enforces, loaded from YAML and validated at start."""
+
+from __future__ import annotations
+
+import enum
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+
+SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+USERGROUP_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class FieldType(enum.StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CONTACTS = "contacts"
+    DATE = "date"
+    URLS = "urls"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stages(_Strict):
+    closing: list[str] = Field(default_factory=lambda: ["Closed Won"], min_length=1)
+    pre_close: list[str] = Field(default_factory=list)
+    lost: list[str] = Field(default_factory=lambda: ["Closed Lost"])
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Self:
+        seen: dict[str, str] = {}
+        for group in ("closing", "pre_close", "lost"):
+            for stage in getattr(self, group):
+                folded = stage.casefold()
+                if folded in seen:
+                    raise ValueError(
+                        f"stage {stage!r} is listed in both {seen[folded]} and {group}"
+                    )
+                seen[folded] = group
+        return self
+
+
+class FieldSpec(_Strict):
+    key: str
+    label: str = Field(min_length=1, max_length=60)
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, value: str) -> str:
+        if not FIELD_KEY.match(value):
+            raise ValueError("must be lower_snake_case, starting with a letter (at most 64)")
+        return value
+
+
+class Sla(_Strict):
+    warn_hours: float = Field(default=24, gt=0)
+    breach_hours: float = Field(default=48, gt=0)
+
+    @model_validator(mode="after")
+    def _warn_before_breach(self) -> Self:
+        if self.warn_hours >= self.breach_hours:
+            raise ValueError("warn_hours must be less than breach_hours")
+        return self
+
+
+class Channels(_Strict):
+    strategy: Literal["per_deal", "fixed"] = "per_deal"
+    name_prefix: str = Field(default="handoff-", max_length=40)
+    fixed_channel_id: str | None = None
+    cs_channel_id: str | None = None
+
+    @field_validator("fixed_channel_id", "cs_channel_id")
+    @classmethod
+    def _channel_shape(cls, value: str | None) -> str | None:
+        if value is not None and not CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel id such as C0123ABCD")
+        return value
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_-]*", value):
+            raise ValueError("may only hold lowercase letters, digits, '-' and '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _fixed_needs_channel(self) -> Self:
+        if self.strategy == "fixed" and self.fixed_channel_id is None:
+            raise ValueError("strategy 'fixed' needs fixed_channel_id")
+        return self
+
+
+class Team(_Strict):
+    csms: list[str] = Field(default_factory=list)
+    reviewers: list[str] = Field(default_factory=list)
+    admins: list[str] = Field(default_factory=list)
+
+    @field_validator("csms", "reviewers", "admins")
+    @classmethod
+    def _members_shape(cls, members: list[str]) -> list[str]:
+        for member in members:
+            if not (SLACK_ID.match(member) or USERGROUP_HANDLE.match(member)):
+                raise ValueError(
+                    f"{member!r} is neither a Slack user id (U…) nor a user group handle (@name)"
+                )
+        return members
+
+
+class Playbook(_Strict):
+    version: Literal[1] = 1
+    stages: Stages = Field(default_factory=Stages)
+    fields: list[FieldSpec] = Field(min_length=1)
+    sla: Sla = Field(default_factory=Sla)
+    channels: Channels = Field(default_factory=Channels)
+    team: Team = Field(default_factory=Team)
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_keys(cls, fields: list[FieldSpec]) -> list[FieldSpec]:
+        keys = [spec.key for spec in fields]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate field key(s): {', '.join(duplicates)}")
+        return fields
+
+    def field(self, key: str) -> FieldSpec | None:
+        return next((spec for spec in self.fields if spec.key == key), None)
+
+    @property
+    def required_keys(self) -> list[str]:
+        return [spec.key for spec in self.fields if spec.required]
+
+    def is_closing(self, stage: str) -> bool:
+        return stage.casefold() in {s.casefold() for s in self.stages.closing}
+
+
+def load_playbook(path: Path | None = None) -> Playbook:
+    """Load and validate a playbook; ``None`` loads the one shipped with Handoff."""
+    if path is None:
+        source = "default playbook"
+        text = resources.files("bot").joinpath("default_playbook.yml").read_text("utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as error:
+            raise ConfigError(f"playbook {source}: cannot read it ({error.strerror})") from error
+    return parse_playbook(text, source=source)
+
+
+def parse_playbook(text: str, *, source: str = "playbook") -> Playbook:
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"playbook {source}: not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"playbook {source}: expected a mapping of keys at the top level")
+    try:
+        return Playbook.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{_dotted(issue['loc']) or '(top level)'}: {_plain(issue)}" for issue in error.errors()
+        )
+        raise ConfigError(f"playbook {source}: {problems}") from error
+
+
+def _dotted(location: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for part in location:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts)
+
+
+def _plain(issue: Any) -> str:
+    if issue["type"] == "extra_forbidden":
+        return "unknown key (check its spelling against the default playbook)"
+    if issue["type"] == "missing":
+        return "is required"
+    return str(issue["msg"]).removeprefix("Value error, ")

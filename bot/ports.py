@@ -1,0 +1,55 @@
+"""What the workflow needs from the outside world, as protocols it is handed by constructor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from bot.domain import HandoffCard, RenderedMessage
+
+CardRenderer = Callable[[HandoffCard], RenderedMessage]
+
+
+class SlackUnavailable(Exception):
+    """Slack could not be reached or asked us to wait; the work is retried later."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class SlackRejected(Exception):
+    """Slack refused the call for a reason a retry will not fix (e.g. ``channel_not_found``)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class SlackGateway(Protocol):
+    def lookup_user_id(self, email: str) -> str | None: ...
+
+    def create_channel(self, name: str) -> str | None:
+        """The new channel's id, or ``None`` when the name is taken."""
+        ...
+
+    def find_channel_id(self, name: str) -> str | None: ...
+
+    def join_channel(self, channel_id: str) -> None: ...
+
+    def invite(self, channel_id: str, user_ids: list[str]) -> None: ...
+
+    def post_message(
+        self,
+        *,
+        channel: str,
+        message: RenderedMessage,
+        metadata: tuple[str, dict[str, str]] | None = None,
+    ) -> str: ...
+
+    def update_message(self, *, channel: str, ts: str, message: RenderedMessage) -> None: ...
+
+    def find_message_by_metadata(
+        self, *, channel: str, event_type: str, key: str, value: str, oldest: datetime
+    ) -> str | None: ...

@@ -1,0 +1,12 @@
+"""The services a Slack listener may call, handed to Bolt through the request context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.handoffs import HandoffService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    handoffs: HandoffService

@@ -1,0 +1,47 @@
+"""Identifiers stored in the database. Values are persisted: never rename one."""
+
+from __future__ import annotations
+
+import enum
+
+
+class HandoffStatus(enum.StrEnum):
+    UPCOMING = "upcoming"
+    HELD = "held"
+    OPEN = "open"
+    READY = "ready"
+    CANCELLED = "cancelled"
+
+
+class FieldSource(enum.StrEnum):
+    CRM = "crm"
+    PERSON = "person"
+
+
+class OutboxKind(enum.StrEnum):
+    INVITE_TO_CHANNEL = "invite_to_channel"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DeadlineKind(enum.StrEnum):
+    SLA_WARN = "sla_warn"
+    SLA_BREACH = "sla_breach"
+
+
+class DeadlineStatus(enum.StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class AuditAction(enum.StrEnum):
+    HANDOFF_STARTED = "handoff_started"
+    DEAL_UPDATED = "deal_updated"
+    FIELD_SET = "field_set"
+    CARD_POSTED = "card_posted"

@@ -1,0 +1,205 @@
+"""Typed SQLAlchemy 2 models: the source of truth for every handoff."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.enums import (
+    AuditAction,
+    DeadlineKind,
+    DeadlineStatus,
+    FieldSource,
+    HandoffStatus,
+    OutboxKind,
+    OutboxStatus,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _enum(enum_cls: type[Any]) -> Enum:
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        UniqueConstraint("crm", "deal_id"),
+        Index("ix_handoffs_card_due", "card_next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crm: Mapped[str] = mapped_column(String(32))
+    deal_id: Mapped[str] = mapped_column(String(64))
+    deal_name: Mapped[str] = mapped_column(String(255))
+    account_name: Mapped[str | None] = mapped_column(String(255))
+    stage: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    close_date: Mapped[date | None]
+    deal_url: Mapped[str | None] = mapped_column(String(2000))
+    owner_email: Mapped[str | None] = mapped_column(String(320))
+    requested_channel_id: Mapped[str | None] = mapped_column(String(32))
+
+    status: Mapped[HandoffStatus] = mapped_column(_enum(HandoffStatus))
+    owner_slack_id: Mapped[str | None] = mapped_column(String(32))
+    triggered_at: Mapped[datetime | None]
+    sla_warn_at: Mapped[datetime | None]
+    sla_due_at: Mapped[datetime | None]
+    last_event_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    # The card is a pure function of this row: state_version moves on every change,
+    # rendered_version records what Slack shows.
+    state_version: Mapped[int] = mapped_column(Integer, default=1)
+    rendered_version: Mapped[int] = mapped_column(Integer, default=0)
+    ae_slack_id: Mapped[str | None] = mapped_column(String(32))
+    ae_lookup_done: Mapped[bool] = mapped_column(default=False)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    card_post_intent_at: Mapped[datetime | None]
+    card_next_attempt_at: Mapped[datetime | None]
+    card_lease_until: Mapped[datetime | None]
+    card_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    card_error: Mapped[str | None] = mapped_column(Text)
+
+    fields: Mapped[list[FieldValue]] = relationship(
+        back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
+    )
+
+
+class FieldValue(Base):
+    __tablename__ = "field_values"
+    __table_args__ = (UniqueConstraint("handoff_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    source: Mapped[FieldSource] = mapped_column(_enum(FieldSource))
+    set_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+    handoff: Mapped[Handoff] = relationship(back_populates="fields")
+
+
+class InboxEvent(Base):
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime]
+    handoff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[OutboxKind] = mapped_column(_enum(OutboxKind))
+    handoff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Deadline(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DeadlineKind] = mapped_column(_enum(DeadlineKind))
+    due_at: Mapped[datetime]
+    status: Mapped[DeadlineStatus] = mapped_column(_enum(DeadlineStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
+    detail: Mapped[dict[str, Any]]

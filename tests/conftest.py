@@ -1,0 +1,153 @@
+"""Fixtures shared by every test: databases (SQLite and PostgreSQL), the Slack stand-in, the app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, select, text
+
+import app as handoff_app
+from bot.clock import ManualClock
+from bot.playbook import Playbook, load_playbook
+from bot.relay import RelayReport
+from bot.sandbox import FakeSlack
+from bot.settings import Settings
+from bot.web.server import HttpServer
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.support.signing import Reply, post_crm_event
+
+POSTGRES_URL = os.environ.get(
+    "HANDOFF_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("HANDOFF_REQUIRE_POSTGRES") == "1"
+BOT_TOKEN = "xoxb-test-token"
+SIGNING_SECRET = "test-signing-secret"
+WEBHOOK_SECRET = "test-webhook-secret"
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+AE_ID = "U0DANA0AE"
+AE_EMAIL = "dana@acme-vendor.example"
+DEAL_CHANNEL = "C0123ABCD"
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to connect means "no PostgreSQL here"
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}"
+    return None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database, once per backend per session. Each backend runs the whole suite."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "handoff.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    problem = _postgres_problem()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem + " (HANDOFF_REQUIRE_POSTGRES=1)")
+        pytest.skip(problem)
+    schema = f"handoff_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(database: Engine) -> Iterator[Engine]:
+    yield database
+    with database.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack(token=BOT_TOKEN).start()
+    fake.add_user(AE_ID, email=AE_EMAIL, name="Dana Ae")
+    fake.add_user("U0CSM0001", email="casey@vendor.example", name="Casey Csm")
+    fake.add_channel(DEAL_CHANNEL, "deal-acme")
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def playbook() -> Playbook:
+    return load_playbook()
+
+
+@dataclass
+class RunningApp:
+    runtime: handoff_app.Runtime
+    url: str
+    clock: ManualClock
+    slack: FakeSlack
+
+    def relay(self) -> RelayReport:
+        return self.runtime.relay.run_once()
+
+    def send(self, payload: Any, **options: Any) -> Reply:
+        """POST a CRM event signed with the app's secret at the app's (injected) time."""
+        options.setdefault("timestamp", int(self.clock.now().timestamp()))
+        options.setdefault("secret", WEBHOOK_SECRET)
+        return post_crm_event(self.url, payload, **options)
+
+    def rows(self, model: type[Any]) -> list[Any]:
+        with self.runtime.sessions.begin() as session:
+            return list(session.scalars(select(model).order_by(model.id)))
+
+    def cards(self, channel: str = DEAL_CHANNEL) -> list[dict[str, Any]]:
+        return [m for m in self.slack.messages(channel) if "thread_ts" not in m]
+
+
+def make_settings(slack: FakeSlack, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.url,
+        "crm_webhook_secret": WEBHOOK_SECRET,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@pytest.fixture
+def running_app(
+    engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook
+) -> Iterator[RunningApp]:
+    runtime = handoff_app.build_runtime(
+        make_settings(slack), playbook=playbook, clock=clock, engine=engine
+    )
+    server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
+    server.start_in_background()
+    yield RunningApp(runtime, f"http://127.0.0.1:{server.port}", clock, slack)
+    server.stop()

@@ -50,7 +50,9 @@ def _postgres_problem() -> str | None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A migrated database, once per backend per session. Each backend runs the whole suite."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "handoff.db"

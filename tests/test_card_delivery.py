@@ -54,7 +54,9 @@ def test_connection_reset_before_slack_saw_it_is_retried(running_app: RunningApp
     assert len(running_app.cards()) == 1
 
 
-def test_reset_after_slack_posted_reconciles_instead_of_posting_twice(running_app: RunningApp) -> None:
+def test_reset_after_slack_posted_reconciles_instead_of_posting_twice(
+    running_app: RunningApp,
+) -> None:
     running_app.slack.inject(Fault("reset_after", method="chat.postMessage"))
     running_app.send(deal_event())
     assert running_app.relay().deferred == 1
@@ -101,12 +103,18 @@ def test_two_replicas_relaying_at_once_post_one_card(running_app: RunningApp) ->
     second = CardRelay(
         sessions=runtime.sessions,
         clock=running_app.clock,
-        slack=WebApiSlackGateway(make_web_client(token=running_app.slack.token, base_url=running_app.slack.url)),
+        slack=WebApiSlackGateway(
+            make_web_client(token=running_app.slack.token, base_url=running_app.slack.url)
+        ),
         playbook=runtime.playbook,
         render=render_card,
     )
     for n in range(10):
-        running_app.send(deal_event(f"evt_{n}", id=f"006DEAL{n}", slack_channel_id=None, account_name=f"Acct {n}"))
+        running_app.send(
+            deal_event(
+                f"evt_{n}", id=f"006DEAL{n}", slack_channel_id=None, account_name=f"Acct {n}"
+            )
+        )
     barrier = threading.Barrier(2)
 
     def run(relay: CardRelay) -> None:
@@ -122,7 +130,9 @@ def test_two_replicas_relaying_at_once_post_one_card(running_app: RunningApp) ->
     assert all(h.card_ts for h in running_app.rows(Handoff))
 
 
-def test_per_deal_channel_is_created_from_the_account_and_the_ae_invited(running_app: RunningApp) -> None:
+def test_per_deal_channel_is_created_from_the_account_and_the_ae_invited(
+    running_app: RunningApp,
+) -> None:
     running_app.send(deal_event(slack_channel_id=None, account_name="Ünïcode & Sons, Inc."))
     running_app.relay()
     channel = running_app.slack.channel_by_name("handoff-unicode-sons-inc")
@@ -143,7 +153,11 @@ def test_existing_account_channel_is_reused(running_app: RunningApp) -> None:
 def test_fixed_channel_strategy(running_app: RunningApp, playbook: Playbook) -> None:
     running_app.slack.add_channel("C0FIXED01", "all-handoffs", bot_is_member=False)
     fixed = playbook.model_copy(
-        update={"channels": playbook.channels.model_copy(update={"strategy": "fixed", "fixed_channel_id": "C0FIXED01"})}
+        update={
+            "channels": playbook.channels.model_copy(
+                update={"strategy": "fixed", "fixed_channel_id": "C0FIXED01"}
+            )
+        }
     )
     running_app.runtime.relay._playbook = fixed
     running_app.send(deal_event(slack_channel_id=None))

@@ -57,10 +57,15 @@ def test_closed_won_event_posts_one_card_with_the_deal(running_app: RunningApp) 
         "primary_use_case": ("Consolidate billing", "crm"),
         "success_metrics": ("DSO −10 days", "crm"),
     }
-    assert [a.action.value for a in running_app.rows(AuditEvent)] == ["handoff_started", "card_posted"]
+    assert [a.action.value for a in running_app.rows(AuditEvent)] == [
+        "handoff_started",
+        "card_posted",
+    ]
 
 
-def test_repeat_delivery_is_answered_as_duplicate_and_posts_nothing(running_app: RunningApp) -> None:
+def test_repeat_delivery_is_answered_as_duplicate_and_posts_nothing(
+    running_app: RunningApp,
+) -> None:
     first = running_app.send(deal_event())
     running_app.relay()
     again = running_app.send(deal_event())
@@ -88,7 +93,9 @@ def test_later_event_updates_the_same_card_in_place(running_app: RunningApp) -> 
         "promises_made": "SSO in month one",
     }
     reply = running_app.send(
-        deal_event("evt_2", occurred_at=running_app.clock.now() + timedelta(minutes=5), fields=complete)
+        deal_event(
+            "evt_2", occurred_at=running_app.clock.now() + timedelta(minutes=5), fields=complete
+        )
     )
     assert reply.status == 202 and reply.body["status"] == "open"
 
@@ -103,7 +110,9 @@ def test_later_event_updates_the_same_card_in_place(running_app: RunningApp) -> 
 def test_older_event_never_overwrites_newer_data(running_app: RunningApp) -> None:
     now = running_app.clock.now()
     running_app.send(deal_event("evt_new", occurred_at=now, amount=150000))
-    reply = running_app.send(deal_event("evt_old", occurred_at=now - timedelta(hours=1), amount=90000))
+    reply = running_app.send(
+        deal_event("evt_old", occurred_at=now - timedelta(hours=1), amount=90000)
+    )
     running_app.relay()
 
     assert reply.status == 200
@@ -119,7 +128,9 @@ def test_burst_of_updates_coalesces_into_one_card_render(running_app: RunningApp
     now = running_app.clock.now()
     for minute in range(5):
         running_app.send(
-            deal_event(f"evt_{minute}", occurred_at=now + timedelta(minutes=minute), amount=1000 + minute)
+            deal_event(
+                f"evt_{minute}", occurred_at=now + timedelta(minutes=minute), amount=1000 + minute
+            )
         )
     report = running_app.relay()
     assert (report.posted, report.updated) == (1, 0)
@@ -190,11 +201,16 @@ def test_stale_timestamp_is_401(running_app: RunningApp) -> None:
         (lambda e: e["deal"].update(amount="lots"), "deal.amount"),
         (lambda e: e["deal"].update(owner_email="dana"), "deal.owner_email"),
         (lambda e: e["deal"].update(slack_channel_id="general"), "deal.slack_channel_id"),
-        (lambda e: e["deal"]["fields"].update(favourite_colour="blue"), "deal.fields.favourite_colour"),
+        (
+            lambda e: e["deal"]["fields"].update(favourite_colour="blue"),
+            "deal.fields.favourite_colour",
+        ),
         (lambda e: e["deal"].update(name=""), "deal.name"),
     ],
 )
-def test_malformed_body_is_400_naming_the_field(running_app: RunningApp, mutate, field: str) -> None:
+def test_malformed_body_is_400_naming_the_field(
+    running_app: RunningApp, mutate, field: str
+) -> None:
     event = deal_event()
     mutate(event)
     reply = running_app.send(event)

@@ -82,7 +82,9 @@ def post_to_slack_endpoint(
     return Reply(response.status_code, parsed, dict(response.headers))
 
 
-def slash_command(text: str, *, user_id: str = "U0CSM0001", channel_id: str = "C0123ABCD") -> dict[str, str]:
+def slash_command(
+    text: str, *, user_id: str = "U0CSM0001", channel_id: str = "C0123ABCD"
+) -> dict[str, str]:
     return {
         "token": "deprecated",
         "team_id": "T0HANDOFF",
@@ -100,7 +102,9 @@ def slash_command(text: str, *, user_id: str = "U0CSM0001", channel_id: str = "C
     }
 
 
-def block_action(action_id: str, *, user_id: str, value: str = "", url: str | None = None) -> dict[str, str]:
+def block_action(
+    action_id: str, *, user_id: str, value: str = "", url: str | None = None
+) -> dict[str, str]:
     action: dict[str, Any] = {
         "action_id": action_id,
         "block_id": "card_actions",

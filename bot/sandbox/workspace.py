@@ -1,0 +1,283 @@
+"""The state of the sandbox workspace and the Web API methods that act on it."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+BOT_USER_ID = "UHANDOFFBOT"
+TEAM_ID = "T0HANDOFF"
+CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+# What slack_sdk.models raises for a malformed or over-limit block.
+INVALID_BLOCK_ERRORS = (SlackObjectFormationError, KeyError, TypeError, ValueError, AttributeError)
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool = False
+    members: set[str] = field(default_factory=set)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Workspace:
+    """Users, channels and messages; every method runs under one lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.channels: dict[str, Channel] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._ts = itertools.count(1)
+        self._epoch = int(time.time())
+
+    def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            handler = getattr(self, "_m_" + method.replace(".", "_"))
+            result: dict[str, Any] = handler(args)
+            return result
+
+    def _new_ts(self) -> str:
+        return f"{self._epoch}.{next(self._ts):06d}"
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08X}"
+
+    def _member_channel(self, channel_id: str) -> tuple[Channel | None, dict[str, Any] | None]:
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            return None, {"ok": False, "error": "channel_not_found"}
+        if BOT_USER_ID not in channel.members:
+            return None, {"ok": False, "error": "not_in_channel"}
+        return channel, None
+
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://handoff-sandbox.slack.com/",
+            "team": "Sandbox",
+            "user": "handoff",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": "BHANDOFF",
+        }
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        problem = _message_problem(args)
+        if problem:
+            return {"ok": False, "error": problem}
+        channel, error = self._member_channel(args["channel"])
+        if error:
+            return error
+        assert channel is not None
+        ts = self._new_ts()
+        message = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "ts": ts,
+            "text": args.get("text", ""),
+            "blocks": _as_list(args.get("blocks")),
+            "channel": channel.id,
+        }
+        if args.get("thread_ts"):
+            if args["thread_ts"] not in channel.messages:
+                return {"ok": False, "error": "thread_not_found"}
+            message["thread_ts"] = args["thread_ts"]
+        metadata = _as_dict(args.get("metadata"))
+        if metadata:
+            message["metadata"] = metadata
+        channel.messages[ts] = message
+        return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        problem = _message_problem(args)
+        if problem:
+            return {"ok": False, "error": problem}
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        message = channel.messages.get(args["ts"])
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message["user"] != BOT_USER_ID:
+            return {"ok": False, "error": "cant_update_message"}
+        message["text"] = args.get("text", message["text"])
+        if "blocks" in args:
+            message["blocks"] = _as_list(args["blocks"])
+        message["edited"] = {"user": BOT_USER_ID, "ts": self._new_ts()}
+        return {"ok": True, "channel": channel.id, "ts": args["ts"], "text": message["text"]}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        problem = _message_problem(args)
+        if problem:
+            return {"ok": False, "error": problem}
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _m_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(args["name"])
+        if not CHANNEL_NAME.match(name):
+            return {"ok": False, "error": "invalid_name_specials"}
+        if any(c.name == name for c in self.channels.values()):
+            return {"ok": False, "error": "name_taken"}
+        private = str(args.get("is_private", "false")).lower() == "true"
+        channel = Channel(self._new_id("C"), name, private, {BOT_USER_ID})
+        self.channels[channel.id] = channel
+        return {"ok": True, "channel": {"id": channel.id, "name": name, "is_private": private}}
+
+    def _m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        limit = int(args.get("limit", 100))
+        public = sorted((c for c in self.channels.values() if not c.is_private), key=lambda c: c.id)
+        start = int(args.get("cursor") or 0)
+        page = public[start : start + limit]
+        next_cursor = str(start + limit) if start + limit < len(public) else ""
+        return {
+            "ok": True,
+            "channels": [
+                {"id": c.id, "name": c.name, "is_member": BOT_USER_ID in c.members} for c in page
+            ],
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _m_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        channel.members.add(BOT_USER_ID)
+        return {"ok": True, "channel": {"id": channel.id, "name": channel.name}}
+
+    def _m_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, error = self._member_channel(args["channel"])
+        if error:
+            return error
+        assert channel is not None
+        users = args["users"] if isinstance(args["users"], list) else str(args["users"]).split(",")
+        for user in users:
+            if user not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            if user in channel.members:
+                return {"ok": False, "error": "already_in_channel"}
+        channel.members.update(users)
+        return {"ok": True, "channel": {"id": channel.id, "name": channel.name}}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, error = self._member_channel(args["channel"])
+        if error:
+            return error
+        assert channel is not None
+        oldest = float(args.get("oldest") or 0)
+        include_metadata = str(args.get("include_all_metadata", "false")).lower() in ("true", "1")
+        found = []
+        for message in sorted(channel.messages.values(), key=lambda m: m["ts"], reverse=True):
+            if "thread_ts" in message or float(message["ts"]) < oldest:
+                continue
+            shown = {k: v for k, v in message.items() if k != "metadata" or include_metadata}
+            found.append(shown)
+        return {
+            "ok": True,
+            "messages": found,
+            "has_more": False,
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {
+            "ok": True,
+            "channel": {"id": channel.id, "name": channel.name, "is_private": channel.is_private},
+        }
+
+    def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        for user in self.users.values():
+            if user["profile"]["email"].lower() == str(args["email"]).lower():
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(args["user"])
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view_response(args)
+
+    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view_response(args)
+
+    def _m_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view_response(args)
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view_response(args)
+
+    def _view_response(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = _as_dict(args.get("view"))
+        problem = _view_problem(view)
+        if problem:
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": [problem]},
+            }
+        return {"ok": True, "view": {"id": self._new_id("V"), **view}}
+
+    def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": False, "error": "no_such_subteam"}
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
+def _message_problem(args: dict[str, Any]) -> str | None:
+    blocks = _as_list(args.get("blocks"))
+    if not args.get("text") and not blocks and not args.get("attachments"):
+        return "no_text"
+    if len(str(args.get("text") or "")) > 40000:
+        return "msg_too_long"
+    if blocks and not args.get("text"):
+        # Slack accepts this but warns: every message must carry a notification fallback.
+        return "missing_text_fallback"
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    return "invalid_blocks" if _blocks_problem(blocks) else None
+
+
+def _blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
+    try:
+        for raw in blocks:
+            block = Block.parse(raw)
+            if block is None:
+                return f"unknown block {raw!r}"
+            block.validate_json()
+    except INVALID_BLOCK_ERRORS as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _view_problem(view: dict[str, Any]) -> str | None:
+    try:
+        View(**view).validate_json()
+    except INVALID_BLOCK_ERRORS as error:
+        return f"invalid view: {type(error).__name__}: {error}"
+    return None

@@ -1,0 +1,61 @@
+"""manifest.yml is a valid app manifest and agrees with the identifiers the code uses."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from bot.ids import FEATURE_SCOPES, METHOD_SCOPES, Command
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_is_valid_against_slacks_schema() -> None:
+    schema = json.loads((ROOT / "tests/data/manifest.schema.1.0.0.json").read_text())
+    jsonschema.validate(MANIFEST, schema)
+
+
+def test_commands_match_the_code() -> None:
+    declared = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
+    assert declared == {command.value for command in Command}
+
+
+def web_api_methods_called() -> set[str]:
+    """Every WebClient method the adapters call, as Web API method names."""
+    methods: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute | ast.Name):
+                owner = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+                if owner in ("_client", "client") and "_" in node.attr:
+                    family, _, name = node.attr.partition("_")
+                    methods.add(f"{family}.{name}")
+    return methods
+
+
+def test_every_called_method_has_its_scope_declared() -> None:
+    called = web_api_methods_called()
+    assert "chat.postMessage" in called and "users.lookupByEmail" in called
+    unknown = called - METHOD_SCOPES.keys()
+    assert not unknown, f"add these methods and their scopes to bot.ids.METHOD_SCOPES: {unknown}"
+
+
+def test_scopes_are_exactly_what_the_code_needs() -> None:
+    needed = {scope for scopes in METHOD_SCOPES.values() for scope in scopes} | set(FEATURE_SCOPES)
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+    # And nothing in METHOD_SCOPES is stale.
+    assert set(METHOD_SCOPES) - {"auth.test"} <= web_api_methods_called()
+
+
+def test_interactivity_and_command_urls_point_at_the_bolt_endpoint() -> None:
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    assert MANIFEST["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+    for command in MANIFEST["features"]["slash_commands"]:
+        assert command["url"].endswith("/slack/events")

@@ -141,6 +141,9 @@ def build_runtime(
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     # APScheduler only ticks; the work it triggers lives in database rows, so a tick missed
     # while the process was down is simply done by the next one.
+    # A tick that finds the previous one still running is skipped by design (max_instances=1);
+    # APScheduler would log each skip as a warning.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         runtime.relay.run_once,
@@ -224,6 +227,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "demo":
+        logging.getLogger().setLevel(logging.WARNING)
     try:
         if args.command == "migrate":
             engine = make_engine(settings.database_url)

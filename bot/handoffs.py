@@ -18,7 +18,7 @@ from bot.playbook import Playbook
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, FieldSource, HandoffStatus
-from storage.models import FieldValue, Handoff, InboxEvent
+from storage.models import FieldValue, Handoff
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +92,7 @@ class HandoffService:
             session, source=event.source, external_id=event.external_id
         )
         if seen is not None:
-            handoff = session.get(Handoff, seen.handoff_id) if seen.handoff_id else None
-            return IngestResult(
-                Outcome.DUPLICATE, seen.handoff_id, handoff.status if handoff else None
-            )
+            return IngestResult(Outcome.DUPLICATE, *seen)
 
         now = self._clock.now()
         deal = event.deal
@@ -105,54 +102,61 @@ class HandoffService:
                 reason = f"stage {deal.stage!r} does not start a handoff"
                 self._remember(session, event, now, None, Outcome.IGNORED)
                 return IngestResult(Outcome.IGNORED, None, None, reason)
-            handoff = self._start(session, event, now)
-            outcome = Outcome.APPLIED
-        elif event.occurred_at < handoff.last_event_at:
+            handoff_id, status = self._start(session, event, now)
+            self._remember(session, event, now, handoff_id, Outcome.APPLIED)
+            return IngestResult(Outcome.APPLIED, handoff_id, status)
+        if event.occurred_at < handoff.last_event_at:
             reason = "an event newer than this one was already applied for this deal"
-            self._remember(session, event, now, handoff, Outcome.STALE)
+            self._remember(session, event, now, handoff.id, Outcome.STALE)
             return IngestResult(Outcome.STALE, handoff.id, handoff.status, reason)
-        else:
-            self._update(session, handoff, event, now)
-            outcome = Outcome.APPLIED
-        self._remember(session, event, now, handoff, outcome)
-        return IngestResult(outcome, handoff.id, handoff.status)
+        self._update(session, handoff, event, now)
+        self._remember(session, event, now, handoff.id, Outcome.APPLIED)
+        return IngestResult(Outcome.APPLIED, handoff.id, handoff.status)
 
-    def _start(self, session: Session, event: DealEvent, now: datetime) -> Handoff:
+    def _start(
+        self, session: Session, event: DealEvent, now: datetime
+    ) -> tuple[int, HandoffStatus]:
+        # Core inserts, not the unit of work: this is the path every new deal takes.
         sla = self._playbook.sla
-        handoff = Handoff(
-            crm=event.source,
-            deal_id=event.deal.id,
-            status=HandoffStatus.HELD,
-            triggered_at=now,
-            sla_warn_at=now + timedelta(hours=sla.warn_hours),
-            sla_due_at=now + timedelta(hours=sla.breach_hours),
-            last_event_at=event.occurred_at,
-            created_at=now,
-            updated_at=now,
-            state_version=1,
-            rendered_version=0,
-            card_attempts=0,
-            ae_lookup_done=False,
-            card_next_attempt_at=now,
+        fields = {
+            key: value.strip()
+            for key, value in event.deal.fields.items()
+            if value and value.strip()
+        }
+        status = self._status_from(set(fields))
+        handoff_id = repositories.insert_handoff(
+            session,
+            values={
+                "crm": event.source,
+                "deal_id": event.deal.id,
+                **_deal_columns(event.deal),
+                "status": status,
+                "triggered_at": now,
+                "sla_warn_at": now + timedelta(hours=sla.warn_hours),
+                "sla_due_at": now + timedelta(hours=sla.breach_hours),
+                "last_event_at": event.occurred_at,
+                "created_at": now,
+                "updated_at": now,
+                "state_version": 1,
+                "rendered_version": 0,
+                "card_attempts": 0,
+                "ae_lookup_done": False,
+                "card_next_attempt_at": now,
+            },
+            fields=[
+                {"key": key, "value": value, "source": FieldSource.CRM, "updated_at": now}
+                for key, value in fields.items()
+            ],
         )
-        _copy_deal(handoff, event.deal)
-        _merge_crm_fields(handoff, event.deal.fields, now)
-        handoff.status = self._status_for(handoff)
-        session.add(handoff)
-        session.flush()
         repositories.record_audit(
             session,
-            handoff=handoff,
+            handoff_id=handoff_id,
             at=now,
             actor=SYSTEM_ACTOR,
             action=AuditAction.HANDOFF_STARTED,
-            detail={
-                "stage": handoff.stage,
-                "status": handoff.status.value,
-                "event": event.external_id,
-            },
+            detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
         )
-        return handoff
+        return handoff_id, status
 
     def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
         before = {name: getattr(handoff, name) for name in DEAL_ATTRIBUTES}
@@ -178,7 +182,7 @@ class HandoffService:
         handoff.card_attempts = 0
         repositories.record_audit(
             session,
-            handoff=handoff,
+            handoff_id=handoff.id,
             at=now,
             actor=SYSTEM_ACTOR,
             action=AuditAction.DEAL_UPDATED,
@@ -188,7 +192,9 @@ class HandoffService:
     def _status_for(self, handoff: Handoff) -> HandoffStatus:
         if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
             return handoff.status
-        present = {value.key for value in handoff.fields if value.value.strip()}
+        return self._status_from({value.key for value in handoff.fields if value.value.strip()})
+
+    def _status_from(self, present: set[str]) -> HandoffStatus:
         missing = [key for key in self._playbook.required_keys if key not in present]
         return HandoffStatus.HELD if missing else HandoffStatus.OPEN
 
@@ -197,24 +203,22 @@ class HandoffService:
         session: Session,
         event: DealEvent,
         now: datetime,
-        handoff: Handoff | None,
+        handoff_id: int | None,
         outcome: Outcome,
     ) -> None:
-        session.add(
-            InboxEvent(
-                source=event.source,
-                external_id=event.external_id,
-                received_at=now,
-                handoff_id=handoff.id if handoff else None,
-                outcome=outcome.value,
-                payload={
-                    "deal_id": event.deal.id,
-                    "stage": event.deal.stage,
-                    "occurred_at": event.occurred_at.isoformat(),
-                },
-            )
+        repositories.record_inbox_event(
+            session,
+            source=event.source,
+            external_id=event.external_id,
+            received_at=now,
+            handoff_id=handoff_id,
+            outcome=outcome.value,
+            payload={
+                "deal_id": event.deal.id,
+                "stage": event.deal.stage,
+                "occurred_at": event.occurred_at.isoformat(),
+            },
         )
-        session.flush()
 
 
 def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
@@ -249,19 +253,26 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
     )
 
 
+def _deal_columns(deal: Deal) -> dict[str, object]:
+    return {
+        "deal_name": deal.name,
+        "account_name": deal.account_name,
+        "stage": deal.stage,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "close_date": deal.close_date,
+        "deal_url": deal.url,
+        "owner_email": deal.owner_email,
+        "requested_channel_id": deal.slack_channel_id,
+    }
+
+
 def _copy_deal(handoff: Handoff, deal: Deal) -> None:
-    handoff.deal_name = deal.name
-    handoff.account_name = deal.account_name
-    handoff.stage = deal.stage
-    handoff.amount = deal.amount
-    handoff.currency = deal.currency
-    handoff.close_date = deal.close_date
-    handoff.deal_url = deal.url
     if deal.owner_email != handoff.owner_email:
-        handoff.owner_email = deal.owner_email
         handoff.ae_slack_id = None
         handoff.ae_lookup_done = False
-    handoff.requested_channel_id = deal.slack_channel_id
+    for name, value in _deal_columns(deal).items():
+        setattr(handoff, name, value)
 
 
 def _merge_crm_fields(

@@ -198,7 +198,7 @@ class CardRelay:
             handoff.card_ts = ts
             repositories.record_audit(
                 session,
-                handoff=handoff,
+                handoff_id=handoff_id,
                 at=self._clock.now(),
                 actor="handoff",
                 action=AuditAction.CARD_POSTED,

@@ -75,7 +75,8 @@ class Settings(BaseModel):
         except ValidationError as error:
             first = error.errors()[0]
             name = ENVIRONMENT_NAMES.get(str(first["loc"][0]), str(first["loc"][0]))
-            raise ConfigError(f"{name}: {first['msg']}") from error
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise ConfigError(f"{name}: {message}") from error
 
     def require_for_serving(self) -> None:
         """Serving needs a bot token, and a signing secret unless Socket Mode carries events."""

@@ -6,25 +6,85 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.enums import AuditAction, OutboxStatus
-from storage.models import AuditEvent, Handoff, InboxEvent, OutboxMessage
+from storage.enums import AuditAction, HandoffStatus, OutboxStatus
+from storage.models import AuditEvent, Base, Handoff, OutboxMessage
+
+HANDOFFS: Table = Base.metadata.tables["handoffs"]
+FIELD_VALUES: Table = Base.metadata.tables["field_values"]
+INBOX: Table = Base.metadata.tables["inbox"]
+AUDIT_EVENTS: Table = Base.metadata.tables["audit_events"]
+
+# Statements on the tables, not the mapped classes, with parameters passed at execution: the
+# compiled form is cached once and each call only binds values (the ingest hot path).
+_INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
+_INSERT_FIELD = insert(FIELD_VALUES)
+_INSERT_INBOX = insert(INBOX)
+_INSERT_AUDIT = insert(AUDIT_EVENTS)
 
 
-def find_inbox_event(session: Session, *, source: str, external_id: str) -> InboxEvent | None:
-    return session.scalars(
-        select(InboxEvent).where(InboxEvent.source == source, InboxEvent.external_id == external_id)
-    ).one_or_none()
+_FIND_INBOX = (
+    select(INBOX.c.handoff_id, HANDOFFS.c.status)
+    .select_from(INBOX)
+    .outerjoin(HANDOFFS, HANDOFFS.c.id == INBOX.c.handoff_id)
+    .where(
+        INBOX.c.source == bindparam("source"),
+        INBOX.c.external_id == bindparam("external_id"),
+    )
+)
+_FIND_HANDOFF_ID = select(HANDOFFS.c.id).where(
+    HANDOFFS.c.crm == bindparam("crm"),
+    HANDOFFS.c.deal_id == bindparam("deal_id"),
+)
+
+
+def find_inbox_event(
+    session: Session, *, source: str, external_id: str
+) -> tuple[int | None, HandoffStatus | None] | None:
+    """``(handoff_id, status)`` an already-stored event led to, or ``None`` if it is new."""
+    row = session.execute(_FIND_INBOX, {"source": source, "external_id": external_id}).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def record_inbox_event(
+    session: Session,
+    *,
+    source: str,
+    external_id: str,
+    received_at: datetime,
+    handoff_id: int | None,
+    outcome: str,
+    payload: dict[str, Any],
+) -> None:
+    session.execute(
+        _INSERT_INBOX,
+        {
+            "source": source,
+            "external_id": external_id,
+            "received_at": received_at,
+            "handoff_id": handoff_id,
+            "outcome": outcome,
+            "payload": payload,
+        },
+    )
+
+
+def insert_handoff(
+    session: Session, *, values: dict[str, Any], fields: list[dict[str, Any]]
+) -> int:
+    """Insert a new handoff and its field values with Core statements (the ingest hot path)."""
+    handoff_id: int = session.execute(_INSERT_HANDOFF, values).scalar_one()
+    if fields:
+        session.execute(_INSERT_FIELD, [{**row, "handoff_id": handoff_id} for row in fields])
+    return handoff_id
 
 
 def find_handoff_by_deal(session: Session, *, crm: str, deal_id: str) -> Handoff | None:
-    return session.scalars(
-        select(Handoff)
-        .where(Handoff.crm == crm, Handoff.deal_id == deal_id)
-        .options(selectinload(Handoff.fields))
-    ).one_or_none()
+    # A cheap id lookup first: most events are for deals seen for the first time.
+    handoff_id = session.execute(_FIND_HANDOFF_ID, {"crm": crm, "deal_id": deal_id}).scalar()
+    return None if handoff_id is None else get_handoff(session, handoff_id)
 
 
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
@@ -34,13 +94,16 @@ def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
 def record_audit(
     session: Session,
     *,
-    handoff: Handoff,
+    handoff_id: int,
     at: datetime,
     actor: str,
     action: AuditAction,
     detail: dict[str, Any],
 ) -> None:
-    session.add(AuditEvent(handoff_id=handoff.id, at=at, actor=actor, action=action, detail=detail))
+    session.execute(
+        _INSERT_AUDIT,
+        {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail},
+    )
 
 
 def audit_trail(session: Session, handoff_id: int) -> Sequence[AuditEvent]:

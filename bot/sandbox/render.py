@@ -14,8 +14,24 @@ def builder_link(blocks: list[dict[str, Any]]) -> str:
     return BUILDER_URL + quote(json.dumps({"blocks": blocks}, separators=(",", ":")))
 
 
+EMOJI = {
+    ":white_check_mark:": "[x]",
+    ":white_large_square:": "[ ]",
+    ":double_vertical_bar:": "||",
+    ":large_blue_circle:": "o",
+    ":crystal_ball:": "~",
+    ":no_entry_sign:": "x",
+    ":warning:": "!",
+}
+
+
 def plain(mrkdwn: str) -> str:
+    """mrkdwn as a terminal shows it: no markup, dates in UTC, mentions as @id."""
     text = re.sub(r"<!date\^\d+\^[^|]*\|([^>]*)>", r"\1", mrkdwn)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w])_([^_\n]+)_(?![\w])", r"\1", text)
+    for code, symbol in EMOJI.items():
+        text = text.replace(code, symbol)
     text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
     text = re.sub(r"<@(\w+)>", r"@\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

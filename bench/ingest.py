@@ -1,0 +1,258 @@
+"""Benchmark: signed CRM events through POST /crm/events against SQLite.
+
+    python bench/ingest.py [--events 2000] [--clients 8]
+
+Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
+and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows.
+Card posting is not on this path: the relay does it afterwards, off the request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert
+
+from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from bot.sandbox import FakeSlack
+from storage.db import make_engine
+from storage.enums import AuditAction, FieldSource, HandoffStatus
+from storage.migrate import upgrade
+from storage.models import AuditEvent, FieldValue, Handoff, InboxEvent
+
+SECRET = "bench-secret"
+
+
+def event(n: int, at: datetime) -> dict:
+    return {
+        "id": f"evt_{n}",
+        "type": "deal.updated",
+        "occurred_at": at.isoformat(),
+        "deal": {
+            "id": f"006BENCH{n:08d}",
+            "name": f"Deal {n}",
+            "stage": "Closed Won",
+            "account_name": f"Account {n}",
+            "amount": 1000 + n,
+            "currency": "USD",
+            "owner_email": "ae@vendor.example",
+            "slack_channel_id": "C0BENCH01",
+            "fields": {"primary_use_case": "Billing", "success_metrics": "DSO"},
+        },
+    }
+
+
+def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": slack.url,
+        "CRM_WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": f"sqlite:///{workdir / (kind + '.db')}",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "app.py", "migrate"],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    if kind == "builtin":
+        command = [sys.executable, "app.py", "serve"]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "app:create_wsgi_app()",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ]
+    process = subprocess.Popen(command, cwd=root, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{kind} server did not start")
+
+
+def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
+    slack = FakeSlack(token="xoxb-bench").start()
+    slack.add_channel("C0BENCH01", "bench")
+    slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
+    process, port = start_server(kind, workdir, slack)
+    now = datetime.now(UTC)
+    bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
+    failures: list[int] = []
+
+    def client(worker: int) -> None:
+        # One connection per client, reused where the server keeps it alive (gunicorn does;
+        # the stdlib server closes it and http.client reconnects on its own).
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for index in range(worker, count, clients):
+            stamp = str(int(time.time()))
+            connection.request(
+                "POST",
+                "/crm/events",
+                body=bodies[index],
+                headers={
+                    "Content-Type": "application/json",
+                    TIMESTAMP_HEADER: stamp,
+                    SIGNATURE_HEADER: signature(SECRET, stamp, bodies[index]),
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+            if status != 202:
+                failures.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=15)
+    slack.stop()
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed: {sorted(set(failures))}")
+    return count / elapsed
+
+
+def raw_insert(count: int, workdir: Path) -> float:
+    """The floor: the same rows (handoff, 2 fields, audit, inbox) as plain Core inserts,
+    one transaction per event, no HTTP, no validation, no lookups."""
+    engine = make_engine(f"sqlite:///{workdir / 'raw.db'}")
+    upgrade(engine)
+    handoffs, fields = Handoff.__table__, FieldValue.__table__
+    inbox, audit = InboxEvent.__table__, AuditEvent.__table__
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for n in range(count):
+        with engine.begin() as connection:
+            handoff_id = connection.execute(
+                insert(handoffs).returning(handoffs.c.id),
+                {
+                    "crm": "webhook",
+                    "deal_id": f"006BENCH{n:08d}",
+                    "deal_name": f"Deal {n}",
+                    "stage": "Closed Won",
+                    "account_name": f"Account {n}",
+                    "amount": 1000 + n,
+                    "currency": "USD",
+                    "owner_email": "ae@vendor.example",
+                    "requested_channel_id": "C0BENCH01",
+                    "status": HandoffStatus.HELD,
+                    "triggered_at": now,
+                    "sla_warn_at": now + timedelta(hours=24),
+                    "sla_due_at": now + timedelta(hours=48),
+                    "last_event_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                    "state_version": 1,
+                    "rendered_version": 0,
+                    "card_attempts": 0,
+                    "ae_lookup_done": False,
+                },
+            ).scalar_one()
+            connection.execute(
+                insert(fields),
+                [
+                    {
+                        "handoff_id": handoff_id,
+                        "key": key,
+                        "value": value,
+                        "source": FieldSource.CRM,
+                        "updated_at": now,
+                    }
+                    for key, value in (("primary_use_case", "Billing"), ("success_metrics", "DSO"))
+                ],
+            )
+            connection.execute(
+                insert(audit),
+                {
+                    "handoff_id": handoff_id,
+                    "at": now,
+                    "actor": "crm",
+                    "action": AuditAction.HANDOFF_STARTED,
+                    "detail": {},
+                },
+            )
+            connection.execute(
+                insert(inbox),
+                {
+                    "source": "webhook",
+                    "external_id": f"evt_{n}",
+                    "received_at": now,
+                    "handoff_id": handoff_id,
+                    "outcome": "applied",
+                    "payload": {},
+                },
+            )
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--servers", nargs="+", default=["builtin", "gunicorn"], choices=["builtin", "gunicorn"]
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
+        workdir = Path(tmp)
+        raw_rate = raw_insert(args.events, workdir)
+        rates = {
+            kind: through_http(kind, args.events, args.clients, workdir) for kind in args.servers
+        }
+    print(
+        f"events: {args.events}, {args.clients} concurrent clients, SQLite, {os.cpu_count()} cores"
+    )
+    print(f"raw SQLAlchemy Core insert, same rows:    {raw_rate:7.0f} events/s")
+    labels = {"builtin": "python app.py (1 process)", "gunicorn": "gunicorn -w 2 gthread"}
+    for kind, rate in rates.items():
+        ratio = rate / raw_rate
+        print(f"POST /crm/events, {labels[kind]:<26} {rate:7.0f} events/s  ({ratio:.2f}x raw)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The two commands a user runs: `python app.py` (and its subcommands) as real processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.sandbox import FakeSlack
+from tests.conftest import AE_EMAIL, AE_ID, BOT_TOKEN, DEAL_CHANNEL, SIGNING_SECRET, WEBHOOK_SECRET
+from tests.support.events import deal_event
+from tests.support.signing import post_crm_event, post_to_slack_endpoint, slash_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_app(
+    *args: str, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "HANDOFF_", "CRM_", "DATABASE_"))
+    }
+    return {**keep, **extra}
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'h.db'}"
+    result = run_app("migrate", env=clean_env(DATABASE_URL=url))
+    assert result.returncode == 0, result.stderr
+    assert "is up to date" in result.stdout
+    assert (tmp_path / "sub" / "h.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "eighty"}, "configuration error: PORT"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is not set"),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "HANDOFF_PLAYBOOK": "/nope.yml",
+            },
+            "playbook /nope.yml: cannot read it",
+        ),
+    ],
+)
+def test_bad_configuration_stops_with_a_message(
+    env: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    result = run_app(env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'h.db'}", **env))
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_playbook_value_is_named(tmp_path: Path) -> None:
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text("fields: [{key: a, label: A}]\nsla: {warn_hours: 72}\n")
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", HANDOFF_PLAYBOOK=str(playbook)
+    )
+    result = run_app(env=env)
+    assert result.returncode != 0
+    assert "sla: warn_hours must be less than breach_hours" in result.stderr
+
+
+def test_demo_runs_offline_in_under_30_seconds() -> None:
+    started = time.monotonic()
+    result = run_app("demo", env=clean_env(), timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 30
+    out = result.stdout
+    assert "POST /crm/events -> 202" in out
+    assert out.count("--- Handoff posted to #handoff-acme-corp ---") == 1
+    assert '"duplicate": true' in out
+    assert "--- Handoff updated in #handoff-acme-corp ---" in out
+    assert "https://app.slack.com/block-kit-builder/#" in out
+    assert "Required fields (4/4)" in out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, FakeSlack]]:
+    slack = FakeSlack(token=BOT_TOKEN).start()
+    slack.add_user(AE_ID, email=AE_EMAIL, name="Dana")
+    slack.add_channel(DEAL_CHANNEL, "deal-acme")
+    port = free_port()
+    env = clean_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+        CRM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'handoff.db'}",
+        PORT=str(port),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    session = requests.Session()
+    session.trust_env = False
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if session.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(
+            "python app.py did not answer /healthz: "
+            + (process.stderr.read() if process.stderr else "")
+        )
+    yield url, slack
+    process.terminate()
+    process.wait(timeout=10)
+    slack.stop()
+
+
+def test_python_app_py_serves_http_end_to_end(served: tuple[str, FakeSlack]) -> None:
+    url, slack = served
+    reply = post_crm_event(url, deal_event(), secret=WEBHOOK_SECRET)
+    assert reply.status == 202
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not slack.messages(DEAL_CHANNEL):
+        time.sleep(0.1)  # the scheduler's relay tick runs in the served process
+    assert len(slack.messages(DEAL_CHANNEL)) == 1
+    help_reply = post_to_slack_endpoint(url, slash_command("help"), secret=SIGNING_SECRET)
+    assert help_reply.status == 200 and help_reply.body["response_type"] == "ephemeral"

@@ -1,0 +1,89 @@
+"""The Slack stand-in behaves like Slack where the app depends on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.sandbox import FakeSlack, Fault
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    slack = FakeSlack(token="xoxb-t").start()
+    slack.add_channel("C1", "general")
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-t", base_url=fake.url, retry_handlers=[])
+
+
+def error_of(call) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(SlackApiError) as caught:
+        call()
+    return str(caught.value.response["error"])
+
+
+def test_unknown_method_and_missing_arguments(client: WebClient) -> None:
+    assert error_of(lambda: client.api_call("chat.fly")) == "unknown_method"
+    assert (
+        error_of(lambda: client.api_call("chat.update", json={"channel": "C1"}))
+        == "invalid_arguments"
+    )
+
+
+def test_wrong_token_is_invalid_auth(fake: FakeSlack) -> None:
+    other = WebClient(token="xoxb-other", base_url=fake.url)
+    assert error_of(other.auth_test) == "invalid_auth"
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_invalid_blocks_and_missing_fallback_are_refused(client: WebClient) -> None:
+    too_long = [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}]
+    assert (
+        error_of(lambda: client.chat_postMessage(channel="C1", text="t", blocks=too_long))
+        == "invalid_blocks"
+    )
+    fine = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]
+    assert (
+        error_of(lambda: client.chat_postMessage(channel="C1", blocks=fine))
+        == "missing_text_fallback"
+    )
+    assert client.chat_postMessage(channel="C1", text="hi", blocks=fine)["ok"]
+
+
+def test_channels_users_and_history(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U1", email="a@b.example", name="A")
+    assert client.users_lookupByEmail(email="A@b.example")["user"]["id"] == "U1"
+    assert error_of(lambda: client.users_lookupByEmail(email="x@y.example")) == "users_not_found"
+    created = client.conversations_create(name="handoff-acme")["channel"]["id"]
+    assert error_of(lambda: client.conversations_create(name="handoff-acme")) == "name_taken"
+    assert (
+        error_of(lambda: client.conversations_create(name="Has Spaces")) == "invalid_name_specials"
+    )
+    ts = client.chat_postMessage(
+        channel=created, text="x", metadata={"event_type": "e", "event_payload": {"k": "v"}}
+    )["ts"]
+    history = client.conversations_history(channel=created, include_all_metadata=True)["messages"]
+    assert history[0]["ts"] == ts and history[0]["metadata"]["event_payload"] == {"k": "v"}
+
+
+def test_injected_faults(fake: FakeSlack, client: WebClient) -> None:
+    fake.inject(Fault("ratelimit", method="auth.test", retry_after=7))
+    with pytest.raises(SlackApiError) as caught:
+        client.auth_test()
+    assert caught.value.response.status_code == 429
+    assert caught.value.response.headers["Retry-After"] == "7"
+    fake.inject(Fault("status", status=502))
+    with pytest.raises(SlackApiError):
+        client.auth_test()
+    fake.inject(Fault("reset"))
+    with pytest.raises(OSError):
+        client.auth_test()
+    assert client.auth_test()["ok"]

@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -26,17 +26,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.slack_gateway import WebApiSlackGateway, make_web_client
 from bot.blocks.card import render_card
+from bot.blocks.home import home_view
+from bot.blocks.notes import render_note
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError
 from bot.handlers.app import create_bolt_app
 from bot.handoffs import HandoffService
+from bot.outbox import OutboxDispatcher
 from bot.playbook import Playbook, load_playbook
+from bot.queries import HandoffQueries
 from bot.relay import CardRelay
+from bot.roles import RoleDirectory
 from bot.services import Services
 from bot.settings import Settings
 from bot.web.crm_endpoint import CrmWebhookEndpoint
 from bot.web.server import HttpServer
 from bot.web.wsgi import Endpoint, JsonResponse, make_router
+from bot.workflow import WorkflowService
 from storage.db import SessionFactory, make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Handoff
@@ -57,6 +63,9 @@ class Runtime:
     sessions: SessionFactory
     slack_client: WebClient
     handoffs: HandoffService
+    workflow: WorkflowService
+    queries: HandoffQueries
+    roles: RoleDirectory
     relay: CardRelay
     bolt_app: App
     wsgi_app: WSGIApplication
@@ -101,18 +110,31 @@ def build_runtime(
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    gateway = WebApiSlackGateway(slack_client)
+    roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
     handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook)
+    workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
+    queries = HandoffQueries(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
+    outbox = OutboxDispatcher(
+        sessions=sessions,
+        clock=clock,
+        slack=gateway,
+        playbook=playbook,
+        render_note=render_note,
+        render_home=lambda user_id: home_view(queries.home(user_id)),
+    )
     relay = CardRelay(
         sessions=sessions,
         clock=clock,
-        slack=WebApiSlackGateway(slack_client),
+        slack=gateway,
         playbook=playbook,
         render=render_card,
+        outbox=outbox,
     )
     bolt_app = create_bolt_app(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
-        services=Services(handoffs=handoffs),
+        services=Services(handoffs=handoffs, workflow=workflow, queries=queries, playbook=playbook),
     )
     crm = CrmWebhookEndpoint(
         secret=settings.crm_webhook_secret, handoffs=handoffs, playbook=playbook, clock=clock
@@ -132,6 +154,9 @@ def build_runtime(
         sessions,
         slack_client,
         handoffs,
+        workflow,
+        queries,
+        roles,
         relay,
         bolt_app,
         wsgi_app,
@@ -150,6 +175,16 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         "interval",
         seconds=RELAY_INTERVAL_SECONDS,
         id="relay",
+        max_instances=1,
+        coalesce=True,
+    )
+    # User groups are resolved ahead of time so that no click waits on Slack for them.
+    scheduler.add_job(
+        runtime.roles.refresh,
+        "interval",
+        minutes=5,
+        id="roles",
+        next_run_time=datetime.now(UTC),
         max_instances=1,
         coalesce=True,
     )

@@ -16,6 +16,9 @@ class FieldLine:
     required: bool
     value: str | None
     source: FieldSource | None
+    set_by: str | None = None
+    updated_at: datetime | None = None
+    crm_value: str | None = None
 
     @property
     def present(self) -> bool:
@@ -42,13 +45,66 @@ class HandoffCard:
     owner_slack_id: str | None
     sla_due_at: datetime | None
     fields: tuple[FieldLine, ...]
+    exception: ExceptionGrant | None = None
+    ready_by: str | None = None
+    ready_at: datetime | None = None
+    success_plan_reviewed: bool = False
+    follow_up_scheduled: bool = False
+    channel_id: str | None = None
+    card_ts: str | None = None
 
     @property
     def missing_required(self) -> tuple[FieldLine, ...]:
         return tuple(line for line in self.fields if line.required and not line.present)
+
+    def field(self, key: str) -> FieldLine | None:
+        return next((line for line in self.fields if line.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionGrant:
+    by: str
+    reason: str
+    at: datetime
+    until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedMessage:
     text: str
     blocks: list[dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSummary:
+    """One line of a list: /handoff replies and the App Home."""
+
+    handoff_id: int
+    deal_name: str
+    account_name: str | None
+    status: HandoffStatus
+    owner_slack_id: str | None
+    ae_slack_id: str | None
+    sla_due_at: datetime | None
+    missing: int
+    channel_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    user_id: str
+    is_csm: bool
+    is_reviewer: bool
+    as_ae: tuple[HandoffSummary, ...]
+    as_owner: tuple[HandoffSummary, ...]
+    awaiting_review: tuple[HandoffSummary, ...]
+    queue: tuple[HandoffSummary, ...]
+    overdue: tuple[HandoffSummary, ...]

@@ -15,6 +15,14 @@ class ConfigError(HandoffError):
     """Settings or the playbook are wrong; the app does not start."""
 
 
+class Refused(HandoffError):
+    """The person may not do this (role, state or a race lost); nothing was changed."""
+
+
+class NotFound(HandoffError):
+    """The handoff asked for does not exist (any more)."""
+
+
 class InvalidEvent(HandoffError):
     """A CRM event that cannot be applied; ``field`` names the offending key."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,8 +13,15 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.crm.events import Deal, DealEvent
-from bot.domain import FieldLine, HandoffCard
+from bot.domain import HandoffCard
 from bot.playbook import Playbook
+from bot.state import (
+    card_snapshot,
+    mark_changed,
+    record_change,
+    status_for,
+    status_from_fields,
+)
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, FieldSource, HandoffStatus
@@ -98,11 +105,14 @@ class HandoffService:
         deal = event.deal
         handoff = repositories.find_handoff_by_deal(session, crm=event.source, deal_id=deal.id)
         if handoff is None:
-            if not self._playbook.is_closing(deal.stage):
+            early = (
+                self._playbook.is_pre_close(deal.stage) and self._playbook.channels.cs_channel_id
+            )
+            if not (self._playbook.is_closing(deal.stage) or early):
                 reason = f"stage {deal.stage!r} does not start a handoff"
                 self._remember(session, event, now, None, Outcome.IGNORED)
                 return IngestResult(Outcome.IGNORED, None, None, reason)
-            handoff_id, status = self._start(session, event, now)
+            handoff_id, status = self._start(session, event, now, upcoming=bool(early))
             self._remember(session, event, now, handoff_id, Outcome.APPLIED)
             return IngestResult(Outcome.APPLIED, handoff_id, status)
         if event.occurred_at < handoff.last_event_at:
@@ -114,7 +124,7 @@ class HandoffService:
         return IngestResult(Outcome.APPLIED, handoff.id, handoff.status)
 
     def _start(
-        self, session: Session, event: DealEvent, now: datetime
+        self, session: Session, event: DealEvent, now: datetime, *, upcoming: bool
     ) -> tuple[int, HandoffStatus]:
         # Core inserts, not the unit of work: this is the path every new deal takes.
         sla = self._playbook.sla
@@ -123,7 +133,8 @@ class HandoffService:
             for key, value in event.deal.fields.items()
             if value and value.strip()
         }
-        status = self._status_from(set(fields))
+        status = HandoffStatus.UPCOMING if upcoming else self._status_from(set(fields))
+        started = None if upcoming else now
         handoff_id = repositories.insert_handoff(
             session,
             values={
@@ -131,9 +142,9 @@ class HandoffService:
                 "deal_id": event.deal.id,
                 **_deal_columns(event.deal),
                 "status": status,
-                "triggered_at": now,
-                "sla_warn_at": now + timedelta(hours=sla.warn_hours),
-                "sla_due_at": now + timedelta(hours=sla.breach_hours),
+                "triggered_at": started,
+                "sla_warn_at": started and started + timedelta(hours=sla.warn_hours),
+                "sla_due_at": started and started + timedelta(hours=sla.breach_hours),
                 "last_event_at": event.occurred_at,
                 "created_at": now,
                 "updated_at": now,
@@ -153,7 +164,7 @@ class HandoffService:
             handoff_id=handoff_id,
             at=now,
             actor=SYSTEM_ACTOR,
-            action=AuditAction.HANDOFF_STARTED,
+            action=AuditAction.INTRODUCED if upcoming else AuditAction.HANDOFF_STARTED,
             detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
         )
         return handoff_id, status
@@ -162,7 +173,9 @@ class HandoffService:
         before = {name: getattr(handoff, name) for name in DEAL_ATTRIBUTES}
         handoff.last_event_at = event.occurred_at
         _copy_deal(handoff, event.deal)
-        changed_fields = _merge_crm_fields(handoff, event.deal.fields, now)
+        changed_fields, conflicts = _merge_crm_fields(handoff, event.deal.fields, now)
+        self._note_conflicts(session, handoff, conflicts, now)
+        self._follow_stage(session, handoff, now)
         changes: dict[str, list[object]] = {
             name: [_jsonable(before[name]), _jsonable(getattr(handoff, name))]
             for name in DEAL_ATTRIBUTES
@@ -176,10 +189,7 @@ class HandoffService:
             return
         if changed_fields:
             changes["fields"] = list(changed_fields)
-        handoff.state_version += 1
-        handoff.updated_at = now
-        handoff.card_next_attempt_at = now
-        handoff.card_attempts = 0
+        mark_changed(handoff, now)
         repositories.record_audit(
             session,
             handoff_id=handoff.id,
@@ -189,14 +199,47 @@ class HandoffService:
             detail={"event": event.external_id, "changes": changes},
         )
 
+    def _follow_stage(self, session: Session, handoff: Handoff, now: datetime) -> None:
+        """An upcoming handoff starts when its deal closes; any open one ends if it is lost."""
+        if handoff.status is HandoffStatus.UPCOMING and self._playbook.is_closing(handoff.stage):
+            sla = self._playbook.sla
+            handoff.status = HandoffStatus.HELD
+            handoff.triggered_at = now
+            handoff.sla_warn_at = now + timedelta(hours=sla.warn_hours)
+            handoff.sla_due_at = now + timedelta(hours=sla.breach_hours)
+            detail = {"stage": handoff.stage, "due": handoff.sla_due_at.isoformat()}
+            self._note(session, handoff, AuditAction.CLOSED_WON, now, detail)
+        elif (
+            self._playbook.is_lost(handoff.stage) and handoff.status is not HandoffStatus.CANCELLED
+        ):
+            handoff.status = HandoffStatus.CANCELLED
+            self._note(session, handoff, AuditAction.DEAL_LOST, now, {"stage": handoff.stage})
+
+    def _note_conflicts(
+        self, session: Session, handoff: Handoff, conflicts: list[str], now: datetime
+    ) -> None:
+        for key in conflicts:
+            spec = self._playbook.field(key)
+            detail = {"field": key, "label": spec.label if spec else key}
+            self._note(session, handoff, AuditAction.FIELD_CONFLICT, now, detail)
+
+    def _note(
+        self,
+        session: Session,
+        handoff: Handoff,
+        action: AuditAction,
+        now: datetime,
+        detail: Mapping[str, object],
+    ) -> None:
+        record_change(
+            session, handoff=handoff, actor=SYSTEM_ACTOR, action=action, now=now, detail=detail
+        )
+
     def _status_for(self, handoff: Handoff) -> HandoffStatus:
-        if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
-            return handoff.status
-        return self._status_from({value.key for value in handoff.fields if value.value.strip()})
+        return status_for(handoff, self._playbook, today=self._clock.now().date())
 
     def _status_from(self, present: set[str]) -> HandoffStatus:
-        missing = [key for key in self._playbook.required_keys if key not in present]
-        return HandoffStatus.HELD if missing else HandoffStatus.OPEN
+        return status_from_fields(present, self._playbook)
 
     def _remember(
         self,
@@ -219,38 +262,6 @@ class HandoffService:
                 "occurred_at": event.occurred_at.isoformat(),
             },
         )
-
-
-def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
-    values = {value.key: value for value in handoff.fields}
-    lines = tuple(
-        FieldLine(
-            key=spec.key,
-            label=spec.label,
-            required=spec.required,
-            value=values[spec.key].value if spec.key in values else None,
-            source=values[spec.key].source if spec.key in values else None,
-        )
-        for spec in playbook.fields
-    )
-    return HandoffCard(
-        handoff_id=handoff.id,
-        version=handoff.state_version,
-        deal_id=handoff.deal_id,
-        deal_name=handoff.deal_name,
-        account_name=handoff.account_name,
-        stage=handoff.stage,
-        amount=handoff.amount,
-        currency=handoff.currency,
-        close_date=handoff.close_date,
-        deal_url=handoff.deal_url,
-        status=handoff.status,
-        ae_slack_id=handoff.ae_slack_id,
-        ae_email=handoff.owner_email,
-        owner_slack_id=handoff.owner_slack_id,
-        sla_due_at=handoff.sla_due_at,
-        fields=lines,
-    )
 
 
 def _deal_columns(deal: Deal) -> dict[str, object]:
@@ -277,10 +288,12 @@ def _copy_deal(handoff: Handoff, deal: Deal) -> None:
 
 def _merge_crm_fields(
     handoff: Handoff, crm_fields: dict[str, str | None], now: datetime
-) -> list[str]:
-    """Apply CRM values; a value a person entered is never overwritten by the CRM."""
+) -> tuple[list[str], list[str]]:
+    """Apply CRM values. A value a person entered is never overwritten by the CRM: a
+    differing CRM value is kept beside it as a conflict. Returns (changed, new conflicts)."""
     existing = {value.key: value for value in handoff.fields}
     changed: list[str] = []
+    conflicts: list[str] = []
     for key, raw in crm_fields.items():
         value = (raw or "").strip()
         current = existing.get(key)
@@ -290,14 +303,21 @@ def _merge_crm_fields(
                     FieldValue(key=key, value=value, source=FieldSource.CRM, updated_at=now)
                 )
                 changed.append(key)
-        elif current.source is FieldSource.CRM and current.value != value:
+        elif current.source is FieldSource.PERSON:
+            differing = value if value and value != current.value else None
+            if differing != current.crm_value:
+                current.crm_value = differing
+                changed.append(key)
+                if differing is not None:
+                    conflicts.append(key)
+        elif current.value != value:
             if value:
                 current.value = value
                 current.updated_at = now
             else:
                 handoff.fields.remove(current)
             changed.append(key)
-    return changed
+    return changed, conflicts
 
 
 def _jsonable(value: object) -> object:

@@ -11,6 +11,35 @@ class Command(enum.StrEnum):
 
 class Action(enum.StrEnum):
     OPEN_CRM_RECORD = "open_crm_record"
+    ADD_DETAILS = "add_details"
+    CLAIM = "claim"
+    REASSIGN = "reassign"
+    RELEASE = "release"
+    GRANT_EXCEPTION = "grant_exception"
+    VIEW_BRIEF = "view_brief"
+    MARK_READY = "mark_ready"
+
+
+class View(enum.StrEnum):
+    FIELDS = "handoff_fields"
+    EXCEPTION = "handoff_exception"
+    REASSIGN = "handoff_reassign"
+    READY = "handoff_ready"
+    BRIEF = "handoff_brief"
+
+
+class Input(enum.StrEnum):
+    """block_id / action_id pairs of modal inputs (field inputs use ``field:<key>``)."""
+
+    VALUE = "value"
+    EXCEPTION_REASON = "exception_reason"
+    EXCEPTION_UNTIL = "exception_until"
+    NEW_OWNER = "new_owner"
+    READY_CONFIRM = "ready_confirm"
+
+
+class Event(enum.StrEnum):
+    APP_HOME_OPENED = "app_home_opened"
 
 
 class BlockId(enum.StrEnum):
@@ -35,5 +64,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.invite": ("channels:manage",),
     "conversations.history": ("channels:history",),
     "users.lookupByEmail": ("users:read.email", "users:read"),
+    "usergroups.list": ("usergroups:read",),
+    "usergroups.users.list": ("usergroups:read",),
+    "views.open": (),
+    "views.publish": (),
 }
 FEATURE_SCOPES: tuple[str, ...] = ("commands",)

@@ -145,6 +145,12 @@ class Playbook(_Strict):
     def is_closing(self, stage: str) -> bool:
         return stage.casefold() in {s.casefold() for s in self.stages.closing}
 
+    def is_pre_close(self, stage: str) -> bool:
+        return stage.casefold() in {s.casefold() for s in self.stages.pre_close}
+
+    def is_lost(self, stage: str) -> bool:
+        return stage.casefold() in {s.casefold() for s in self.stages.lost}
+
 
 def load_playbook(path: Path | None = None) -> Playbook:
     """Load and validate a playbook; ``None`` loads the one shipped with Handoff."""

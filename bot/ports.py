@@ -9,6 +9,8 @@ from typing import Protocol
 from bot.domain import HandoffCard, RenderedMessage
 
 CardRenderer = Callable[[HandoffCard], RenderedMessage]
+NoteRenderer = Callable[[dict[str, object], HandoffCard], RenderedMessage]
+HomeRenderer = Callable[[str], dict[str, object]]
 
 
 class SlackUnavailable(Exception):
@@ -46,7 +48,12 @@ class SlackGateway(Protocol):
         channel: str,
         message: RenderedMessage,
         metadata: tuple[str, dict[str, str]] | None = None,
+        thread_ts: str | None = None,
     ) -> str: ...
+
+    def publish_home(self, *, user_id: str, view: dict[str, object]) -> None: ...
+
+    def usergroup_members(self, handle: str) -> set[str] | None: ...
 
     def update_message(self, *, channel: str, ts: str, message: RenderedMessage) -> None: ...
 

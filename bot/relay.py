@@ -11,36 +11,24 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.handoffs import card_snapshot
+from bot.outbox import LEASE, OutboxDispatcher, RelayReport, backoff
 from bot.playbook import Playbook
 from bot.ports import CardRenderer, SlackGateway, SlackRejected, SlackUnavailable
+from bot.state import card_snapshot
 from storage import repositories
 from storage.db import SessionFactory
-from storage.enums import AuditAction, OutboxKind, OutboxStatus
+from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
 from storage.models import Handoff, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 CARD_EVENT_TYPE = "handoff_card"
-LEASE = timedelta(seconds=60)
 RECONCILE_MARGIN = timedelta(minutes=5)
 CHANNEL_PACE = timedelta(seconds=1)
-MAX_BACKOFF = timedelta(minutes=5)
 REJECTED_RETRY = timedelta(hours=1)
-
-
-@dataclass
-class RelayReport:
-    posted: int = 0
-    updated: int = 0
-    deferred: int = 0
-    failed: int = 0
-    outbox_done: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class CardRelay:
@@ -52,6 +40,7 @@ class CardRelay:
         slack: SlackGateway,
         playbook: Playbook,
         render: CardRenderer,
+        outbox: OutboxDispatcher,
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -59,6 +48,7 @@ class CardRelay:
         self._slack = slack
         self._playbook = playbook
         self._render = render
+        self._outbox = outbox
         self._batch_size = batch_size
         self._last_post_by_channel: dict[str, datetime] = {}
 
@@ -74,7 +64,7 @@ class CardRelay:
                 )
             if leased:
                 self._sync_card(handoff_id, report)
-        self._run_outbox(report)
+        self._outbox.run_once(report)
         return report
 
     def _sync_card(self, handoff_id: int, report: RelayReport) -> None:
@@ -156,10 +146,18 @@ class CardRelay:
                 return handoff.channel_id
             requested = handoff.requested_channel_id
             name_source = handoff.account_name or handoff.deal_name
+            upcoming = handoff.status is HandoffStatus.UPCOMING
         channels = self._playbook.channels
-        if requested or channels.strategy == "fixed":
-            channel_id = requested or channels.fixed_channel_id
-            assert channel_id is not None
+        # An early introduction goes to the CS team; the card stays there once the deal
+        # closes, so the thread and the owner carry on.
+        given = (
+            channels.cs_channel_id
+            if upcoming and channels.cs_channel_id
+            else requested or (channels.fixed_channel_id if channels.strategy == "fixed" else None)
+        )
+        channel_id: str | None
+        if given:
+            channel_id = given
             self._slack.join_channel(channel_id)
         else:
             name = channel_name(channels.name_prefix, name_source)
@@ -229,67 +227,6 @@ class CardRelay:
             handoff.card_next_attempt_at = now + wait
             handoff.card_error = reason
             handoff.card_lease_until = None
-
-    def _run_outbox(self, report: RelayReport) -> None:
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            due = repositories.due_outbox_ids(session, now=now, limit=self._batch_size)
-        for message_id in due:
-            with self._sessions.begin() as session:
-                if not repositories.lease_outbox(
-                    session, message_id=message_id, now=now, until=now + LEASE
-                ):
-                    continue
-                message = session.get(OutboxMessage, message_id)
-                assert message is not None
-                kind, payload = message.kind, dict(message.payload)
-            try:
-                self._deliver(kind, payload)
-            except SlackUnavailable as error:
-                self._finish_outbox(message_id, error=str(error), retry_after=error.retry_after)
-            except SlackRejected as error:
-                log.error(
-                    "Slack rejected outbox message %s (%s): %s", message_id, kind, error.error
-                )
-                self._finish_outbox(message_id, error=error.error, failed=True)
-            else:
-                self._finish_outbox(message_id)
-                report.outbox_done += 1
-
-    def _deliver(self, kind: OutboxKind, payload: dict[str, object]) -> None:
-        if kind is OutboxKind.INVITE_TO_CHANNEL:
-            users = payload["users"]
-            assert isinstance(users, list)
-            self._slack.invite(str(payload["channel"]), [str(user) for user in users])
-
-    def _finish_outbox(
-        self,
-        message_id: int,
-        *,
-        error: str | None = None,
-        retry_after: float | None = None,
-        failed: bool = False,
-    ) -> None:
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            message = session.get(OutboxMessage, message_id)
-            assert message is not None
-            message.lease_until = None
-            message.last_error = error
-            if error is None:
-                message.status = OutboxStatus.DONE
-            elif failed:
-                message.status = OutboxStatus.FAILED
-            else:
-                message.attempts += 1
-                wait = backoff(message.attempts)
-                if retry_after is not None:
-                    wait = max(wait, timedelta(seconds=retry_after))
-                message.next_attempt_at = now + wait
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
 
 
 def channel_name(prefix: str, source: str) -> str:

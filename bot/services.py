@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.handoffs import HandoffService
+from bot.playbook import Playbook
+from bot.queries import HandoffQueries
+from bot.workflow import WorkflowService
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     handoffs: HandoffService
+    workflow: WorkflowService
+    queries: HandoffQueries
+    playbook: Playbook

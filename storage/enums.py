@@ -20,6 +20,8 @@ class FieldSource(enum.StrEnum):
 
 class OutboxKind(enum.StrEnum):
     INVITE_TO_CHANNEL = "invite_to_channel"
+    THREAD_NOTE = "thread_note"
+    PUBLISH_HOME = "publish_home"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -44,4 +46,13 @@ class AuditAction(enum.StrEnum):
     HANDOFF_STARTED = "handoff_started"
     DEAL_UPDATED = "deal_updated"
     FIELD_SET = "field_set"
+    FIELD_CONFLICT = "field_conflict"
     CARD_POSTED = "card_posted"
+    INTRODUCED = "introduced"
+    CLOSED_WON = "closed_won"
+    DEAL_LOST = "deal_lost"
+    CLAIMED = "claimed"
+    REASSIGNED = "reassigned"
+    RELEASED = "released"
+    EXCEPTION_GRANTED = "exception_granted"
+    MARKED_READY = "marked_ready"

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -124,6 +125,15 @@ class Handoff(Base):
     card_attempts: Mapped[int] = mapped_column(Integer, default=0)
     card_error: Mapped[str | None] = mapped_column(Text)
 
+    claimed_at: Mapped[datetime | None]
+    exception_by: Mapped[str | None] = mapped_column(String(32))
+    exception_reason: Mapped[str | None] = mapped_column(Text)
+    exception_at: Mapped[datetime | None]
+    exception_until: Mapped[date | None]
+    ready_by: Mapped[str | None] = mapped_column(String(32))
+    ready_at: Mapped[datetime | None]
+    success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
     fields: Mapped[list[FieldValue]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
     )
@@ -140,6 +150,8 @@ class FieldValue(Base):
     source: Mapped[FieldSource] = mapped_column(_enum(FieldSource))
     set_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime]
+    # The CRM's differing value while a person's entry stands: shown on the card, never applied.
+    crm_value: Mapped[str | None] = mapped_column(Text)
 
     handoff: Mapped[Handoff] = relationship(back_populates="fields")
 
@@ -175,6 +187,8 @@ class OutboxMessage(Base):
     lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    # Messages with the same key coalesce while pending (e.g. one App Home refresh per user).
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), index=True)
 
 
 class Deadline(Base):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.enums import AuditAction, HandoffStatus, OutboxStatus
+from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
 from storage.models import AuditEvent, Base, Handoff, OutboxMessage
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
@@ -163,6 +163,63 @@ def lease_outbox(session: Session, *, message_id: int, now: datetime, until: dat
             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
         )
         .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: OutboxKind,
+    now: datetime,
+    payload: dict[str, Any],
+    handoff_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """Add a side effect to the outbox in the caller's transaction; a pending message with the
+    same ``dedupe_key`` already covers it."""
+    if dedupe_key is not None:
+        pending = session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.dedupe_key == dedupe_key,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.lease_until.is_(None),
+            )
+        )
+        if pending is not None:
+            return
+    session.add(
+        OutboxMessage(
+            kind=kind,
+            handoff_id=handoff_id,
+            payload=payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            dedupe_key=dedupe_key,
+        )
+    )
+
+
+def lock_handoff(session: Session, handoff_id: int) -> Handoff | None:
+    """Load a handoff to change it; PostgreSQL locks the row (SQLite's BEGIN IMMEDIATE does)."""
+    return session.scalars(
+        select(Handoff)
+        .where(Handoff.id == handoff_id)
+        .options(selectinload(Handoff.fields))
+        .with_for_update()
+    ).one_or_none()
+
+
+def take_ownership(session: Session, *, handoff_id: int, owner: str, now: datetime) -> bool:
+    """Make ``owner`` the owner if nobody is; ``False`` when someone got there first."""
+    result = session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.owner_slack_id.is_(None))
+        .values(owner_slack_id=owner, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     assert isinstance(result, CursorResult)

@@ -20,6 +20,7 @@ def test_default_playbook_has_the_standard_fields() -> None:
         "success_metrics",
         "decision_makers",
         "promises_made",
+        "risks",
         "customer_timeline",
         "call_recordings",
     ]

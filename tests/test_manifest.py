@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.ids import FEATURE_SCOPES, METHOD_SCOPES, Command
+from bot.ids import FEATURE_SCOPES, METHOD_SCOPES, Command, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -25,6 +25,12 @@ def test_commands_match_the_code() -> None:
     assert declared == {command.value for command in Command}
 
 
+def test_events_match_the_code() -> None:
+    subscribed = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert subscribed == {event.value for event in Event}
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+
+
 def web_api_methods_called() -> set[str]:
     """Every WebClient method the adapters call, as Web API method names."""
     methods: set[str] = set()
@@ -35,8 +41,7 @@ def web_api_methods_called() -> set[str]:
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute | ast.Name):
                 owner = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
                 if owner in ("_client", "client") and "_" in node.attr:
-                    family, _, name = node.attr.partition("_")
-                    methods.add(f"{family}.{name}")
+                    methods.add(node.attr.replace("_", "."))
     return methods
 
 

@@ -21,7 +21,7 @@ def test_bare_and_unknown_subcommands_get_help(running_app: RunningApp) -> None:
     for text in ("", "what is this"):
         reply = post_to_slack_endpoint(running_app.url, slash_command(text), secret=SIGNING_SECRET)
         assert reply.status == 200 and reply.body["response_type"] == "ephemeral"
-        assert "Commands" in str(reply.body["blocks"])
+        assert "/handoff queue" in str(reply.body["blocks"])
 
 
 def test_unsigned_request_is_rejected(running_app: RunningApp) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import http.client
 import logging
 import urllib.error
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -59,10 +58,6 @@ def _translated(method: str) -> Iterator[None]:
 class WebApiSlackGateway:
     def __init__(self, client: WebClient) -> None:
         self._client = client
-
-    def _call(self, method: str, call: Callable[[], Any]) -> Any:
-        with _translated(method):
-            return call()
 
     def lookup_user_id(self, email: str) -> str | None:
         try:
@@ -122,12 +117,14 @@ class WebApiSlackGateway:
         channel: str,
         message: RenderedMessage,
         metadata: tuple[str, dict[str, str]] | None = None,
+        thread_ts: str | None = None,
     ) -> str:
         with _translated("chat.postMessage"):
             response = self._client.chat_postMessage(
                 channel=channel,
                 text=message.text,
-                blocks=message.blocks,
+                blocks=message.blocks or None,
+                thread_ts=thread_ts,
                 metadata=Metadata(event_type=metadata[0], event_payload=metadata[1])
                 if metadata
                 else None,
@@ -165,3 +162,17 @@ class WebApiSlackGateway:
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
+
+    def publish_home(self, *, user_id: str, view: dict[str, object]) -> None:
+        with _translated("views.publish"):
+            self._client.views_publish(user_id=user_id, view=view)
+
+    def usergroup_members(self, handle: str) -> set[str] | None:
+        with _translated("usergroups.list"):
+            groups = self._client.usergroups_list()["usergroups"]
+        group = next((g for g in groups if g.get("handle") == handle), None)
+        if group is None:
+            return None
+        with _translated("usergroups.users.list"):
+            users = self._client.usergroups_users_list(usergroup=group["id"])["users"]
+        return {str(user) for user in users}

@@ -30,10 +30,16 @@ STATUS_LABELS = {
 def status_line(card: HandoffCard) -> str:
     label = STATUS_LABELS[card.status]
     missing = len(card.missing_required)
+    if card.status is HandoffStatus.UPCOMING:
+        return f"{label} — the deal is in {escape(card.stage)}"
     if card.status is HandoffStatus.HELD and missing:
         return f"{label} — {plural(missing, 'required field')} missing"
     if card.status is HandoffStatus.OPEN and card.owner_slack_id is None:
         return f"{label} — waiting for a CSM to claim it"
+    if card.status is HandoffStatus.OPEN:
+        return f"{label} — waiting for a reviewer"
+    if card.status is HandoffStatus.CANCELLED:
+        return f"{label} — the deal was lost"
     return label
 
 
@@ -49,33 +55,65 @@ def card_text(card: HandoffCard) -> str:
 
 
 def card_blocks(card: HandoffCard) -> list[Block]:
+    title = "Upcoming handoff" if card.status is HandoffStatus.UPCOMING else "Handoff"
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=truncate(f"Handoff: {card.deal_name}", 150))),
+        HeaderBlock(text=PlainTextObject(text=truncate(f"{title}: {card.deal_name}", 150))),
         SectionBlock(block_id=BlockId.CARD_SUMMARY, fields=_summary_fields(card)),
         SectionBlock(
-            block_id=BlockId.CARD_CHECKLIST, text=MarkdownTextObject(text=_checklist(card))
+            block_id=BlockId.CARD_CHECKLIST, text=MarkdownTextObject(text=checklist(card))
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=_context(card))]),
     ]
-    if card.deal_url:
-        blocks.append(
-            ActionsBlock(
-                block_id=BlockId.CARD_ACTIONS,
-                elements=[
-                    ButtonElement(
-                        text="Open in CRM",
-                        action_id=Action.OPEN_CRM_RECORD,
-                        url=card.deal_url,
-                    )
-                ],
-            )
-        )
+    notes = _notes(card)
+    if notes:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=notes)]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context(card))]))
+    buttons = card_buttons(card)
+    if buttons:
+        blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
     return blocks
+
+
+def card_buttons(card: HandoffCard) -> list[ButtonElement]:
+    value = str(card.handoff_id)
+    live = card.status in (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
+    buttons: list[ButtonElement] = []
+    if live and card.status is not HandoffStatus.UPCOMING:
+        buttons.append(
+            _button("Add details", Action.ADD_DETAILS, value, primary=bool(card.missing_required))
+        )
+    if live and card.owner_slack_id is None:
+        buttons.append(_button("Claim", Action.CLAIM, value, primary=True))
+    elif live or card.status is HandoffStatus.READY:
+        buttons.append(_button("Reassign", Action.REASSIGN, value))
+        if live:
+            buttons.append(_button("Release", Action.RELEASE, value))
+    if card.status is HandoffStatus.HELD and card.exception is None:
+        buttons.append(_button("Grant exception", Action.GRANT_EXCEPTION, value))
+    if card.status is HandoffStatus.OPEN and card.owner_slack_id:
+        buttons.append(_button("Mark ready", Action.MARK_READY, value, primary=True))
+    if card.status is not HandoffStatus.CANCELLED:
+        buttons.append(_button("View brief", Action.VIEW_BRIEF, value))
+    if card.deal_url:
+        buttons.append(
+            ButtonElement(text="Open in CRM", action_id=Action.OPEN_CRM_RECORD, url=card.deal_url)
+        )
+    return buttons
+
+
+def _button(text: str, action: Action, value: str, *, primary: bool = False) -> ButtonElement:
+    return ButtonElement(
+        text=text, action_id=action, value=value, style="primary" if primary else None
+    )
 
 
 def _summary_fields(card: HandoffCard) -> list[MarkdownTextObject]:
     owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "_Unclaimed_"
-    sla = f"Ready by {slack_date(card.sla_due_at)}" if card.sla_due_at else "—"
+    if card.status is HandoffStatus.READY and card.ready_at:
+        sla = f"Ready {slack_date(card.ready_at)}"
+    elif card.sla_due_at:
+        sla = f"Ready by {slack_date(card.sla_due_at)}"
+    else:
+        sla = "Starts when the deal closes"
     pairs = [
         ("Account", escape(card.account_name) if card.account_name else "—"),
         ("Amount", money(card.amount, card.currency)),
@@ -87,7 +125,7 @@ def _summary_fields(card: HandoffCard) -> list[MarkdownTextObject]:
     return [MarkdownTextObject(text=truncate(f"*{name}*\n{value}", 2000)) for name, value in pairs]
 
 
-def _checklist(card: HandoffCard) -> str:
+def checklist(card: HandoffCard) -> str:
     required = [line for line in card.fields if line.required]
     optional = [line for line in card.fields if not line.required]
     done = sum(1 for line in required if line.present)
@@ -101,7 +139,47 @@ def _checklist(card: HandoffCard) -> str:
     if optional:
         present = ", ".join(escape(line.label) for line in optional if line.present) or "none yet"
         rows.append(f"_Optional:_ {present}")
+    if card.status is HandoffStatus.READY:
+        rows += ["", "*Handoff checklist*", *ready_checklist(card)]
     return truncate("\n".join(rows), 3000)
+
+
+def ready_checklist(card: HandoffCard) -> list[str]:
+    def tick(done: bool, text: str) -> str:
+        return f"{':white_check_mark:' if done else ':white_large_square:'} {text}"
+
+    recordings = card.field("call_recordings")
+    fields_text = "Required fields complete"
+    if card.missing_required and card.exception:
+        fields_text = f"Required fields excepted by <@{card.exception.by}>"
+    return [
+        tick(True, fields_text),
+        tick(
+            card.ready_by is not None,
+            f"Reviewer flag — <@{card.ready_by}>" if card.ready_by else "Reviewer flag",
+        ),
+        tick(bool(recordings and recordings.present), "Call recordings attached"),
+        tick(card.success_plan_reviewed, "Success plan reviewed"),
+        tick(card.follow_up_scheduled, "Follow-up scheduled"),
+    ]
+
+
+def _notes(card: HandoffCard) -> str:
+    notes: list[str] = []
+    if card.exception:
+        until = f" until {card.exception.until:%d %b %Y}" if card.exception.until else ""
+        notes.append(
+            f":large_orange_diamond: Exception granted by <@{card.exception.by}>{until}: "
+            f"“{escape(truncate(card.exception.reason, 300))}”"
+        )
+    for line in card.fields:
+        if line.crm_value:
+            crm = escape(truncate(line.crm_value, 200))
+            notes.append(
+                f":warning: *{escape(line.label)}*: the CRM says “{crm}”; "
+                f"the value entered by <@{line.set_by}> stands."
+            )
+    return truncate("\n".join(notes), 3000)
 
 
 def _context(card: HandoffCard) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import actions, commands, errors
+from bot.handlers import actions, commands, errors, events, views
 
 
 def register(app: App) -> None:
     commands.register(app)
     actions.register(app)
+    views.register(app)
+    events.register(app)
     errors.register(app)

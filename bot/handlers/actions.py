@@ -1,16 +1,87 @@
-"""Block actions from the handoff card."""
+"""Buttons on the handoff card and in the App Home: ack first, then one service call."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from typing import Any
 
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.brief import brief_modal
+from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
+from bot.handlers.payloads import actor, clicked_handoff
 from bot.ids import Action
+from bot.permissions import Permission
+from bot.services import Services
 
 
 def register(app: App) -> None:
     app.action(Action.OPEN_CRM_RECORD)(acknowledge_link)
+    app.action(Action.ADD_DETAILS)(open_fields)
+    app.action(Action.CLAIM)(claim)
+    app.action(Action.REASSIGN)(open_reassign)
+    app.action(Action.RELEASE)(release)
+    app.action(Action.GRANT_EXCEPTION)(open_exception)
+    app.action(Action.VIEW_BRIEF)(open_brief)
+    app.action(Action.MARK_READY)(open_ready)
 
 
 def acknowledge_link(ack: Ack) -> None:
     # A URL button still sends an interaction; Slack shows a warning unless it is acked.
     ack()
+
+
+def _services(context: BoltContext) -> Services:
+    services: Services = context["services"]
+    return services
+
+
+def open_fields(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    services = _services(context)
+    card = services.workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.ADD_DETAILS
+    )
+    client.views_open(
+        trigger_id=body["trigger_id"], view=fields_modal(card, services.playbook.fields)
+    )
+
+
+def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    _services(context).workflow.claim(handoff_id=clicked_handoff(body), actor=actor(body))
+
+
+def open_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.REASSIGN
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=reassign_modal(card))
+
+
+def release(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    _services(context).workflow.release(handoff_id=clicked_handoff(body), actor=actor(body))
+
+
+def open_exception(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.GRANT_EXCEPTION
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=exception_modal(card))
+
+
+def open_brief(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.card(handoff_id=clicked_handoff(body))
+    client.views_open(trigger_id=body["trigger_id"], view=brief_modal(card))
+
+
+def open_ready(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.authorize_ready(
+        handoff_id=clicked_handoff(body), actor=actor(body)
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=ready_modal(card))

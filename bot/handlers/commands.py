@@ -1,18 +1,82 @@
-"""The /handoff slash command."""
+"""The /handoff slash command: every reply is ephemeral."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from collections.abc import Callable
+from typing import Any
 
-from bot.blocks.help import render_help
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.blocks.lists import (
+    grouped_message,
+    help_message,
+    history_message,
+    list_message,
+    matches_message,
+    status_message,
+)
+from bot.domain import RenderedMessage
 from bot.ids import Command
+from bot.queries import mine
+from bot.services import Services
 
 
 def register(app: App) -> None:
     app.command(Command.HANDOFF)(handle_handoff_command)
 
 
-def handle_handoff_command(ack: Ack, command: dict[str, str]) -> None:
-    # Every sub-command answers ephemerally in the ack itself: nothing to wait for.
-    reply = render_help()
-    ack(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+def handle_handoff_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    verb, _, argument = str(command.get("text") or "").strip().partition(" ")
+    answer = SUBCOMMANDS.get(verb.lower())
+    if answer is None:
+        reply = help_message()
+        ack(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+        return
+    # Role lookups can call Slack; the answer follows through response_url, after the ack.
+    ack()
+    reply = answer(context["services"], str(command["user_id"]), argument.strip())
+    respond(response_type="ephemeral", replace_original=False, text=reply.text, blocks=reply.blocks)
+
+
+def _status(services: Services, user: str, query: str) -> RenderedMessage:
+    if not query:
+        return matches_message("", [])
+    found = services.queries.lookup(query)
+    return status_message(found[0]) if len(found) == 1 else matches_message(query, found)
+
+
+def _history(services: Services, user: str, query: str) -> RenderedMessage:
+    found = services.queries.lookup(query) if query else []
+    if len(found) != 1:
+        return matches_message(query, found)
+    return history_message(found[0], services.queries.history(found[0].handoff_id))
+
+
+def _mine(services: Services, user: str, _: str) -> RenderedMessage:
+    return grouped_message(mine(services.queries.home(user)))
+
+
+def _queue(services: Services, user: str, _: str) -> RenderedMessage:
+    return list_message(
+        "Unclaimed handoffs",
+        services.queries.queue(),
+        empty="Every handoff has an owner.",
+        claimable=True,
+    )
+
+
+def _overdue(services: Services, user: str, _: str) -> RenderedMessage:
+    return list_message(
+        "Overdue handoffs", services.queries.overdue(), empty="Nothing is past its SLA."
+    )
+
+
+SUBCOMMANDS: dict[str, Callable[[Services, str, str], RenderedMessage]] = {
+    "status": _status,
+    "history": _history,
+    "mine": _mine,
+    "queue": _queue,
+    "overdue": _overdue,
+}

@@ -36,6 +36,7 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "views.update": ("view",),
     "views.push": ("trigger_id", "view"),
     "views.publish": ("user_id", "view"),
+    "usergroups.list": (),
     "usergroups.users.list": ("usergroup",),
 }
 
@@ -81,6 +82,15 @@ class FakeSlack:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/"
 
+    @property
+    def response_url(self) -> str:
+        """Where interaction payloads say to answer (Slack's hooks.slack.com/…)."""
+        return self.url.replace("/api/", "/response/") + "T0HANDOFF/1/secret"
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Messages sent to response_url (ephemeral replies to commands and clicks)."""
+        return [call.args for call in self.calls_to("response_url")]
+
     def start(self) -> FakeSlack:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -111,6 +121,19 @@ class FakeSlack:
                 channel.members.add(BOT_USER_ID)
             self.workspace.channels[channel_id] = channel
         return channel_id
+
+    def add_usergroup(self, group_id: str, handle: str, members: list[str]) -> str:
+        with self._lock:
+            self.workspace.usergroups[group_id] = (handle, list(members))
+        return group_id
+
+    def views(self, method: str = "views.open") -> list[dict[str, Any]]:
+        """Views the app opened (or published), as Slack received them."""
+        views: list[dict[str, Any]] = []
+        for call in self.calls_to(method):
+            view = call.args.get("view")
+            views.append(json.loads(view) if isinstance(view, str) else dict(view or {}))
+        return views
 
     def inject(self, fault: Fault) -> None:
         with self._lock:
@@ -193,6 +216,11 @@ class FakeSlack:
                 self._serve(args)
 
             def _serve(self, args: dict[str, Any]) -> None:
+                if self.path.startswith("/response/"):
+                    with fake._lock:
+                        fake.calls.append(Call("response_url", args, {"ok": True}))
+                    self._send(200, {"ok": True})
+                    return
                 method = self.path.partition("?")[0].removeprefix("/api/")
                 fault = fake._next_fault(method)
                 if fault and fault.kind == "reset":

@@ -37,6 +37,7 @@ class Workspace:
         self.lock = threading.RLock()
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, tuple[str, list[str]]] = {}  # id -> (handle, members)
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self._epoch = int(time.time())
@@ -233,8 +234,18 @@ class Workspace:
             }
         return {"ok": True, "view": {"id": self._new_id("V"), **view}}
 
+    def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        groups = [
+            {"id": group_id, "handle": handle, "name": handle, "user_count": len(members)}
+            for group_id, (handle, members) in self.usergroups.items()
+        ]
+        return {"ok": True, "usergroups": groups}
+
     def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": False, "error": "no_such_subteam"}
+        group = self.usergroups.get(str(args["usergroup"]))
+        if group is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group[1])}
 
 
 def _as_list(value: Any) -> list[Any]:

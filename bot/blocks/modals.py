@@ -1,0 +1,174 @@
+"""Modals people fill in: the handoff fields, an exception, a reassignment, the sign-off."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.card import checklist
+from bot.blocks.text import escape, truncate
+from bot.domain import FieldLine, HandoffCard
+from bot.ids import Input
+from bot.ids import View as ViewId
+from bot.playbook import FieldSpec, FieldType
+
+FIELD_BLOCK_PREFIX = "field:"
+MAX_INPUT = 3000
+PLACEHOLDERS = {
+    FieldType.CONTACTS: "Name, title, email — one person per line",
+    FieldType.URLS: "One link per line (https://…)",
+    FieldType.LONG_TEXT: "What the customer told us, in their words",
+}
+
+
+def private_metadata(card: HandoffCard) -> str:
+    return json.dumps({"handoff_id": card.handoff_id})
+
+
+def fields_modal(card: HandoffCard, specs: list[FieldSpec]) -> dict[str, object]:
+    lines = {line.key: line for line in card.fields}
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*{escape(truncate(card.deal_name, 200))}* — save what you know now; "
+                "the card shows what is still missing."
+            )
+        )
+    ]
+    for spec in specs:
+        blocks.append(_field_input(spec, lines.get(spec.key)))
+    return _modal(ViewId.FIELDS, "Handoff details", card, blocks, submit="Save")
+
+
+def _field_input(spec: FieldSpec, line: FieldLine | None) -> InputBlock:
+    current = line.value if line and line.value else None
+    element: PlainTextInputElement | DatePickerElement
+    if spec.type is FieldType.DATE:
+        element = DatePickerElement(action_id=Input.VALUE, initial_date=_iso_or_none(current))
+    else:
+        element = PlainTextInputElement(
+            action_id=Input.VALUE,
+            initial_value=current,
+            multiline=spec.type is not FieldType.TEXT,
+            max_length=MAX_INPUT,
+            placeholder=PLACEHOLDERS.get(spec.type),
+        )
+    hint = _provenance(line)
+    if spec.required:
+        hint = f"Required. {hint}" if hint else "Required for the handoff."
+    return InputBlock(
+        block_id=FIELD_BLOCK_PREFIX + spec.key,
+        label=spec.label,
+        element=element,
+        optional=True,
+        hint=truncate(hint, 2000) if hint else None,
+    )
+
+
+def _provenance(line: FieldLine | None) -> str | None:
+    if line is None or not line.present:
+        return None
+    if line.set_by:
+        when = f" on {line.updated_at:%d %b %Y}" if line.updated_at else ""
+        return f"Entered in Slack{when}."
+    return "From the CRM."
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def exception_modal(card: HandoffCard) -> dict[str, object]:
+    missing = ", ".join(escape(line.label) for line in card.missing_required) or "nothing"
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*{escape(truncate(card.deal_name, 200))}* is held: {missing} missing.\n"
+                "An exception lets the handoff go ahead; the missing fields stay on the checklist."
+            )
+        ),
+        InputBlock(
+            block_id=Input.EXCEPTION_REASON,
+            label="Why is it fine to go ahead?",
+            element=PlainTextInputElement(
+                action_id=Input.VALUE, multiline=True, max_length=500, min_length=5
+            ),
+        ),
+        InputBlock(
+            block_id=Input.EXCEPTION_UNTIL,
+            label="Exception ends on",
+            element=DatePickerElement(action_id=Input.VALUE),
+            optional=True,
+            hint="Leave empty for no end date.",
+        ),
+    ]
+    return _modal(ViewId.EXCEPTION, "Grant an exception", card, blocks, submit="Grant")
+
+
+def reassign_modal(card: HandoffCard) -> dict[str, object]:
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=Input.NEW_OWNER,
+            label="New owner",
+            element=UserSelectElement(action_id=Input.VALUE, initial_user=card.owner_slack_id),
+            hint="A CSM from the playbook. They are mentioned in the card's thread.",
+        )
+    ]
+    return _modal(ViewId.REASSIGN, "Reassign handoff", card, blocks, submit="Reassign")
+
+
+def ready_modal(card: HandoffCard) -> dict[str, object]:
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=checklist(card))),
+        InputBlock(
+            block_id=Input.READY_CONFIRM,
+            label="Before you sign off",
+            element=CheckboxesElement(
+                action_id=Input.VALUE,
+                options=[
+                    Option(value="brief_reviewed", label="I reviewed the handoff brief"),
+                    Option(value="success_plan_reviewed", label="The success plan was reviewed"),
+                ],
+            ),
+            hint="Reviewing the brief is required; the success plan is recorded if ticked.",
+        ),
+        ContextBlock(
+            elements=[MarkdownTextObject(text="The brief is posted in the card's thread.")]
+        ),
+    ]
+    return _modal(ViewId.READY, "Mark handoff ready", card, blocks, submit="Mark ready")
+
+
+def _modal(
+    callback: ViewId, title: str, card: HandoffCard, blocks: list[Block], *, submit: str
+) -> dict[str, object]:
+    view = View(
+        type="modal",
+        callback_id=callback,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=private_metadata(card),
+        blocks=blocks,
+    )
+    view.validate_json()
+    return view.to_dict()

@@ -1,0 +1,58 @@
+"""Reading Slack payloads: which handoff, who, and what was typed. No rules live here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.blocks.modals import FIELD_BLOCK_PREFIX
+from bot.errors import NotFound
+from bot.ids import Input
+
+
+def actor(body: dict[str, Any]) -> str:
+    return str(body["user"]["id"])
+
+
+def clicked_handoff(body: dict[str, Any]) -> int:
+    value = body["actions"][0].get("value", "")
+    if not str(value).isdigit():
+        raise NotFound("That button does not point at a handoff; refresh the message.")
+    return int(value)
+
+
+def view_handoff(view: dict[str, Any]) -> int:
+    return int(json.loads(view["private_metadata"])["handoff_id"])
+
+
+def _input(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return dict(view["state"]["values"].get(block_id, {}).get(Input.VALUE, {}))
+
+
+def field_values(view: dict[str, Any]) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for block_id, actions in view["state"]["values"].items():
+        if block_id.startswith(FIELD_BLOCK_PREFIX):
+            state = actions.get(Input.VALUE, {})
+            values[block_id.removeprefix(FIELD_BLOCK_PREFIX)] = state.get(
+                "selected_date", state.get("value")
+            )
+    return values
+
+
+def text_input(view: dict[str, Any], block_id: str) -> str:
+    return str(_input(view, block_id).get("value") or "")
+
+
+def date_input(view: dict[str, Any], block_id: str) -> str | None:
+    value = _input(view, block_id).get("selected_date")
+    return str(value) if value else None
+
+
+def user_input(view: dict[str, Any], block_id: str) -> str | None:
+    value = _input(view, block_id).get("selected_user")
+    return str(value) if value else None
+
+
+def checked(view: dict[str, Any], block_id: str) -> set[str]:
+    return {str(o["value"]) for o in _input(view, block_id).get("selected_options") or []}

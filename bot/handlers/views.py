@@ -1,0 +1,89 @@
+"""Modal submissions: inline errors in the ack, otherwise ack and call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.blocks.modals import FIELD_BLOCK_PREFIX
+from bot.handlers.payloads import (
+    actor,
+    checked,
+    date_input,
+    field_values,
+    text_input,
+    user_input,
+    view_handoff,
+)
+from bot.ids import Input, View
+from bot.services import Services
+
+
+def register(app: App) -> None:
+    app.view(View.FIELDS)(save_fields)
+    app.view(View.EXCEPTION)(grant_exception)
+    app.view(View.REASSIGN)(reassign)
+    app.view(View.READY)(mark_ready)
+
+
+def _services(context: BoltContext) -> Services:
+    services: Services = context["services"]
+    return services
+
+
+def save_fields(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    workflow = _services(context).workflow
+    handoff_id, values = view_handoff(view), field_values(view)
+    errors = workflow.field_errors(handoff_id=handoff_id, values=values)
+    if errors:
+        ack(response_action="errors", errors={FIELD_BLOCK_PREFIX + k: v for k, v in errors.items()})
+        return
+    ack()
+    workflow.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
+
+
+def grant_exception(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    workflow = _services(context).workflow
+    reason, until = (
+        text_input(view, Input.EXCEPTION_REASON),
+        date_input(view, Input.EXCEPTION_UNTIL),
+    )
+    errors = workflow.exception_errors(reason=reason, until=until)
+    if errors:
+        blocks = {"reason": Input.EXCEPTION_REASON, "until": Input.EXCEPTION_UNTIL}
+        ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
+        return
+    ack()
+    workflow.grant_exception(
+        handoff_id=view_handoff(view), actor=actor(body), reason=reason, until=until
+    )
+
+
+def reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    new_owner = user_input(view, Input.NEW_OWNER)
+    if new_owner is None:
+        ack(response_action="errors", errors={Input.NEW_OWNER: "Pick the new owner."})
+        return
+    ack()
+    _services(context).workflow.reassign(
+        handoff_id=view_handoff(view), actor=actor(body), new_owner=new_owner
+    )
+
+
+def mark_ready(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    ticked = checked(view, Input.READY_CONFIRM)
+    if "brief_reviewed" not in ticked:
+        ack(
+            response_action="errors",
+            errors={Input.READY_CONFIRM: "Review the brief (View brief on the card) and tick it."},
+        )
+        return
+    ack()
+    _services(context).workflow.mark_ready(
+        handoff_id=view_handoff(view),
+        actor=actor(body),
+        success_plan_reviewed="success_plan_reviewed" in ticked,
+    )

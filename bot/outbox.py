@@ -1,0 +1,131 @@
+"""The outbox dispatcher: side effects recorded with a state change, delivered until done."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.playbook import Playbook
+from bot.ports import HomeRenderer, NoteRenderer, SlackGateway, SlackRejected, SlackUnavailable
+from bot.state import card_snapshot
+from storage import repositories
+from storage.db import SessionFactory
+from storage.enums import OutboxKind, OutboxStatus
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+@dataclass
+class RelayReport:
+    posted: int = 0
+    updated: int = 0
+    deferred: int = 0
+    failed: int = 0
+    outbox_done: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        slack: SlackGateway,
+        playbook: Playbook,
+        render_note: NoteRenderer,
+        render_home: HomeRenderer,
+        batch_size: int = 50,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._slack = slack
+        self._playbook = playbook
+        self._render_note = render_note
+        self._render_home = render_home
+        self._batch_size = batch_size
+
+    def run_once(self, report: RelayReport) -> None:
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            due = repositories.due_outbox_ids(session, now=now, limit=self._batch_size)
+        for message_id in due:
+            with self._sessions.begin() as session:
+                if not repositories.lease_outbox(
+                    session, message_id=message_id, now=now, until=now + LEASE
+                ):
+                    continue
+                message = session.get(OutboxMessage, message_id)
+                assert message is not None
+                kind, payload, handoff_id = message.kind, dict(message.payload), message.handoff_id
+            try:
+                self._deliver(kind, payload, handoff_id)
+            except SlackUnavailable as error:
+                self._finish_outbox(message_id, error=str(error), retry_after=error.retry_after)
+            except SlackRejected as error:
+                log.error(
+                    "Slack rejected outbox message %s (%s): %s", message_id, kind, error.error
+                )
+                self._finish_outbox(message_id, error=error.error, failed=True)
+            else:
+                self._finish_outbox(message_id)
+                report.outbox_done += 1
+
+    def _deliver(
+        self, kind: OutboxKind, payload: dict[str, object], handoff_id: int | None
+    ) -> None:
+        if kind is OutboxKind.INVITE_TO_CHANNEL:
+            users = payload["users"]
+            assert isinstance(users, list)
+            self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+        elif kind is OutboxKind.THREAD_NOTE:
+            assert handoff_id is not None
+            with self._sessions.begin() as session:
+                handoff = repositories.get_handoff(session, handoff_id)
+                assert handoff is not None
+                card = card_snapshot(handoff, self._playbook)
+            if card.channel_id is None or card.card_ts is None:
+                raise SlackUnavailable("the card is not posted yet; the note waits for it")
+            self._slack.post_message(
+                channel=card.channel_id,
+                message=self._render_note(payload, card),
+                thread_ts=card.card_ts,
+            )
+        elif kind is OutboxKind.PUBLISH_HOME:
+            user_id = str(payload["user_id"])
+            self._slack.publish_home(user_id=user_id, view=self._render_home(user_id))
+
+    def _finish_outbox(
+        self,
+        message_id: int,
+        *,
+        error: str | None = None,
+        retry_after: float | None = None,
+        failed: bool = False,
+    ) -> None:
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            message = session.get(OutboxMessage, message_id)
+            assert message is not None
+            message.lease_until = None
+            message.last_error = error
+            if error is None:
+                message.status = OutboxStatus.DONE
+            elif failed:
+                message.status = OutboxStatus.FAILED
+            else:
+                message.attempts += 1
+                wait = backoff(message.attempts)
+                if retry_after is not None:
+                    wait = max(wait, timedelta(seconds=retry_after))
+                message.next_attempt_at = now + wait

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -104,6 +105,7 @@ def build_runtime(
     playbook: Playbook | None = None,
     clock: Clock | None = None,
     engine: Engine | None = None,
+    listener_executor: Executor | None = None,
 ) -> Runtime:
     playbook = playbook or load_playbook(settings.playbook_path)
     clock = clock or SystemClock()
@@ -135,6 +137,7 @@ def build_runtime(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
         services=Services(handoffs=handoffs, workflow=workflow, queries=queries, playbook=playbook),
+        listener_executor=listener_executor,
     )
     crm = CrmWebhookEndpoint(
         secret=settings.crm_webhook_secret, handoffs=handoffs, playbook=playbook, clock=clock

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,14 @@ from bot.web.server import HttpServer
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Base
-from tests.support.signing import Reply, post_crm_event
+from tests.support.signing import (
+    Reply,
+    block_action,
+    post_crm_event,
+    post_to_slack_endpoint,
+    slash_command,
+    view_submission,
+)
 
 POSTGRES_URL = os.environ.get(
     "HANDOFF_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -107,12 +116,75 @@ def playbook() -> Playbook:
     return load_playbook()
 
 
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt runs listeners after the ack on this pool; tests wait for it to drain."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8)
+        self._futures: list[Future[Any]] = []
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._futures.append(future)
+        return future
+
+    def drain(self) -> None:
+        while True:
+            with self._lock:
+                pending = [f for f in self._futures if not f.done()]
+                self._futures = pending
+            if not pending:
+                return
+            wait(pending, timeout=10)
+
+
 @dataclass
 class RunningApp:
     runtime: handoff_app.Runtime
     url: str
     clock: ManualClock
     slack: FakeSlack
+    executor: TrackingExecutor
+
+    def settle(self) -> RelayReport:
+        """Let listeners finish their after-ack work, then relay what they changed."""
+        self.executor.drain()
+        return self.relay()
+
+    def click(self, action: str, *, user: str, handoff_id: int, home: bool = False) -> Reply:
+        form = block_action(
+            action,
+            user_id=user,
+            value=str(handoff_id),
+            response_url=self.slack.response_url,
+            container="view" if home else "message",
+        )
+        return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
+
+    def submit(self, callback: str, *, user: str, handoff_id: int, values: dict[str, Any]) -> Reply:
+        form = view_submission(callback, user_id=user, handoff_id=handoff_id, values=values)
+        return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
+
+    def command(self, text: str, *, user: str) -> Reply:
+        form = slash_command(text, user_id=user, response_url=self.slack.response_url)
+        return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
+
+    def ephemeral_texts(self) -> list[str]:
+        self.executor.drain()
+        return [str(r.get("text", "")) for r in self.slack.responses()]
+
+    def dms(self, user: str) -> list[str]:
+        self.executor.drain()
+        return [
+            str(c.args.get("text"))
+            for c in self.slack.calls_to("chat.postMessage")
+            if c.args.get("channel") == user
+        ]
+
+    def thread(self, channel: str = "C0123ABCD") -> list[dict[str, Any]]:
+        return [m for m in self.slack.messages(channel) if "thread_ts" in m]
 
     def relay(self) -> RelayReport:
         return self.runtime.relay.run_once()
@@ -146,10 +218,16 @@ def make_settings(slack: FakeSlack, **overrides: object) -> Settings:
 def running_app(
     engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook
 ) -> Iterator[RunningApp]:
+    executor = TrackingExecutor()
     runtime = handoff_app.build_runtime(
-        make_settings(slack), playbook=playbook, clock=clock, engine=engine
+        make_settings(slack),
+        playbook=playbook,
+        clock=clock,
+        engine=engine,
+        listener_executor=executor,
     )
     server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
     server.start_in_background()
-    yield RunningApp(runtime, f"http://127.0.0.1:{server.port}", clock, slack)
+    yield RunningApp(runtime, f"http://127.0.0.1:{server.port}", clock, slack, executor)
     server.stop()
+    executor.shutdown(wait=True)

@@ -70,7 +70,11 @@ def test_card_shape() -> None:
     assert "_Optional:_ Call recordings" in checklist
     buttons = blocks[4]["elements"]
     assert [b["action_id"] for b in buttons] == [
-        "add_details", "claim", "grant_exception", "view_brief", "open_crm_record"
+        "add_details",
+        "claim",
+        "grant_exception",
+        "view_brief",
+        "open_crm_record",
     ]
     assert all(b["value"] == "7" for b in buttons[:-1])
     assert buttons[-1]["url"] == "https://crm.example/deals/006X"
@@ -139,22 +143,34 @@ def actions_of(message: RenderedMessage) -> list[str]:
 def test_buttons_follow_the_state() -> None:
     claimed = dict(owner_slack_id="U0CSM")
     assert actions_of(render_card(card(status=HandoffStatus.OPEN, **claimed))) == [
-        "add_details", "reassign", "release", "mark_ready", "view_brief", "open_crm_record"
+        "add_details",
+        "reassign",
+        "release",
+        "mark_ready",
+        "view_brief",
+        "open_crm_record",
     ]
     assert actions_of(render_card(card(status=HandoffStatus.UPCOMING, sla_due_at=None))) == [
-        "claim", "view_brief", "open_crm_record"
+        "claim",
+        "view_brief",
+        "open_crm_record",
     ]
-    assert actions_of(render_card(card(status=HandoffStatus.READY, ready_by="U0REV", **claimed))) == [
-        "reassign", "view_brief", "open_crm_record"
-    ]
+    assert actions_of(
+        render_card(card(status=HandoffStatus.READY, ready_by="U0REV", **claimed))
+    ) == ["reassign", "view_brief", "open_crm_record"]
     assert actions_of(render_card(card(status=HandoffStatus.CANCELLED))) == ["open_crm_record"]
 
 
 def test_ready_card_shows_the_handoff_checklist() -> None:
     ready = card(
-        status=HandoffStatus.READY, owner_slack_id="U0CSM", ready_by="U0REV",
-        ready_at=datetime(2026, 11, 24, tzinfo=UTC), success_plan_reviewed=True,
-        exception=ExceptionGrant("U0REV", "Customer is on holiday", datetime(2026, 11, 23, tzinfo=UTC), None),
+        status=HandoffStatus.READY,
+        owner_slack_id="U0CSM",
+        ready_by="U0REV",
+        ready_at=datetime(2026, 11, 24, tzinfo=UTC),
+        success_plan_reviewed=True,
+        exception=ExceptionGrant(
+            "U0REV", "Customer is on holiday", datetime(2026, 11, 23, tzinfo=UTC), None
+        ),
     )
     text = str(valid(render_card(ready)))
     assert ":white_check_mark: Required fields excepted by <@U0REV>" in text
@@ -166,15 +182,22 @@ def test_ready_card_shows_the_handoff_checklist() -> None:
 
 
 def test_conflict_note_on_the_card() -> None:
-    line = FieldLine("primary_use_case", "Primary use case", True, "Billing", FieldSource.PERSON,
-                     set_by="U0AE", crm_value="<!here> Payroll")
+    line = FieldLine(
+        "primary_use_case",
+        "Primary use case",
+        True,
+        "Billing",
+        FieldSource.PERSON,
+        set_by="U0AE",
+        crm_value="<!here> Payroll",
+    )
     text = str(valid(render_card(card(fields=(line,)))))
     assert "the CRM says “&lt;!here&gt; Payroll”" in text and "<@U0AE> stands" in text
 
 
 def test_modals_are_valid_views() -> None:
     from bot.blocks.brief import brief_modal
-    from bot.blocks.modals import exception_modal, fields_modal, reassign_modal, ready_modal
+    from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
     from bot.playbook import load_playbook
 
     specs = load_playbook().fields
@@ -190,7 +213,8 @@ def test_modals_are_valid_views() -> None:
     assert reassign_modal(card())["blocks"][0]["element"]["type"] == "users_select"
     ready = ready_modal(card(status=HandoffStatus.OPEN, owner_slack_id="U0CSM"))
     assert [o["value"] for o in ready["blocks"][1]["element"]["options"]] == [
-        "brief_reviewed", "success_plan_reviewed"
+        "brief_reviewed",
+        "success_plan_reviewed",
     ]
     brief = brief_modal(card())
     text = str(brief["blocks"])
@@ -203,8 +227,17 @@ def test_home_and_lists() -> None:
     from bot.blocks.lists import list_message
     from bot.domain import HandoffSummary, HomeData
 
-    item = HandoffSummary(1, "Acme", "Acme Corp", HandoffStatus.HELD, None, "U0AE",
-                          datetime(2026, 11, 25, tzinfo=UTC), 2, "C1")
+    item = HandoffSummary(
+        1,
+        "Acme",
+        "Acme Corp",
+        HandoffStatus.HELD,
+        None,
+        "U0AE",
+        datetime(2026, 11, 25, tzinfo=UTC),
+        2,
+        "C1",
+    )
     home = home_view(HomeData("U0CSM", True, False, (), (), (), (item,), ()))
     text = json.dumps(home["blocks"])
     assert home["type"] == "home" and "Unclaimed queue" in text and '"action_id": "claim"' in text

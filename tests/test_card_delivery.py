@@ -98,7 +98,9 @@ def test_every_kind_of_outage_ends_in_exactly_one_card(running_app: RunningApp) 
 def test_two_replicas_relaying_at_once_post_one_card(running_app: RunningApp) -> None:
     runtime = running_app.runtime
     replica = handoff_app.build_runtime(
-        make_settings(running_app.slack), playbook=runtime.playbook, clock=running_app.clock,
+        make_settings(running_app.slack),
+        playbook=runtime.playbook,
+        clock=running_app.clock,
         engine=runtime.engine,
     )
     second = replica.relay

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -16,8 +17,10 @@ def create_bolt_app(
     client: WebClient,
     signing_secret: str | None,
     services: Services,
+    listener_executor: Executor | None = None,
 ) -> App:
     app = App(
+        listener_executor=listener_executor,
         client=client,
         signing_secret=signing_secret or "socket-mode-does-not-sign",
         request_verification_enabled=signing_secret is not None,

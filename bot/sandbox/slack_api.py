@@ -63,6 +63,8 @@ class Fault:
     status: int = 500
     retry_after: int = 1
     times: int = 1
+    # kind 'hold': the call waits until this event is set (a Slack that is slow to answer).
+    release: threading.Event | None = None
 
 
 class FakeSlack:
@@ -223,6 +225,8 @@ class FakeSlack:
                     return
                 method = self.path.partition("?")[0].removeprefix("/api/")
                 fault = fake._next_fault(method)
+                if fault and fault.kind == "hold" and fault.release is not None:
+                    fault.release.wait(timeout=30)
                 if fault and fault.kind == "reset":
                     self._reset()
                     return

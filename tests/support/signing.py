@@ -82,8 +82,25 @@ def post_to_slack_endpoint(
     return Reply(response.status_code, parsed, dict(response.headers))
 
 
+def post_json_to_slack_endpoint(base_url: str, payload: dict[str, Any], *, secret: str) -> Reply:
+    """POST an Events API envelope, signed."""
+    body = json.dumps(payload).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": slack_signature(secret, stamp, body),
+    }
+    response = _session().post(base_url + "/slack/events", data=body, headers=headers, timeout=10)
+    return Reply(response.status_code, response.text, dict(response.headers))
+
+
 def slash_command(
-    text: str, *, user_id: str = "U0CSM0001", channel_id: str = "C0123ABCD"
+    text: str,
+    *,
+    user_id: str = "U0CSM0001",
+    channel_id: str = "C0123ABCD",
+    response_url: str = "http://127.0.0.1:9/commands/response",
 ) -> dict[str, str]:
     return {
         "token": "deprecated",
@@ -97,13 +114,19 @@ def slash_command(
         "text": text,
         "api_app_id": "A0HANDOFF",
         "is_enterprise_install": "false",
-        "response_url": "http://127.0.0.1:9/commands/response",
+        "response_url": response_url,
         "trigger_id": "1337.42.abcdef",
     }
 
 
 def block_action(
-    action_id: str, *, user_id: str, value: str = "", url: str | None = None
+    action_id: str,
+    *,
+    user_id: str,
+    value: str = "",
+    url: str | None = None,
+    response_url: str | None = None,
+    container: str = "message",
 ) -> dict[str, str]:
     action: dict[str, Any] = {
         "action_id": action_id,
@@ -116,15 +139,63 @@ def block_action(
         action["value"] = value
     if url:
         action["url"] = url
-    payload = {
+    payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": "T0HANDOFF", "domain": "sandbox"},
         "user": {"id": user_id, "username": "someone", "team_id": "T0HANDOFF"},
         "api_app_id": "A0HANDOFF",
         "token": "deprecated",
-        "trigger_id": "1337.42.abcdef",
-        "container": {"type": "message", "channel_id": "C0123ABCD", "message_ts": "1.000001"},
-        "channel": {"id": "C0123ABCD", "name": "deals"},
+        "trigger_id": f"1337.42.{user_id}",
         "actions": [action],
     }
+    if container == "message":
+        payload["container"] = {"type": "message", "channel_id": "C0123ABCD", "message_ts": "1.1"}
+        payload["channel"] = {"id": "C0123ABCD", "name": "deals"}
+        if response_url:
+            payload["response_url"] = response_url
+    else:
+        payload["container"] = {"type": "view", "view_id": "V0HOME"}
+        payload["view"] = {"id": "V0HOME", "type": "home", "blocks": []}
     return {"payload": json.dumps(payload)}
+
+
+def view_submission(
+    callback_id: str, *, user_id: str, handoff_id: int, values: dict[str, dict[str, Any]]
+) -> dict[str, str]:
+    """``values``: block_id -> the state Slack reports for that input's "value" action."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0HANDOFF", "domain": "sandbox"},
+        "user": {"id": user_id, "username": "someone", "team_id": "T0HANDOFF"},
+        "api_app_id": "A0HANDOFF",
+        "token": "deprecated",
+        "trigger_id": "1337.42.view",
+        "view": {
+            "id": "V0MODAL",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": json.dumps({"handoff_id": handoff_id}),
+            "state": {"values": {block: {"value": state} for block, state in values.items()}},
+            "hash": "1.abc",
+        },
+        "response_urls": [],
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def app_home_opened(user_id: str) -> dict[str, Any]:
+    return {
+        "token": "deprecated",
+        "team_id": "T0HANDOFF",
+        "api_app_id": "A0HANDOFF",
+        "type": "event_callback",
+        "event_id": f"Ev{time.time_ns()}",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        },
+    }

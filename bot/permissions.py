@@ -27,9 +27,19 @@ ALLOWED: dict[Permission, tuple[Role, ...]] = {
 }
 
 
-def require(roles: RoleDirectory, *, actor: str, party: Party, permission: Permission) -> set[Role]:
-    """The actor's roles if they may act; otherwise ``Refused`` saying why and who can."""
-    held = roles.roles_of(actor, party)
+def require(
+    roles: RoleDirectory, *, actor: str, team: set[Role], party: Party, permission: Permission
+) -> set[Role]:
+    """The actor's roles if they may act; otherwise ``Refused`` saying why and who can.
+
+    ``team`` are the actor's playbook roles, resolved before any transaction is opened (it may
+    ask Slack about user groups); the handoff's AE and owner come from ``party``.
+    """
+    held = set(team)
+    if party.ae == actor:
+        held.add(Role.AE)
+    if party.owner == actor:
+        held.add(Role.OWNER)
     allowed = ALLOWED[permission]
     if Role.ADMIN in held or held.intersection(allowed):
         return held

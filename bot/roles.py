@@ -65,8 +65,9 @@ class RoleDirectory:
         self._cache: dict[str, tuple[datetime, set[str]]] = {}
         self._lock = threading.Lock()
 
-    def roles_of(self, user_id: str, party: Party | None = None) -> set[Role]:
-        roles = {
+    def roles_of(self, user_id: str) -> set[Role]:
+        """The playbook roles of a person (CSM, reviewer, admin); may ask Slack about groups."""
+        return {
             role
             for role, members in (
                 (Role.CSM, self._team.csms),
@@ -75,12 +76,6 @@ class RoleDirectory:
             )
             if user_id in self._expand(members)
         }
-        if party is not None:
-            if party.ae == user_id:
-                roles.add(Role.AE)
-            if party.owner == user_id:
-                roles.add(Role.OWNER)
-        return roles
 
     def members(self, role: Role) -> list[str]:
         """How to name the holders of a team role in a message: ``<@U…>`` and ``@handle``."""

@@ -51,9 +51,12 @@ class WorkflowService:
 
     def authorize(self, *, handoff_id: int, actor: str, permission: Permission) -> HandoffCard:
         """Check before opening a modal, so a refused click opens nothing."""
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id, lock=False)
-            require(self._roles, actor=actor, party=party_of(handoff), permission=permission)
+            require(
+                self._roles, actor=actor, team=team, party=party_of(handoff), permission=permission
+            )
             return card_snapshot(handoff, self._playbook)
 
     def field_errors(self, *, handoff_id: int, values: dict[str, str | None]) -> dict[str, str]:
@@ -72,12 +75,17 @@ class WorkflowService:
 
     # -- changes ----------------------------------------------------------------------------
     def save_fields(self, *, handoff_id: int, actor: str, values: dict[str, str | None]) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id)
             self._open_or_refuse(handoff)
             require(
-                self._roles, actor=actor, party=party_of(handoff), permission=Permission.ADD_DETAILS
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.ADD_DETAILS,
             )
             existing = {value.key: value for value in handoff.fields}
             changes: dict[str, list[str | None]] = {}
@@ -121,11 +129,18 @@ class WorkflowService:
             )
 
     def claim(self, *, handoff_id: int, actor: str) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id, lock=False)
             self._open_or_refuse(handoff)
-            require(self._roles, actor=actor, party=party_of(handoff), permission=Permission.CLAIM)
+            require(
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.CLAIM,
+            )
             # The conditional update is the referee: of two simultaneous claims one matches.
             won = repositories.take_ownership(session, handoff_id=handoff_id, owner=actor, now=now)
         if not won:
@@ -141,6 +156,7 @@ class WorkflowService:
             )
 
     def reassign(self, *, handoff_id: int, actor: str, new_owner: str) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         if Role.CSM not in self._roles.roles_of(new_owner) | self._admin_as_csm(new_owner):
             raise Refused(f"<@{new_owner}> is not a CSM in the playbook, so cannot own a handoff.")
@@ -148,7 +164,11 @@ class WorkflowService:
             handoff = self._load(session, handoff_id)
             self._open_or_refuse(handoff)
             require(
-                self._roles, actor=actor, party=party_of(handoff), permission=Permission.REASSIGN
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.REASSIGN,
             )
             previous = handoff.owner_slack_id
             if previous == new_owner:
@@ -165,12 +185,17 @@ class WorkflowService:
             )
 
     def release(self, *, handoff_id: int, actor: str) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id)
             self._open_or_refuse(handoff)
             require(
-                self._roles, actor=actor, party=party_of(handoff), permission=Permission.RELEASE
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.RELEASE,
             )
             previous = handoff.owner_slack_id
             if previous is None:
@@ -189,6 +214,7 @@ class WorkflowService:
     def grant_exception(
         self, *, handoff_id: int, actor: str, reason: str, until: str | None
     ) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         if self.exception_errors(reason=reason, until=until):
             raise Refused("The exception could not be granted; open it again and check the form.")
@@ -199,6 +225,7 @@ class WorkflowService:
             require(
                 self._roles,
                 actor=actor,
+                team=team,
                 party=party_of(handoff),
                 permission=Permission.GRANT_EXCEPTION,
             )
@@ -221,12 +248,17 @@ class WorkflowService:
             )
 
     def mark_ready(self, *, handoff_id: int, actor: str, success_plan_reviewed: bool) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id)
             self._open_or_refuse(handoff)
             require(
-                self._roles, actor=actor, party=party_of(handoff), permission=Permission.MARK_READY
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.MARK_READY,
             )
             self._ready_or_refuse(handoff, now)
             handoff.status = HandoffStatus.READY
@@ -243,11 +275,16 @@ class WorkflowService:
 
     def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
         """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id, lock=False)
             self._open_or_refuse(handoff)
             require(
-                self._roles, actor=actor, party=party_of(handoff), permission=Permission.MARK_READY
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.MARK_READY,
             )
             self._ready_or_refuse(handoff, self._clock.now())
             return card_snapshot(handoff, self._playbook)

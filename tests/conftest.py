@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.web.server import HttpServer
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.models import Base, Handoff
 from tests.support.signing import (
     Reply,
     block_action,
@@ -198,6 +198,9 @@ class RunningApp:
     def rows(self, model: type[Any]) -> list[Any]:
         with self.runtime.sessions.begin() as session:
             return list(session.scalars(select(model).order_by(model.id)))
+
+    def rows_ids(self) -> list[int]:
+        return [row.id for row in self.rows(Handoff)]
 
     def cards(self, channel: str = DEAL_CHANNEL) -> list[dict[str, Any]]:
         return [m for m in self.slack.messages(channel) if "thread_ts" not in m]

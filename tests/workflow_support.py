@@ -39,7 +39,8 @@ def seed_team(app: RunningApp) -> None:
 
 
 def start_handoff(app: RunningApp, fields: dict[str, Any] | None = None, **deal: Any) -> int:
-    reply = app.send(deal_event(fields=fields, **deal))
+    event_id = f"evt_start_{deal.get('id', 'acme')}"
+    reply = app.send(deal_event(event_id, fields=fields, **deal))
     assert reply.status == 202, reply.body
     app.relay()
     return int(reply.body["handoff_id"])

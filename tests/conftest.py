@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from bot.clock import ManualClock
 from bot.playbook import Playbook, load_playbook
 from bot.relay import RelayReport
 from bot.sandbox import FakeSlack
+from bot.sandbox.executor import DrainableExecutor
 from bot.settings import Settings
 from bot.web.server import HttpServer
 from storage.db import make_engine
@@ -116,37 +115,13 @@ def playbook() -> Playbook:
     return load_playbook()
 
 
-class TrackingExecutor(ThreadPoolExecutor):
-    """Bolt runs listeners after the ack on this pool; tests wait for it to drain."""
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=8)
-        self._futures: list[Future[Any]] = []
-        self._lock = threading.Lock()
-
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
-        with self._lock:
-            self._futures.append(future)
-        return future
-
-    def drain(self) -> None:
-        while True:
-            with self._lock:
-                pending = [f for f in self._futures if not f.done()]
-                self._futures = pending
-            if not pending:
-                return
-            wait(pending, timeout=10)
-
-
 @dataclass
 class RunningApp:
     runtime: handoff_app.Runtime
     url: str
     clock: ManualClock
     slack: FakeSlack
-    executor: TrackingExecutor
+    executor: DrainableExecutor
 
     def settle(self) -> RelayReport:
         """Let listeners finish their after-ack work, then relay what they changed."""
@@ -221,7 +196,7 @@ def make_settings(slack: FakeSlack, **overrides: object) -> Settings:
 def running_app(
     engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook
 ) -> Iterator[RunningApp]:
-    executor = TrackingExecutor()
+    executor = DrainableExecutor()
     runtime = handoff_app.build_runtime(
         make_settings(slack),
         playbook=playbook,

@@ -93,11 +93,25 @@ def test_demo_runs_offline_in_under_30_seconds() -> None:
     assert time.monotonic() - started < 30
     out = result.stdout
     assert "POST /crm/events -> 202" in out
-    assert out.count("--- Handoff posted to #handoff-acme-corp ---") == 1
+    assert out.count("--- Handoff card posted to #handoff-acme-corp ---") == 1
     assert '"duplicate": true' in out
-    assert "--- Handoff updated in #handoff-acme-corp ---" in out
     assert "https://app.slack.com/block-kit-builder/#" in out
-    assert "Required fields (4/4)" in out
+    # The full path: gaps → the AE fills them → a refused claim → a CSM claims → ready.
+    steps = [
+        "Required fields (2/4)",
+        "[modal] “Handoff details”",
+        "Required fields (4/4)",
+        "[only visible to them] Only a CSM can claim this handoff",
+        "Owner: @Casey (CSM)",
+        "[modal] “Mark handoff ready”",
+        "Status: [x] Handoff ready",
+        "[x] Reviewer flag — @Rita (reviewer)",
+        "@Rita (reviewer) marked this handoff ready",
+    ]
+    positions = [out.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+    assert "Traceback" not in result.stderr and "WARNING" not in result.stderr
 
 
 def free_port() -> int:

@@ -9,7 +9,6 @@ import pytest
 
 from bot.playbook import Playbook
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
-from tests.support.events import deal_event
 from tests.support.signing import app_home_opened, post_json_to_slack_endpoint
 from tests.workflow_support import (
     COMPLETE,
@@ -45,8 +44,14 @@ def reply_of(app: RunningApp, text: str, user: str = CSM) -> dict:
 
 def two_deals(app: RunningApp) -> None:
     start_handoff(app)
-    start_handoff(app, fields=COMPLETE, id="006GLOBEX01", name="Globex — Analytics",
-                  account_name="Globex", slack_channel_id=None)
+    start_handoff(
+        app,
+        fields=COMPLETE,
+        id="006GLOBEX01",
+        name="Globex — Analytics",
+        account_name="Globex",
+        slack_channel_id=None,
+    )
 
 
 def test_status_finds_one_handoff_by_partial_name(app: RunningApp) -> None:
@@ -104,7 +109,9 @@ def test_history_shows_who_did_what(app: RunningApp) -> None:
     handoff_id = start_handoff(app)
     app.click("claim", user=CSM, handoff_id=handoff_id)
     app.settle()
-    app.submit("handoff_fields", user=AE_ID, handoff_id=handoff_id, values=field_state(risks="Tight"))
+    app.submit(
+        "handoff_fields", user=AE_ID, handoff_id=handoff_id, values=field_state(risks="Tight")
+    )
     app.settle()
     text = reply_of(app, "history acme")["text"]
     assert "History of Acme — Platform" in text
@@ -135,5 +142,7 @@ def test_app_home_on_open_and_after_a_change(app: RunningApp) -> None:
     refreshed = [c for c in app.slack.calls_to("views.publish") if c.args["user_id"] == CSM]
     assert len(refreshed) == 2
     latest = refreshed[-1].args["view"]
-    latest = json.dumps(json.loads(latest) if isinstance(latest, str) else latest, ensure_ascii=False)
+    latest = json.dumps(
+        json.loads(latest) if isinstance(latest, str) else latest, ensure_ascii=False
+    )
     assert "*As owner* (1)" in latest and "*Unclaimed queue* (1)" in latest

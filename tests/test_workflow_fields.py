@@ -12,7 +12,14 @@ from storage.enums import FieldSource, HandoffStatus
 from storage.models import FieldValue, Handoff
 from tests.conftest import AE_ID, RunningApp
 from tests.support.events import deal_event
-from tests.workflow_support import CSM, OUTSIDER, field_state, seed_team, start_handoff, team_playbook
+from tests.workflow_support import (
+    CSM,
+    OUTSIDER,
+    field_state,
+    seed_team,
+    start_handoff,
+    team_playbook,
+)
 
 
 @pytest.fixture
@@ -79,7 +86,11 @@ def test_saving_part_of_the_fields_keeps_provenance_and_updates_the_card(app: Ru
     [
         (field_state(call_recordings="rec.example/1"), "field:call_recordings", "Not a link"),
         (field_state(promises_made="x" * 3001), "field:promises_made", "under 3000"),
-        (field_state(primary_use_case=""), "field:primary_use_case", "can be changed but not emptied"),
+        (
+            field_state(primary_use_case=""),
+            "field:primary_use_case",
+            "can be changed but not emptied",
+        ),
     ],
 )
 def test_bad_input_comes_back_inline_and_saves_nothing(
@@ -98,8 +109,12 @@ def test_bad_input_comes_back_inline_and_saves_nothing(
 
 def test_crm_never_overwrites_what_a_person_entered(app: RunningApp) -> None:
     handoff_id = start_handoff(app)
-    app.submit("handoff_fields", user=AE_ID, handoff_id=handoff_id,
-               values=field_state(primary_use_case="Replace three billing tools"))
+    app.submit(
+        "handoff_fields",
+        user=AE_ID,
+        handoff_id=handoff_id,
+        values=field_state(primary_use_case="Replace three billing tools"),
+    )
     app.settle()
     later = app.clock.now() + timedelta(minutes=5)
     app.send(deal_event("evt_2", occurred_at=later, fields={"primary_use_case": "Billing"}))
@@ -116,6 +131,8 @@ def test_owner_may_add_details_too(app: RunningApp) -> None:
     handoff_id = start_handoff(app)
     app.click("claim", user=CSM, handoff_id=handoff_id)
     app.settle()
-    app.submit("handoff_fields", user=CSM, handoff_id=handoff_id, values=field_state(risks="Tight go-live"))
+    app.submit(
+        "handoff_fields", user=CSM, handoff_id=handoff_id, values=field_state(risks="Tight go-live")
+    )
     app.settle()
     assert any(v.key == "risks" and v.set_by == CSM for v in app.rows(FieldValue))

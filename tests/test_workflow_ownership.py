@@ -116,11 +116,14 @@ def test_reassign_opens_a_user_picker_and_moves_ownership(app: RunningApp) -> No
     assert view["blocks"][0]["element"]["initial_user"] == CSM
 
     state = {"new_owner": {"type": "users_select", "selected_user": CSM_IN_GROUP}}
-    assert app.submit("handoff_reassign", user=CSM, handoff_id=handoff_id, values=state).status == 200
+    assert (
+        app.submit("handoff_reassign", user=CSM, handoff_id=handoff_id, values=state).status == 200
+    )
     app.settle()
     assert owner(app) == CSM_IN_GROUP
     assert app.thread()[-1]["text"] == (
-        f":arrows_counterclockwise: <@{CSM}> reassigned this handoff from <@{CSM}> to <@{CSM_IN_GROUP}>."
+        f":arrows_counterclockwise: <@{CSM}> reassigned this handoff "
+        f"from <@{CSM}> to <@{CSM_IN_GROUP}>."
     )
 
 

@@ -45,7 +45,9 @@ def exception_state(reason: str, until: str | None = None) -> dict:
 
 
 def ready_state(*ticks: str) -> dict:
-    return {"ready_confirm": {"type": "checkboxes", "selected_options": [{"value": t} for t in ticks]}}
+    return {
+        "ready_confirm": {"type": "checkboxes", "selected_options": [{"value": t} for t in ticks]}
+    }
 
 
 def test_held_then_exception_then_ready(app: RunningApp) -> None:
@@ -56,10 +58,16 @@ def test_held_then_exception_then_ready(app: RunningApp) -> None:
     app.settle()
     [modal] = app.slack.views()
     assert modal["callback_id"] == "handoff_exception"
-    assert "Decision-maker contacts, Promises made in the sale missing" in json.dumps(modal, ensure_ascii=False)
+    assert "Decision-maker contacts, Promises made in the sale missing" in json.dumps(
+        modal, ensure_ascii=False
+    )
 
-    reply = app.submit("handoff_exception", user=REVIEWER, handoff_id=handoff_id,
-                       values=exception_state("Customer kickoff is in 2 days; AE on leave", "2026-12-01"))
+    reply = app.submit(
+        "handoff_exception",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values=exception_state("Customer kickoff is in 2 days; AE on leave", "2026-12-01"),
+    )
     assert reply.status == 200 and reply.body == ""
     app.settle()
     row = handoff(app)
@@ -74,13 +82,21 @@ def test_held_then_exception_then_ready(app: RunningApp) -> None:
     app.settle()
     assert app.slack.views()[-1]["callback_id"] == "handoff_ready"
 
-    unticked = app.submit("handoff_ready", user=REVIEWER, handoff_id=handoff_id, values=ready_state())
-    assert unticked.body["response_action"] == "errors" and "ready_confirm" in unticked.body["errors"]
+    unticked = app.submit(
+        "handoff_ready", user=REVIEWER, handoff_id=handoff_id, values=ready_state()
+    )
+    assert (
+        unticked.body["response_action"] == "errors" and "ready_confirm" in unticked.body["errors"]
+    )
     app.settle()
     assert handoff(app).status is HandoffStatus.OPEN
 
-    app.submit("handoff_ready", user=REVIEWER, handoff_id=handoff_id,
-               values=ready_state("brief_reviewed", "success_plan_reviewed"))
+    app.submit(
+        "handoff_ready",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values=ready_state("brief_reviewed", "success_plan_reviewed"),
+    )
     app.settle()
     row = handoff(app)
     assert row.status is HandoffStatus.READY and row.ready_by == REVIEWER
@@ -100,8 +116,12 @@ def test_held_then_exception_then_ready(app: RunningApp) -> None:
 def test_exception_form_errors_are_inline(app: RunningApp) -> None:
     handoff_id = start_handoff(app)
     yesterday = (app.clock.now() - timedelta(days=1)).date().isoformat()
-    reply = app.submit("handoff_exception", user=REVIEWER, handoff_id=handoff_id,
-                       values=exception_state("ok", yesterday))
+    reply = app.submit(
+        "handoff_exception",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values=exception_state("ok", yesterday),
+    )
     assert reply.body["response_action"] == "errors"
     assert set(reply.body["errors"]) == {"exception_reason", "exception_until"}
     app.settle()
@@ -130,8 +150,12 @@ def test_ready_needs_an_owner_and_complete_or_excepted_fields(app: RunningApp) -
     assert app.ephemeral_texts()[-1].startswith(
         "Required fields are missing (Decision-maker contacts, Promises made in the sale)"
     )
-    app.submit("handoff_fields", user=AE_ID, handoff_id=handoff_id,
-               values=field_state(decision_makers="Priya", promises_made="SSO"))
+    app.submit(
+        "handoff_fields",
+        user=AE_ID,
+        handoff_id=handoff_id,
+        values=field_state(decision_makers="Priya", promises_made="SSO"),
+    )
     app.settle()
     app.click("mark_ready", user=REVIEWER, handoff_id=handoff_id)
     app.settle()
@@ -171,7 +195,9 @@ def test_early_introduction_carries_on_when_the_deal_closes(app: RunningApp) -> 
     assert app.thread(CS_CHANNEL)[-1]["text"].startswith(":tada: The deal is Closed Won")
 
 
-def test_pre_close_stage_without_a_cs_channel_is_ignored(app: RunningApp, playbook: Playbook) -> None:
+def test_pre_close_stage_without_a_cs_channel_is_ignored(
+    app: RunningApp, playbook: Playbook
+) -> None:
     app.runtime.handoffs._playbook = playbook.model_copy(
         update={"channels": playbook.channels.model_copy(update={"cs_channel_id": None})}
     )

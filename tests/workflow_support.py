@@ -31,8 +31,12 @@ def team_playbook(playbook: Playbook) -> Playbook:
 
 
 def seed_team(app: RunningApp) -> None:
-    for user, name in ((CSM_IN_GROUP, "Grace Group"), (REVIEWER, "Rita Reviewer"),
-                       (ADMIN, "Ada Admin"), (OUTSIDER, "Sam Sales")):
+    for user, name in (
+        (CSM_IN_GROUP, "Grace Group"),
+        (REVIEWER, "Rita Reviewer"),
+        (ADMIN, "Ada Admin"),
+        (OUTSIDER, "Sam Sales"),
+    ):
         app.slack.add_user(user, email=f"{user.lower()}@vendor.example", name=name)
     app.slack.add_usergroup("S0CSTEAM", "cs-team", [CSM_IN_GROUP])
     app.slack.add_channel(CS_CHANNEL, "cs-team")

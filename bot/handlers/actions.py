@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.brief import brief_modal
 from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
 from bot.handlers.payloads import actor, clicked_handoff
+from bot.handlers.routing import after_ack
 from bot.ids import Action
 from bot.permissions import Permission
 from bot.services import Services
@@ -17,13 +18,13 @@ from bot.services import Services
 
 def register(app: App) -> None:
     app.action(Action.OPEN_CRM_RECORD)(acknowledge_link)
-    app.action(Action.ADD_DETAILS)(open_fields)
-    app.action(Action.CLAIM)(claim)
-    app.action(Action.REASSIGN)(open_reassign)
-    app.action(Action.RELEASE)(release)
-    app.action(Action.GRANT_EXCEPTION)(open_exception)
-    app.action(Action.VIEW_BRIEF)(open_brief)
-    app.action(Action.MARK_READY)(open_ready)
+    app.action(Action.ADD_DETAILS)(after_ack(open_fields))
+    app.action(Action.CLAIM)(after_ack(claim))
+    app.action(Action.REASSIGN)(after_ack(open_reassign))
+    app.action(Action.RELEASE)(after_ack(release))
+    app.action(Action.GRANT_EXCEPTION)(after_ack(open_exception))
+    app.action(Action.VIEW_BRIEF)(after_ack(open_brief))
+    app.action(Action.MARK_READY)(after_ack(open_ready))
 
 
 def acknowledge_link(ack: Ack) -> None:

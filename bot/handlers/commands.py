@@ -16,13 +16,14 @@ from bot.blocks.lists import (
     status_message,
 )
 from bot.domain import RenderedMessage
+from bot.handlers.routing import after_ack
 from bot.ids import Command
 from bot.queries import mine
 from bot.services import Services
 
 
 def register(app: App) -> None:
-    app.command(Command.HANDOFF)(handle_handoff_command)
+    app.command(Command.HANDOFF)(after_ack(handle_handoff_command))
 
 
 def handle_handoff_command(

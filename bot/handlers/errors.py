@@ -9,9 +9,9 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.errors import HandoffError
+from bot.handlers.replies import tell
 
 
 def register(app: App) -> None:
@@ -35,14 +35,4 @@ def handle_error(
             ":warning: Something went wrong on our side and nothing was changed. "
             f"If it keeps happening, give your Handoff admin this reference: `{reference}`."
         )
-    if respond is not None and body.get("response_url"):
-        respond(text=message, response_type="ephemeral", replace_original=False)
-        return
-    user = (body.get("user") or {}).get("id") or body.get("user_id")
-    if user:
-        # Modals and the App Home have no response_url: the app's DM with the person is the
-        # private place to answer.
-        try:
-            client.chat_postMessage(channel=user, text=message)
-        except SlackApiError as failure:
-            logger.warning("could not tell %s [%s]: %s", user, reference, failure)
+    tell(message, body=body, respond=respond, client=client, logger=logger)

@@ -16,15 +16,16 @@ from bot.handlers.payloads import (
     user_input,
     view_handoff,
 )
+from bot.handlers.routing import after_ack
 from bot.ids import Input, View
 from bot.services import Services
 
 
 def register(app: App) -> None:
-    app.view(View.FIELDS)(save_fields)
-    app.view(View.EXCEPTION)(grant_exception)
-    app.view(View.REASSIGN)(reassign)
-    app.view(View.READY)(mark_ready)
+    app.view(View.FIELDS)(after_ack(save_fields))
+    app.view(View.EXCEPTION)(after_ack(grant_exception))
+    app.view(View.REASSIGN)(after_ack(reassign))
+    app.view(View.READY)(after_ack(mark_ready))
 
 
 def _services(context: BoltContext) -> Services:

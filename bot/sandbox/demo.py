@@ -1,4 +1,8 @@
-"""``python app.py demo``: the real app against the local Slack stand-in, start to finish."""
+"""``python app.py demo``: the real app against the local Slack stand-in, start to finish.
+
+A deal closes with gaps → the AE fills in the details → a CSM claims it → a reviewer marks it
+ready. Every step is a signed HTTP request, exactly as the CRM and Slack would send it.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +14,28 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
-from bot.sandbox.render import blocks_as_text, builder_link
+from bot.playbook import Playbook, load_playbook
+from bot.sandbox.executor import DrainableExecutor
+from bot.sandbox.render import blocks_as_text, builder_link, plain
+from bot.sandbox.requests import block_action, form_body, signed_headers, view_submission
 from bot.sandbox.slack_api import FakeSlack
 from bot.settings import Settings
 from bot.web.server import HttpServer
 from storage.migrate import upgrade
 
-DEMO_SECRET = "demo-webhook-secret"
-AE_ID = "U0DANA0AE"
+WEBHOOK_SECRET = "demo-webhook-secret"
+SIGNING_SECRET = "demo-signing-secret"
+AE, CSM, REVIEWER, OTHER_AE = "U0DANA0AE", "U0CASEYCS", "U0RITAREV", "U0SAMSALE"
+NAMES = {AE: "Dana (AE)", CSM: "Casey (CSM)", REVIEWER: "Rita (reviewer)", OTHER_AE: "Sam (AE)"}
 
 
-class _DemoRuntime(Protocol):
-    engine: Any
-    wsgi_app: Any
-    relay: Any
+def demo_playbook() -> Playbook:
+    playbook = load_playbook()
+    team = playbook.team.model_copy(update={"csms": [CSM], "reviewers": [REVIEWER]})
+    return playbook.model_copy(update={"team": team})
 
 
 def sample_event(event_id: str, occurred_at: datetime, fields: dict[str, str]) -> dict[str, Any]:
@@ -49,103 +58,207 @@ def sample_event(event_id: str, occurred_at: datetime, fields: dict[str, str]) -
     }
 
 
-def send_event(base_url: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    body = json.dumps(payload).encode()
-    timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        base_url + "/crm/events",
-        data=body,
-        headers={
-            "Content-Type": "application/json",
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(DEMO_SECRET, timestamp, body),
-        },
-    )
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    request = urllib.request.Request(url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        return error.code, json.loads(error.read() or b"null")
 
 
-def run_demo(
-    build_runtime: Callable[..., _DemoRuntime], out: Callable[[str], None] = print
-) -> None:
+def send_event(base_url: str, payload: dict[str, Any]) -> tuple[int, Any]:
+    body = json.dumps(payload).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: signature(WEBHOOK_SECRET, stamp, body),
+    }
+    return _post(base_url + "/crm/events", body, headers)
+
+
+class Demo:
+    def __init__(
+        self,
+        base_url: str,
+        slack: FakeSlack,
+        runtime: Any,
+        executor: DrainableExecutor,
+        out: Callable[[str], None],
+    ) -> None:
+        self.base_url, self.slack, self.runtime, self.executor, self.out = (
+            base_url,
+            slack,
+            runtime,
+            executor,
+            out,
+        )
+        self.shown = 0
+
+    def slack_request(self, form: dict[str, str]) -> Any:
+        body = form_body(form)
+        headers = signed_headers(
+            SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded"
+        )
+        status, reply = _post(self.base_url + "/slack/events", body, headers)
+        assert status == 200, (status, reply)
+        self.executor.drain()
+        self.runtime.relay.run_once()
+        return reply
+
+    def click(self, action: str, user: str) -> None:
+        self.out(f"   {NAMES[user]} clicks “{action.replace('_', ' ').capitalize()}”")
+        self.slack_request(
+            block_action(action, user_id=user, value="1", response_url=self.slack.response_url)
+        )
+
+    def submit(self, callback: str, user: str, values: dict[str, dict[str, Any]]) -> None:
+        self.out(f"   {NAMES[user]} submits the modal")
+        self.slack_request(view_submission(callback, user_id=user, handoff_id=1, values=values))
+
+    def show(self) -> None:
+        lines: list[str] = []
+        self._collect(lines.append)
+        for line in lines:
+            for user, name in NAMES.items():
+                line = line.replace(f"@{user}", f"@{name}")
+            self.out(line)
+
+    def _collect(self, out: Callable[[str], None]) -> None:
+        for call in self.slack.calls[self.shown :]:
+            if call.method in ("chat.postMessage", "chat.update") and call.ok:
+                self._message(call.method, call.args, call.response, out)
+            elif call.method == "views.open" and call.ok:
+                view = call.args["view"]
+                view = json.loads(view) if isinstance(view, str) else view
+                inputs = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+                out(f"\n   [modal] “{view['title']['text']}”: {', '.join(inputs)}")
+            elif call.method == "response_url":
+                out(f"\n   [only visible to them] {plain(str(call.args.get('text')))}")
+        self.shown = len(self.slack.calls)
+
+    def _message(
+        self,
+        method: str,
+        args: dict[str, Any],
+        response: dict[str, Any],
+        out: Callable[[str], None],
+    ) -> None:
+        blocks = args.get("blocks") or []
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        channel = self.slack.channel(response["channel"])["name"]
+        if args.get("thread_ts"):
+            out(f"\n   [thread in #{channel}] {plain(str(args.get('text')))}")
+            return
+        verb = "posted to" if method == "chat.postMessage" else "updated in"
+        out(f"\n--- Handoff card {verb} #{channel} ---")
+        out(blocks_as_text(blocks))
+        out(f"\n  See it as Slack renders it: {builder_link(blocks)}")
+
+
+def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = print) -> None:
     started = time.monotonic()
     slack = FakeSlack(token="xoxb-demo").start()
-    slack.add_user(AE_ID, email="dana@acme-vendor.example", name="Dana (AE)")
+    for user, name in NAMES.items():
+        slack.add_user(
+            user, email="dana@acme-vendor.example" if user == AE else f"{user}@x.example", name=name
+        )
+    executor = DrainableExecutor()
     with tempfile.TemporaryDirectory(prefix="handoff-demo-") as workdir:
         settings = Settings(
             slack_bot_token="xoxb-demo",
-            slack_signing_secret="demo-signing-secret",
+            slack_signing_secret=SIGNING_SECRET,
             slack_api_url=slack.url,
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
-            crm_webhook_secret=DEMO_SECRET,
+            crm_webhook_secret=WEBHOOK_SECRET,
         )
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, playbook=demo_playbook(), listener_executor=executor)
         upgrade(runtime.engine)
         server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
         server.start_in_background()
-        base_url = f"http://127.0.0.1:{server.port}"
-        shown = 0
-
-        def show_new_messages() -> None:
-            nonlocal shown
-            for call in slack.calls[shown:]:
-                if call.method in ("chat.postMessage", "chat.update") and call.ok:
-                    channel = slack.channel(call.response["channel"])["name"]
-                    verb = "posted to" if call.method == "chat.postMessage" else "updated in"
-                    blocks = call.args.get("blocks") or []
-                    if isinstance(blocks, str):
-                        blocks = json.loads(blocks)
-                    out(f"\n--- Handoff {verb} #{channel} ---")
-                    out(blocks_as_text(blocks))
-                    out(f"\n  See it as Slack renders it: {builder_link(blocks)}")
-            shown = len(slack.calls)
-
+        demo = Demo(f"http://127.0.0.1:{server.port}", slack, runtime, executor, out)
         try:
-            now = datetime.now(UTC)
-            out("Handoff offline demo: the real app, a local Slack stand-in, a temporary database.")
+            _walk(demo, out)
+            posts = len(
+                [
+                    c
+                    for c in slack.calls_to("chat.postMessage")
+                    if c.ok and not c.args.get("thread_ts")
+                ]
+            )
             out(
-                "\n1. The CRM reports Acme — Platform as Closed Won, 2 of 4 required fields filled."
-            )
-            first = sample_event(
-                "evt_demo_1",
-                now - timedelta(minutes=2),
-                {"primary_use_case": "Consolidate billing", "success_metrics": "DSO −10 days"},
-            )
-            status, reply = send_event(base_url, first)
-            out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
-            runtime.relay.run_once()
-            show_new_messages()
-
-            out("\n2. The same event is delivered again (CRMs retry). Nothing new is posted.")
-            status, reply = send_event(base_url, first)
-            out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
-            runtime.relay.run_once()
-            show_new_messages()
-
-            out("\n3. The AE completes the deal in the CRM; the same card is updated in place.")
-            second = sample_event(
-                "evt_demo_2",
-                now - timedelta(minutes=1),
-                {
-                    "primary_use_case": "Consolidate billing",
-                    "success_metrics": "DSO −10 days",
-                    "decision_makers": "Priya Shah (CFO), Tom Lee (VP Finance Ops)",
-                    "promises_made": "SSO in the first month; NetSuite sync by Q1",
-                },
-            )
-            status, reply = send_event(base_url, second)
-            out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
-            runtime.relay.run_once()
-            show_new_messages()
-            posts = len([c for c in slack.calls_to("chat.postMessage") if c.ok])
-            out(
-                f"\nDone in {time.monotonic() - started:.1f} s: {posts} card posted, kept current "
-                "with chat.update. No account, no network."
+                f"\nDone in {time.monotonic() - started:.1f} s: {posts} card, kept current in "
+                "place. No account, no network."
             )
         finally:
             server.stop()
             slack.stop()
+            executor.shutdown(wait=True)
             runtime.engine.dispose()
+
+
+def _walk(demo: Demo, out: Callable[[str], None]) -> None:
+    now = datetime.now(UTC)
+    out("Handoff offline demo: the real app, a local Slack stand-in, a temporary database.")
+    out("\n1. The CRM reports Acme — Platform as Closed Won, 2 of 4 required fields filled.")
+    first = sample_event(
+        "evt_demo_1",
+        now - timedelta(minutes=2),
+        {"primary_use_case": "Consolidate billing", "success_metrics": "DSO −10 days"},
+    )
+    status, reply = send_event(demo.base_url, first)
+    out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
+    demo.runtime.relay.run_once()
+    demo.show()
+
+    out("\n2. The CRM delivers the same event again. Nothing new is posted.")
+    status, reply = send_event(demo.base_url, first)
+    out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
+    demo.show()
+
+    out("\n3. The AE completes the record in Slack.")
+    demo.click("add_details", AE)
+    demo.submit(
+        "handoff_fields",
+        AE,
+        {
+            "field:decision_makers": {
+                "type": "plain_text_input",
+                "value": "Priya Shah (CFO)\nTom Lee (VP Finance Ops)",
+            },
+            "field:promises_made": {
+                "type": "plain_text_input",
+                "value": "SSO in the first month; NetSuite sync by Q1",
+            },
+            "field:call_recordings": {
+                "type": "plain_text_input",
+                "value": "https://calls.example/acme-discovery",
+            },
+        },
+    )
+    demo.show()
+
+    out("\n4. Another AE tries to claim it; a CSM claims it.")
+    demo.click("claim", OTHER_AE)
+    demo.show()
+    demo.click("claim", CSM)
+    demo.show()
+
+    out("\n5. The reviewer reads the brief and marks the handoff ready.")
+    demo.click("mark_ready", REVIEWER)
+    demo.submit(
+        "handoff_ready",
+        REVIEWER,
+        {
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [
+                    {"value": "brief_reviewed"},
+                    {"value": "success_plan_reviewed"},
+                ],
+            }
+        },
+    )
+    demo.show()

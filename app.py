@@ -40,6 +40,7 @@ from bot.relay import CardRelay
 from bot.roles import RoleDirectory
 from bot.services import Services
 from bot.settings import Settings
+from bot.signoff import SignoffService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
 from bot.web.server import HttpServer
 from bot.web.wsgi import Endpoint, JsonResponse, make_router
@@ -116,6 +117,7 @@ def build_runtime(
     roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
     handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook)
     workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
+    signoff = SignoffService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     queries = HandoffQueries(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     outbox = OutboxDispatcher(
         sessions=sessions,
@@ -136,7 +138,13 @@ def build_runtime(
     bolt_app = create_bolt_app(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
-        services=Services(handoffs=handoffs, workflow=workflow, queries=queries, playbook=playbook),
+        services=Services(
+            handoffs=handoffs,
+            workflow=workflow,
+            signoff=signoff,
+            queries=queries,
+            playbook=playbook,
+        ),
         listener_executor=listener_executor,
     )
     crm = CrmWebhookEndpoint(

@@ -12,11 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.crm.events import Deal, DealEvent
-from bot.domain import HandoffCard
+from bot.crm.events import DealEvent
+from bot.deal_sync import DEAL_ATTRIBUTES, copy_deal, deal_columns, jsonable, merge_crm_fields
 from bot.playbook import Playbook
 from bot.state import (
-    card_snapshot,
     mark_changed,
     record_change,
     status_for,
@@ -25,22 +24,11 @@ from bot.state import (
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, FieldSource, HandoffStatus
-from storage.models import FieldValue, Handoff
+from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "crm"
-DEAL_ATTRIBUTES = (
-    "deal_name",
-    "account_name",
-    "stage",
-    "amount",
-    "currency",
-    "close_date",
-    "deal_url",
-    "owner_email",
-    "requested_channel_id",
-)
 
 
 class Outcome(enum.StrEnum):
@@ -89,11 +77,6 @@ class HandoffService:
             self._on_card_change()
         return result
 
-    def card(self, *, handoff_id: int) -> HandoffCard | None:
-        with self._sessions.begin() as session:
-            handoff = repositories.get_handoff(session, handoff_id)
-            return None if handoff is None else card_snapshot(handoff, self._playbook)
-
     def _ingest(self, session: Session, event: DealEvent) -> IngestResult:
         seen = repositories.find_inbox_event(
             session, source=event.source, external_id=event.external_id
@@ -140,7 +123,7 @@ class HandoffService:
             values={
                 "crm": event.source,
                 "deal_id": event.deal.id,
-                **_deal_columns(event.deal),
+                **deal_columns(event.deal),
                 "status": status,
                 "triggered_at": started,
                 "sla_warn_at": started and started + timedelta(hours=sla.warn_hours),
@@ -172,12 +155,12 @@ class HandoffService:
     def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
         before = {name: getattr(handoff, name) for name in DEAL_ATTRIBUTES}
         handoff.last_event_at = event.occurred_at
-        _copy_deal(handoff, event.deal)
-        changed_fields, conflicts = _merge_crm_fields(handoff, event.deal.fields, now)
+        copy_deal(handoff, event.deal)
+        changed_fields, conflicts = merge_crm_fields(handoff, event.deal.fields, now)
         self._note_conflicts(session, handoff, conflicts, now)
         self._follow_stage(session, handoff, now)
         changes: dict[str, list[object]] = {
-            name: [_jsonable(before[name]), _jsonable(getattr(handoff, name))]
+            name: [jsonable(before[name]), jsonable(getattr(handoff, name))]
             for name in DEAL_ATTRIBUTES
             if before[name] != getattr(handoff, name)
         }
@@ -262,65 +245,3 @@ class HandoffService:
                 "occurred_at": event.occurred_at.isoformat(),
             },
         )
-
-
-def _deal_columns(deal: Deal) -> dict[str, object]:
-    return {
-        "deal_name": deal.name,
-        "account_name": deal.account_name,
-        "stage": deal.stage,
-        "amount": deal.amount,
-        "currency": deal.currency,
-        "close_date": deal.close_date,
-        "deal_url": deal.url,
-        "owner_email": deal.owner_email,
-        "requested_channel_id": deal.slack_channel_id,
-    }
-
-
-def _copy_deal(handoff: Handoff, deal: Deal) -> None:
-    if deal.owner_email != handoff.owner_email:
-        handoff.ae_slack_id = None
-        handoff.ae_lookup_done = False
-    for name, value in _deal_columns(deal).items():
-        setattr(handoff, name, value)
-
-
-def _merge_crm_fields(
-    handoff: Handoff, crm_fields: dict[str, str | None], now: datetime
-) -> tuple[list[str], list[str]]:
-    """Apply CRM values. A value a person entered is never overwritten by the CRM: a
-    differing CRM value is kept beside it as a conflict. Returns (changed, new conflicts)."""
-    existing = {value.key: value for value in handoff.fields}
-    changed: list[str] = []
-    conflicts: list[str] = []
-    for key, raw in crm_fields.items():
-        value = (raw or "").strip()
-        current = existing.get(key)
-        if current is None:
-            if value:
-                handoff.fields.append(
-                    FieldValue(key=key, value=value, source=FieldSource.CRM, updated_at=now)
-                )
-                changed.append(key)
-        elif current.source is FieldSource.PERSON:
-            differing = value if value and value != current.value else None
-            if differing != current.crm_value:
-                current.crm_value = differing
-                changed.append(key)
-                if differing is not None:
-                    conflicts.append(key)
-        elif current.value != value:
-            if value:
-                current.value = value
-                current.updated_at = now
-            else:
-                handoff.fields.remove(current)
-            changed.append(key)
-    return changed, conflicts
-
-
-def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)

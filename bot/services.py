@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.handoffs import HandoffService
 from bot.playbook import Playbook
 from bot.queries import HandoffQueries
+from bot.signoff import SignoffService
 from bot.workflow import WorkflowService
 
 
@@ -14,5 +15,6 @@ from bot.workflow import WorkflowService
 class Services:
     handoffs: HandoffService
     workflow: WorkflowService
+    signoff: SignoffService
     queries: HandoffQueries
     playbook: Playbook

@@ -1,64 +1,18 @@
-"""What people do to a handoff in Slack: fill fields, claim, reassign, except, sign off."""
+"""Completing the record and owning it: fields, claim, reassign, release."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
-
-from sqlalchemy.orm import Session
-
-from bot.clock import Clock
-from bot.domain import HandoffCard
-from bot.errors import NotFound, Refused
+from bot.changes import HandoffChanges, party_of
+from bot.errors import Refused
 from bot.fields import field_error, normalise
 from bot.permissions import Permission, require
-from bot.playbook import Playbook
-from bot.roles import Party, Role, RoleDirectory
-from bot.state import (
-    card_snapshot,
-    exception_active,
-    mark_changed,
-    missing_required,
-    record_change,
-    refresh_homes,
-    status_for,
-)
+from bot.roles import Role
 from storage import repositories
-from storage.db import SessionFactory
-from storage.enums import AuditAction, FieldSource, HandoffStatus
-from storage.models import FieldValue, Handoff
-
-CLOSED = (HandoffStatus.CANCELLED,)
+from storage.enums import AuditAction, FieldSource
+from storage.models import FieldValue
 
 
-def party_of(handoff: Handoff) -> Party:
-    return Party(ae=handoff.ae_slack_id, owner=handoff.owner_slack_id)
-
-
-class WorkflowService:
-    def __init__(
-        self, *, sessions: SessionFactory, clock: Clock, playbook: Playbook, roles: RoleDirectory
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._playbook = playbook
-        self._roles = roles
-
-    # -- reads ------------------------------------------------------------------------------
-    def card(self, *, handoff_id: int) -> HandoffCard:
-        with self._sessions.begin() as session:
-            return card_snapshot(self._load(session, handoff_id, lock=False), self._playbook)
-
-    def authorize(self, *, handoff_id: int, actor: str, permission: Permission) -> HandoffCard:
-        """Check before opening a modal, so a refused click opens nothing."""
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            require(
-                self._roles, actor=actor, team=team, party=party_of(handoff), permission=permission
-            )
-            return card_snapshot(handoff, self._playbook)
-
+class WorkflowService(HandoffChanges):
     def field_errors(self, *, handoff_id: int, values: dict[str, str | None]) -> dict[str, str]:
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id, lock=False)
@@ -73,7 +27,6 @@ class WorkflowService:
                 errors[key] = problem
         return errors
 
-    # -- changes ----------------------------------------------------------------------------
     def save_fields(self, *, handoff_id: int, actor: str, values: dict[str, str | None]) -> None:
         team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
@@ -158,7 +111,7 @@ class WorkflowService:
     def reassign(self, *, handoff_id: int, actor: str, new_owner: str) -> None:
         team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
-        if Role.CSM not in self._roles.roles_of(new_owner) | self._admin_as_csm(new_owner):
+        if not self._roles.roles_of(new_owner) & {Role.CSM, Role.ADMIN}:
             raise Refused(f"<@{new_owner}> is not a CSM in the playbook, so cannot own a handoff.")
         with self._sessions.begin() as session:
             handoff = self._load(session, handoff_id)
@@ -210,141 +163,3 @@ class WorkflowService:
                 {"owner": [previous, None]},
                 also=[previous],
             )
-
-    def grant_exception(
-        self, *, handoff_id: int, actor: str, reason: str, until: str | None
-    ) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
-        now = self._clock.now()
-        if self.exception_errors(reason=reason, until=until):
-            raise Refused("The exception could not be granted; open it again and check the form.")
-        end = date.fromisoformat(until) if until else None
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.GRANT_EXCEPTION,
-            )
-            missing = missing_required(handoff, self._playbook)
-            if not missing:
-                raise Refused("No required field is missing, so no exception is needed.")
-            handoff.exception_by, handoff.exception_reason = actor, reason.strip()
-            handoff.exception_at, handoff.exception_until = now, end
-            self._changed(
-                session,
-                handoff,
-                actor,
-                AuditAction.EXCEPTION_GRANTED,
-                now,
-                {
-                    "reason": reason.strip(),
-                    "until": until,
-                    "missing": missing,
-                },
-            )
-
-    def mark_ready(self, *, handoff_id: int, actor: str, success_plan_reviewed: bool) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.MARK_READY,
-            )
-            self._ready_or_refuse(handoff, now)
-            handoff.status = HandoffStatus.READY
-            handoff.ready_by, handoff.ready_at = actor, now
-            handoff.success_plan_reviewed = success_plan_reviewed
-            self._changed(
-                session,
-                handoff,
-                actor,
-                AuditAction.MARKED_READY,
-                now,
-                {"status": ["open", "ready"], "success_plan_reviewed": success_plan_reviewed},
-            )
-
-    def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
-        """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.MARK_READY,
-            )
-            self._ready_or_refuse(handoff, self._clock.now())
-            return card_snapshot(handoff, self._playbook)
-
-    def exception_errors(self, *, reason: str, until: str | None) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if len(reason.strip()) < 5:
-            errors["reason"] = "Say why in a few words; it is shown on the card."
-        elif len(reason.strip()) > 500:
-            errors["reason"] = "Keep it under 500 characters."
-        if until and date.fromisoformat(until) < self._clock.now().date():
-            errors["until"] = "Pick today or a later date."
-        return errors
-
-    # -- helpers ----------------------------------------------------------------------------
-    def _ready_or_refuse(self, handoff: Handoff, now: datetime) -> None:
-        if handoff.status is HandoffStatus.READY:
-            raise Refused(f"<@{handoff.ready_by}> already marked this handoff ready.")
-        if handoff.status is HandoffStatus.UPCOMING:
-            raise Refused("The deal has not closed yet; mark it ready once it has.")
-        if handoff.owner_slack_id is None:
-            raise Refused("A CSM must own this handoff before it can be marked ready.")
-        missing = missing_required(handoff, self._playbook)
-        if missing and not exception_active(handoff, now.date()):
-            labels = ", ".join(spec.label for spec in self._playbook.fields if spec.key in missing)
-            raise Refused(
-                f"Required fields are missing ({labels}). Fill them, or a reviewer can grant "
-                "an exception."
-            )
-
-    def _admin_as_csm(self, user: str) -> set[Role]:
-        return {Role.CSM} if Role.ADMIN in self._roles.roles_of(user) else set()
-
-    def _load(self, session: Session, handoff_id: int, *, lock: bool = True) -> Handoff:
-        handoff = (
-            repositories.lock_handoff(session, handoff_id)
-            if lock
-            else repositories.get_handoff(session, handoff_id)
-        )
-        if handoff is None:
-            raise NotFound("That handoff no longer exists.")
-        return handoff
-
-    @staticmethod
-    def _open_or_refuse(handoff: Handoff) -> None:
-        if handoff.status in CLOSED:
-            raise Refused("This handoff is closed (the deal was lost); nothing can change now.")
-
-    def _changed(
-        self,
-        session: Session,
-        handoff: Handoff,
-        actor: str,
-        action: AuditAction,
-        now: datetime,
-        detail: dict[str, object],
-        *,
-        also: Iterable[str | None] = (),
-    ) -> None:
-        handoff.status = status_for(handoff, self._playbook, today=now.date())
-        mark_changed(handoff, now)
-        record_change(session, handoff=handoff, actor=actor, action=action, now=now, detail=detail)
-        refresh_homes(session, [actor, handoff.ae_slack_id, handoff.owner_slack_id, *also], now)

@@ -132,6 +132,7 @@ def test_exception_form_errors_are_inline(app: RunningApp) -> None:
 def test_only_reviewers_grant_exceptions_or_mark_ready(app: RunningApp, who: str) -> None:
     handoff_id = start_handoff(app)
     app.click("grant_exception", user=who, handoff_id=handoff_id)
+    app.executor.drain()
     app.click("mark_ready", user=who, handoff_id=handoff_id)
     refusals = app.ephemeral_texts()
     assert refusals[0].startswith("Only a reviewer can grant an exception on this handoff")

@@ -82,7 +82,7 @@ def open_brief(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
 
 def open_ready(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    card = _services(context).workflow.authorize_ready(
+    card = _services(context).signoff.authorize_ready(
         handoff_id=clicked_handoff(body), actor=actor(body)
     )
     client.views_open(trigger_id=body["trigger_id"], view=ready_modal(card))

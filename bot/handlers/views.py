@@ -47,18 +47,18 @@ def save_fields(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
 def grant_exception(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
-    workflow = _services(context).workflow
+    signoff = _services(context).signoff
     reason, until = (
         text_input(view, Input.EXCEPTION_REASON),
         date_input(view, Input.EXCEPTION_UNTIL),
     )
-    errors = workflow.exception_errors(reason=reason, until=until)
+    errors = signoff.exception_errors(reason=reason, until=until)
     if errors:
         blocks = {"reason": Input.EXCEPTION_REASON, "until": Input.EXCEPTION_UNTIL}
         ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
         return
     ack()
-    workflow.grant_exception(
+    signoff.grant_exception(
         handoff_id=view_handoff(view), actor=actor(body), reason=reason, until=until
     )
 
@@ -83,7 +83,7 @@ def mark_ready(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bo
         )
         return
     ack()
-    _services(context).workflow.mark_ready(
+    _services(context).signoff.mark_ready(
         handoff_id=view_handoff(view),
         actor=actor(body),
         success_plan_reviewed="success_plan_reviewed" in ticked,

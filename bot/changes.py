@@ -1,0 +1,89 @@
+"""What every change a person makes goes through: load, check, record, refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.domain import HandoffCard
+from bot.errors import NotFound, Refused
+from bot.permissions import Permission, require
+from bot.playbook import Playbook
+from bot.roles import Party, RoleDirectory
+from bot.state import (
+    card_snapshot,
+    mark_changed,
+    record_change,
+    refresh_homes,
+    status_for,
+)
+from storage import repositories
+from storage.db import SessionFactory
+from storage.enums import AuditAction, HandoffStatus
+from storage.models import Handoff
+
+CLOSED = (HandoffStatus.CANCELLED,)
+
+
+def party_of(handoff: Handoff) -> Party:
+    return Party(ae=handoff.ae_slack_id, owner=handoff.owner_slack_id)
+
+
+class HandoffChanges:
+    """The shared machinery of the services people drive from Slack."""
+
+    def __init__(
+        self, *, sessions: SessionFactory, clock: Clock, playbook: Playbook, roles: RoleDirectory
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._playbook = playbook
+        self._roles = roles
+
+    def card(self, *, handoff_id: int) -> HandoffCard:
+        with self._sessions.begin() as session:
+            return card_snapshot(self._load(session, handoff_id, lock=False), self._playbook)
+
+    def authorize(self, *, handoff_id: int, actor: str, permission: Permission) -> HandoffCard:
+        """Check before opening a modal, so a refused click opens nothing."""
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
+        with self._sessions.begin() as session:
+            handoff = self._load(session, handoff_id, lock=False)
+            require(
+                self._roles, actor=actor, team=team, party=party_of(handoff), permission=permission
+            )
+            return card_snapshot(handoff, self._playbook)
+
+    def _load(self, session: Session, handoff_id: int, *, lock: bool = True) -> Handoff:
+        handoff = (
+            repositories.lock_handoff(session, handoff_id)
+            if lock
+            else repositories.get_handoff(session, handoff_id)
+        )
+        if handoff is None:
+            raise NotFound("That handoff no longer exists.")
+        return handoff
+
+    @staticmethod
+    def _open_or_refuse(handoff: Handoff) -> None:
+        if handoff.status in CLOSED:
+            raise Refused("This handoff is closed (the deal was lost); nothing can change now.")
+
+    def _changed(
+        self,
+        session: Session,
+        handoff: Handoff,
+        actor: str,
+        action: AuditAction,
+        now: datetime,
+        detail: dict[str, object],
+        *,
+        also: Iterable[str | None] = (),
+    ) -> None:
+        handoff.status = status_for(handoff, self._playbook, today=now.date())
+        mark_changed(handoff, now)
+        record_change(session, handoff=handoff, actor=actor, action=action, now=now, detail=detail)
+        refresh_homes(session, [actor, handoff.ae_slack_id, handoff.owner_slack_id, *also], now)

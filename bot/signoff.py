@@ -1,0 +1,122 @@
+"""Signing a handoff off: a reviewer's exception, and the "handoff ready" flag."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.changes import HandoffChanges, party_of
+from bot.domain import HandoffCard
+from bot.errors import Refused
+from bot.permissions import Permission, require
+from bot.state import (
+    card_snapshot,
+    exception_active,
+    missing_required,
+)
+from storage.enums import AuditAction, HandoffStatus
+from storage.models import Handoff
+
+
+class SignoffService(HandoffChanges):
+    def grant_exception(
+        self, *, handoff_id: int, actor: str, reason: str, until: str | None
+    ) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
+        now = self._clock.now()
+        if self.exception_errors(reason=reason, until=until):
+            raise Refused("The exception could not be granted; open it again and check the form.")
+        end = date.fromisoformat(until) if until else None
+        with self._sessions.begin() as session:
+            handoff = self._load(session, handoff_id)
+            self._open_or_refuse(handoff)
+            require(
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.GRANT_EXCEPTION,
+            )
+            missing = missing_required(handoff, self._playbook)
+            if not missing:
+                raise Refused("No required field is missing, so no exception is needed.")
+            handoff.exception_by, handoff.exception_reason = actor, reason.strip()
+            handoff.exception_at, handoff.exception_until = now, end
+            self._changed(
+                session,
+                handoff,
+                actor,
+                AuditAction.EXCEPTION_GRANTED,
+                now,
+                {
+                    "reason": reason.strip(),
+                    "until": until,
+                    "missing": missing,
+                },
+            )
+
+    def exception_errors(self, *, reason: str, until: str | None) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if len(reason.strip()) < 5:
+            errors["reason"] = "Say why in a few words; it is shown on the card."
+        elif len(reason.strip()) > 500:
+            errors["reason"] = "Keep it under 500 characters."
+        if until and date.fromisoformat(until) < self._clock.now().date():
+            errors["until"] = "Pick today or a later date."
+        return errors
+
+    def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
+        """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
+        with self._sessions.begin() as session:
+            handoff = self._load(session, handoff_id, lock=False)
+            self._open_or_refuse(handoff)
+            require(
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.MARK_READY,
+            )
+            self._ready_or_refuse(handoff, self._clock.now())
+            return card_snapshot(handoff, self._playbook)
+
+    def mark_ready(self, *, handoff_id: int, actor: str, success_plan_reviewed: bool) -> None:
+        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            handoff = self._load(session, handoff_id)
+            self._open_or_refuse(handoff)
+            require(
+                self._roles,
+                actor=actor,
+                team=team,
+                party=party_of(handoff),
+                permission=Permission.MARK_READY,
+            )
+            self._ready_or_refuse(handoff, now)
+            handoff.status = HandoffStatus.READY
+            handoff.ready_by, handoff.ready_at = actor, now
+            handoff.success_plan_reviewed = success_plan_reviewed
+            self._changed(
+                session,
+                handoff,
+                actor,
+                AuditAction.MARKED_READY,
+                now,
+                {"status": ["open", "ready"], "success_plan_reviewed": success_plan_reviewed},
+            )
+
+    def _ready_or_refuse(self, handoff: Handoff, now: datetime) -> None:
+        if handoff.status is HandoffStatus.READY:
+            raise Refused(f"<@{handoff.ready_by}> already marked this handoff ready.")
+        if handoff.status is HandoffStatus.UPCOMING:
+            raise Refused("The deal has not closed yet; mark it ready once it has.")
+        if handoff.owner_slack_id is None:
+            raise Refused("A CSM must own this handoff before it can be marked ready.")
+        missing = missing_required(handoff, self._playbook)
+        if missing and not exception_active(handoff, now.date()):
+            labels = ", ".join(spec.label for spec in self._playbook.fields if spec.key in missing)
+            raise Refused(
+                f"Required fields are missing ({labels}). Fill them, or a reviewer can grant "
+                "an exception."
+            )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.domain import RenderedMessage
 from bot.playbook import Playbook
 from bot.ports import HomeRenderer, NoteRenderer, SlackGateway, SlackRejected, SlackUnavailable
 from bot.state import card_snapshot
@@ -18,6 +19,12 @@ from storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+SLACK_KINDS = (
+    OutboxKind.INVITE_TO_CHANNEL,
+    OutboxKind.THREAD_NOTE,
+    OutboxKind.PUBLISH_HOME,
+    OutboxKind.NOTIFY_ADMINS,
+)
 MAX_BACKOFF = timedelta(minutes=5)
 
 
@@ -58,7 +65,9 @@ class OutboxDispatcher:
     def run_once(self, report: RelayReport) -> None:
         now = self._clock.now()
         with self._sessions.begin() as session:
-            due = repositories.due_outbox_ids(session, now=now, limit=self._batch_size)
+            due = repositories.due_outbox_ids(
+                session, now=now, limit=self._batch_size, kinds=SLACK_KINDS
+            )
         for message_id in due:
             with self._sessions.begin() as session:
                 if not repositories.lease_outbox(
@@ -104,6 +113,13 @@ class OutboxDispatcher:
         elif kind is OutboxKind.PUBLISH_HOME:
             user_id = str(payload["user_id"])
             self._slack.publish_home(user_id=user_id, view=self._render_home(user_id))
+        elif kind is OutboxKind.NOTIFY_ADMINS:
+            admins = [a for a in self._playbook.team.admins if not a.startswith("@")]
+            if not admins:
+                log.error("no admin (team.admins) to tell: %s", payload["text"])
+            message = RenderedMessage(text=f":rotating_light: {payload['text']}", blocks=[])
+            for admin in admins:
+                self._slack.post_message(channel=admin, message=message)
 
     def _finish_outbox(
         self,

@@ -118,6 +118,41 @@ class Team(_Strict):
         return members
 
 
+SF_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(__c)?(\.[A-Za-z][A-Za-z0-9_]*(__c)?)?$")
+
+
+class SalesforceWriteBack(_Strict):
+    """Opportunity fields Handoff writes; leave one empty to skip it."""
+
+    status: str | None = None
+    owner: str | None = None
+    ready: str | None = None
+    ready_at: str | None = None
+    slack_link: str | None = None
+
+
+class SalesforceMapping(_Strict):
+    """How a Salesforce Opportunity maps onto a handoff. Custom fields are configuration."""
+
+    fields: dict[str, str] = Field(default_factory=dict)
+    ae_email: str = "Owner.Email"
+    account_name: str = "Account.Name"
+    currency: str | None = None
+    write_back: SalesforceWriteBack = Field(default_factory=SalesforceWriteBack)
+    follow_up_days: int = Field(default=14, ge=1, le=180)
+    # Slack user id -> Salesforce user id, for people whose emails differ between the two.
+    user_overrides: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _field_names(self) -> Self:
+        names = [*self.fields.values(), self.ae_email, self.account_name]
+        names += [n for n in (self.currency, *self.write_back.model_dump().values()) if n]
+        for name in names:
+            if not SF_FIELD.match(name):
+                raise ValueError(f"{name!r} is not a Salesforce field name (e.g. Use_Case__c)")
+        return self
+
+
 class Playbook(_Strict):
     version: Literal[1] = 1
     stages: Stages = Field(default_factory=Stages)
@@ -125,6 +160,16 @@ class Playbook(_Strict):
     sla: Sla = Field(default_factory=Sla)
     channels: Channels = Field(default_factory=Channels)
     team: Team = Field(default_factory=Team)
+    salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
+
+    @model_validator(mode="after")
+    def _mapped_fields_exist(self) -> Self:
+        unknown = sorted(set(self.salesforce.fields) - {spec.key for spec in self.fields})
+        if unknown:
+            raise ValueError(
+                f"salesforce.fields maps unknown handoff field(s): {', '.join(unknown)}"
+            )
+        return self
 
     @field_validator("fields")
     @classmethod

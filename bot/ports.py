@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain import HandoffCard, RenderedMessage
 
@@ -60,3 +60,30 @@ class SlackGateway(Protocol):
     def find_message_by_metadata(
         self, *, channel: str, event_type: str, key: str, value: str, oldest: datetime
     ) -> str | None: ...
+
+
+class CrmUnavailable(Exception):
+    """The CRM could not be reached, or asked us to slow down; the work is retried later."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class CrmRejected(Exception):
+    """The CRM refused the request for a reason a retry will not fix."""
+
+
+class SalesforcePort(Protocol):
+    @property
+    def instance_url(self) -> str: ...
+
+    def query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]: ...
+
+    def composite(self, subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def user_id_by_email(self, email: str) -> str | None: ...
+
+    def describe(self, object_name: str) -> dict[str, Any]: ...
+
+    def api_version(self) -> str: ...

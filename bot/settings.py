@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -22,6 +29,16 @@ ENVIRONMENT_NAMES = {
     "port": "PORT",
     "playbook_path": "HANDOFF_PLAYBOOK",
     "log_level": "LOG_LEVEL",
+    "salesforce_username": "SALESFORCE_USERNAME",
+    "salesforce_password": "SALESFORCE_PASSWORD",
+    "salesforce_security_token": "SALESFORCE_SECURITY_TOKEN",
+    "salesforce_domain": "SALESFORCE_DOMAIN",
+    "salesforce_instance_url": "SALESFORCE_INSTANCE_URL",
+    "salesforce_access_token": "SALESFORCE_ACCESS_TOKEN",
+    "salesforce_consumer_key": "SALESFORCE_CONSUMER_KEY",
+    "salesforce_private_key_file": "SALESFORCE_PRIVATE_KEY_FILE",
+    "salesforce_organization_id": "SALESFORCE_ORGANIZATION_ID",
+    "salesforce_poll_seconds": "SALESFORCE_POLL_SECONDS",
 }
 
 
@@ -37,6 +54,56 @@ class Settings(BaseModel):
     port: int = Field(default=3000, ge=1, le=65535)
     playbook_path: Path | None = None
     log_level: str = "INFO"
+    salesforce_username: str | None = None
+    salesforce_password: str | None = None
+    salesforce_security_token: str | None = None
+    salesforce_domain: str = "login"
+    salesforce_instance_url: str | None = None
+    salesforce_access_token: str | None = None
+    salesforce_consumer_key: str | None = None
+    salesforce_private_key_file: Path | None = None
+    salesforce_organization_id: str | None = Field(
+        default=None, pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$"
+    )
+    salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
+
+    @model_validator(mode="after")
+    def _one_salesforce_login(self) -> Settings:
+        given = [
+            name
+            for name, value in (
+                ("SALESFORCE_USERNAME", self.salesforce_username),
+                ("SALESFORCE_ACCESS_TOKEN", self.salesforce_access_token),
+                ("SALESFORCE_CONSUMER_KEY", self.salesforce_consumer_key),
+            )
+            if value
+        ]
+        if not given:
+            return self
+        mode = self.salesforce_mode
+        if mode is None:
+            raise ValueError(
+                "incomplete Salesforce login: set SALESFORCE_USERNAME + SALESFORCE_PASSWORD "
+                "(+ SALESFORCE_SECURITY_TOKEN), or SALESFORCE_INSTANCE_URL + "
+                "SALESFORCE_ACCESS_TOKEN, or SALESFORCE_USERNAME + SALESFORCE_CONSUMER_KEY + "
+                "SALESFORCE_PRIVATE_KEY_FILE"
+            )
+        return self
+
+    @property
+    def salesforce_mode(self) -> str | None:
+        """How to log in to Salesforce: 'jwt', 'password', 'token', or None (not configured)."""
+        if (
+            self.salesforce_consumer_key
+            and self.salesforce_private_key_file
+            and self.salesforce_username
+        ):
+            return "jwt"
+        if self.salesforce_username and self.salesforce_password:
+            return "password"
+        if self.salesforce_instance_url and self.salesforce_access_token:
+            return "token"
+        return None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -74,7 +141,8 @@ class Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as error:
             first = error.errors()[0]
-            name = ENVIRONMENT_NAMES.get(str(first["loc"][0]), str(first["loc"][0]))
+            location = str(first["loc"][0]) if first["loc"] else "SALESFORCE_*"
+            name = ENVIRONMENT_NAMES.get(location, location)
             message = str(first["msg"]).removeprefix("Value error, ")
             raise ConfigError(f"{name}: {message}") from error
 

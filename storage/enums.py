@@ -22,6 +22,10 @@ class OutboxKind(enum.StrEnum):
     INVITE_TO_CHANNEL = "invite_to_channel"
     THREAD_NOTE = "thread_note"
     PUBLISH_HOME = "publish_home"
+    NOTIFY_ADMINS = "notify_admins"
+    CRM_SYNC = "crm_sync"
+    CRM_TASK = "crm_task"
+    CRM_REFRESH = "crm_refresh"
 
 
 class OutboxStatus(enum.StrEnum):

@@ -217,3 +217,13 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
     detail: Mapped[dict[str, Any]]
+
+
+class CrmCursor(Base):
+    """How far a CRM poll has read; advanced only after a batch is committed."""
+
+    __tablename__ = "crm_cursors"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, upda
 from sqlalchemy.orm import Session, selectinload
 
 from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
-from storage.models import AuditEvent, Base, Handoff, OutboxMessage
+from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
@@ -141,10 +141,13 @@ def lease_card(session: Session, *, handoff_id: int, now: datetime, until: datet
     return result.rowcount == 1
 
 
-def due_outbox_ids(session: Session, *, now: datetime, limit: int) -> Sequence[int]:
+def due_outbox_ids(
+    session: Session, *, now: datetime, limit: int, kinds: Sequence[OutboxKind]
+) -> Sequence[int]:
     return session.scalars(
         select(OutboxMessage.id)
         .where(
+            OutboxMessage.kind.in_(kinds),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
@@ -177,18 +180,17 @@ def enqueue(
     payload: dict[str, Any],
     handoff_id: int | None = None,
     dedupe_key: str | None = None,
+    once: bool = False,
 ) -> None:
-    """Add a side effect to the outbox in the caller's transaction; a pending message with the
-    same ``dedupe_key`` already covers it."""
+    """Add a side effect to the outbox in the caller's transaction. A pending message with the
+    same ``dedupe_key`` already covers it; with ``once``, so does any earlier one."""
     if dedupe_key is not None:
-        pending = session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.dedupe_key == dedupe_key,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.lease_until.is_(None),
+        query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        if not once:
+            query = query.where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.lease_until.is_(None)
             )
-        )
-        if pending is not None:
+        if session.scalar(query.limit(1)) is not None:
             return
     session.add(
         OutboxMessage(
@@ -224,3 +226,16 @@ def take_ownership(session: Session, *, handoff_id: int, owner: str, now: dateti
     )
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
+
+
+def cursor_position(session: Session, name: str) -> datetime | None:
+    cursor = session.get(CrmCursor, name)
+    return None if cursor is None else cursor.position
+
+
+def advance_cursor(session: Session, name: str, position: datetime, now: datetime) -> None:
+    cursor = session.get(CrmCursor, name)
+    if cursor is None:
+        session.add(CrmCursor(name=name, position=position, updated_at=now))
+    elif position > cursor.position:
+        cursor.position, cursor.updated_at = position, now

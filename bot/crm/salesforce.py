@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -126,6 +127,10 @@ class SalesforceGateway:
             if text != self.api_usage:
                 log.info("Salesforce API usage: %s calls in the last 24 h", text)
             self.api_usage = text
+
+
+def _query_more(sf: Salesforce, *, url: str) -> Any:
+    return sf.query_more(url, identifier_is_url=True)
 
 
 def _first_error(content: Any) -> str:

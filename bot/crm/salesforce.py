@@ -50,11 +50,7 @@ class SalesforceGateway:
         page = self._call(lambda sf: sf.query(soql))
         yield list(page["records"])
         while not page.get("done", True) and page.get("nextRecordsUrl"):
-            page = self._call(
-                lambda sf, url=str(page["nextRecordsUrl"]): sf.query_more(
-                    url, identifier_is_url=True
-                )
-            )
+            page = self._call(partial(_query_more, url=str(page["nextRecordsUrl"])))
             yield list(page["records"])
 
     def composite(self, subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 python app.py            # serve (default): HTTP, or Socket Mode when SLACK_APP_TOKEN is set
 python app.py migrate    # apply database migrations and exit
 python app.py demo       # the offline demo: a local Slack stand-in, no accounts, no network
+python app.py check      # log in to Salesforce and verify every mapped field
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from simple_salesforce.api import Salesforce
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
@@ -38,10 +40,13 @@ from bot.playbook import Playbook, load_playbook
 from bot.queries import HandoffQueries
 from bot.relay import CardRelay
 from bot.roles import RoleDirectory
+from bot.salesforce_check import check_salesforce
+from bot.salesforce_runtime import SalesforceRuntime, build_salesforce
 from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
+from bot.web.salesforce_outbound import SalesforceOutboundEndpoint
 from bot.web.server import HttpServer
 from bot.web.wsgi import Endpoint, JsonResponse, make_router
 from bot.workflow import WorkflowService
@@ -71,9 +76,12 @@ class Runtime:
     relay: CardRelay
     bolt_app: App
     wsgi_app: WSGIApplication
+    salesforce: SalesforceRuntime | None = None
 
 
-def health_endpoint(settings: Settings, sessions: SessionFactory) -> Endpoint:
+def health_endpoint(
+    settings: Settings, sessions: SessionFactory, salesforce: SalesforceRuntime | None
+) -> Endpoint:
     def health(_environ: WSGIEnvironment) -> JsonResponse:
         try:
             with sessions.begin() as session:
@@ -94,6 +102,7 @@ def health_endpoint(settings: Settings, sessions: SessionFactory) -> Endpoint:
                 "mode": "socket" if settings.socket_mode else "http",
                 "cards_pending": lagging,
                 "cards_failing": failing,
+                "salesforce_api_usage": salesforce.gateway.api_usage if salesforce else None,
             },
         )
 
@@ -107,6 +116,7 @@ def build_runtime(
     clock: Clock | None = None,
     engine: Engine | None = None,
     listener_executor: Executor | None = None,
+    salesforce_connect: Callable[[], Salesforce] | None = None,
 ) -> Runtime:
     playbook = playbook or load_playbook(settings.playbook_path)
     clock = clock or SystemClock()
@@ -150,11 +160,29 @@ def build_runtime(
     crm = CrmWebhookEndpoint(
         secret=settings.crm_webhook_secret, handoffs=handoffs, playbook=playbook, clock=clock
     )
+    salesforce = build_salesforce(
+        settings,
+        connect=salesforce_connect,
+        sessions=sessions,
+        clock=clock,
+        playbook=playbook,
+        handoffs=handoffs,
+        slack=gateway,
+    )
+    outbound = SalesforceOutboundEndpoint(
+        organization_id=settings.salesforce_organization_id,
+        handoffs=handoffs,
+        playbook=playbook,
+        sessions=sessions,
+        clock=clock,
+        refresh_records=salesforce is not None,
+    )
     wsgi_app = make_router(
         slack=None if settings.socket_mode else SlackRequestHandler(bolt_app),
         endpoints={
             ("POST", "/crm/events"): crm,
-            ("GET", "/healthz"): health_endpoint(settings, sessions),
+            ("POST", "/crm/salesforce/outbound"): outbound,
+            ("GET", "/healthz"): health_endpoint(settings, sessions, salesforce),
         },
     )
     return Runtime(
@@ -171,6 +199,7 @@ def build_runtime(
         relay,
         bolt_app,
         wsgi_app,
+        salesforce,
     )
 
 
@@ -199,6 +228,10 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         max_instances=1,
         coalesce=True,
     )
+    if runtime.salesforce is not None:
+        runtime.salesforce.schedule(
+            scheduler, poll_seconds=runtime.settings.salesforce_poll_seconds
+        )
     scheduler.start()
     return scheduler
 
@@ -258,6 +291,17 @@ def _check_slack(client: WebClient) -> None:
         )
 
 
+def run_check(settings: Settings) -> int:
+    runtime = build_runtime(settings)
+    if runtime.salesforce is None:
+        print("Salesforce is not configured: set the SALESFORCE_* variables (see the README).")
+        return 1
+    report = check_salesforce(runtime.salesforce.gateway, runtime.playbook)
+    print("\n".join(report.lines))
+    print("Salesforce is ready for Handoff." if report.ok else "Fix the lines marked FAIL.")
+    return 0 if report.ok else 1
+
+
 def _settings_or_exit() -> Settings:
     try:
         return Settings.from_env(os.environ)
@@ -267,7 +311,9 @@ def _settings_or_exit() -> Settings:
 
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="handoff", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate", "demo"])
+    parser.add_argument(
+        "command", nargs="?", default="serve", choices=["serve", "migrate", "demo", "check"]
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     settings = _settings_or_exit()
     logging.basicConfig(
@@ -284,6 +330,8 @@ def main(argv: Iterable[str] | None = None) -> None:
                 "handoff: database at "
                 f"{engine.url.render_as_string(hide_password=True)} is up to date"
             )
+        elif args.command == "check":
+            sys.exit(run_check(settings))
         elif args.command == "demo":
             from bot.sandbox.demo import run_demo
 

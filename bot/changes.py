@@ -85,5 +85,13 @@ class HandoffChanges:
     ) -> None:
         handoff.status = status_for(handoff, self._playbook, today=now.date())
         mark_changed(handoff, now)
-        record_change(session, handoff=handoff, actor=actor, action=action, now=now, detail=detail)
+        record_change(
+            session,
+            handoff=handoff,
+            actor=actor,
+            action=action,
+            now=now,
+            detail=detail,
+            playbook=self._playbook,
+        )
         refresh_homes(session, [actor, handoff.ae_slack_id, handoff.owner_slack_id, *also], now)

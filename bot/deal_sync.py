@@ -36,10 +36,12 @@ def deal_columns(deal: Deal) -> dict[str, object]:
 
 
 def copy_deal(handoff: Handoff, deal: Deal) -> None:
-    if deal.owner_email != handoff.owner_email:
+    if deal.owner_email != handoff.owner_email and not (deal.partial and deal.owner_email is None):
         handoff.ae_slack_id = None
         handoff.ae_lookup_done = False
     for name, value in deal_columns(deal).items():
+        if value is None and deal.partial:
+            continue
         setattr(handoff, name, value)
 
 

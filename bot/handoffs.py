@@ -20,6 +20,7 @@ from bot.state import (
     record_change,
     status_for,
     status_from_fields,
+    sync_crm,
 )
 from storage import repositories
 from storage.db import SessionFactory
@@ -150,6 +151,7 @@ class HandoffService:
             action=AuditAction.INTRODUCED if upcoming else AuditAction.HANDOFF_STARTED,
             detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
         )
+        sync_crm(session, crm=event.source, handoff_id=handoff_id, now=now)
         return handoff_id, status
 
     def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
@@ -215,7 +217,13 @@ class HandoffService:
         detail: Mapping[str, object],
     ) -> None:
         record_change(
-            session, handoff=handoff, actor=SYSTEM_ACTOR, action=action, now=now, detail=detail
+            session,
+            handoff=handoff,
+            actor=SYSTEM_ACTOR,
+            action=action,
+            now=now,
+            detail=detail,
+            playbook=self._playbook,
         )
 
     def _status_for(self, handoff: Handoff) -> HandoffStatus:

@@ -64,6 +64,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.invite": ("channels:manage",),
     "conversations.history": ("channels:history",),
     "users.lookupByEmail": ("users:read.email", "users:read"),
+    "users.info": ("users:read",),
     "usergroups.list": ("usergroups:read",),
     "usergroups.users.list": ("usergroups:read",),
     "views.open": (),

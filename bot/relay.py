@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.outbox import LEASE, OutboxDispatcher, RelayReport, backoff
 from bot.playbook import Playbook
 from bot.ports import CardRenderer, SlackGateway, SlackRejected, SlackUnavailable
-from bot.state import card_snapshot
+from bot.state import card_snapshot, sync_crm
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
@@ -194,6 +194,7 @@ class CardRelay:
             handoff = session.get(Handoff, handoff_id)
             assert handoff is not None
             handoff.card_ts = ts
+            sync_crm(session, crm=handoff.crm, handoff_id=handoff_id, now=self._clock.now())
             repositories.record_audit(
                 session,
                 handoff_id=handoff_id,

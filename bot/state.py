@@ -7,12 +7,14 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.crm.tasks import follow_up_task
 from bot.domain import ExceptionGrant, FieldLine, HandoffCard
 from bot.playbook import Playbook
 from storage import repositories
 from storage.enums import AuditAction, HandoffStatus, OutboxKind
 from storage.models import Handoff
 
+SALESFORCE = "salesforce"
 STICKY = (HandoffStatus.UPCOMING, HandoffStatus.READY, HandoffStatus.CANCELLED)
 
 
@@ -46,6 +48,7 @@ def record_change(
     action: AuditAction,
     now: datetime,
     detail: Mapping[str, object],
+    playbook: Playbook,
     note: bool = True,
 ) -> None:
     """Audit a meaningful change and, with ``note``, tell the card's thread about it.
@@ -56,6 +59,17 @@ def record_change(
     repositories.record_audit(
         session, handoff_id=handoff.id, at=now, actor=actor, action=action, detail=dict(detail)
     )
+    sync_crm(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
+    if action is AuditAction.MARKED_READY and handoff.crm == SALESFORCE:
+        repositories.enqueue(
+            session,
+            kind=OutboxKind.CRM_TASK,
+            now=now,
+            handoff_id=handoff.id,
+            payload=follow_up_task(
+                handoff.deal_name, handoff.owner_slack_id, now, playbook.salesforce.follow_up_days
+            ),
+        )
     if note:
         repositories.enqueue(
             session,
@@ -63,6 +77,19 @@ def record_change(
             now=now,
             handoff_id=handoff.id,
             payload={"action": action.value, "actor": actor, **detail},
+        )
+
+
+def sync_crm(session: Session, *, crm: str, handoff_id: int, now: datetime) -> None:
+    """The CRM record mirrors the handoff: one pending write per handoff covers any change."""
+    if crm == SALESFORCE:
+        repositories.enqueue(
+            session,
+            kind=OutboxKind.CRM_SYNC,
+            now=now,
+            handoff_id=handoff_id,
+            payload={},
+            dedupe_key=f"crm-sync:{handoff_id}",
         )
 
 

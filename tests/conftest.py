@@ -192,20 +192,34 @@ def make_settings(slack: FakeSlack, **overrides: object) -> Settings:
     return Settings.model_validate(values)
 
 
-@pytest.fixture
-def running_app(
-    engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook
-) -> Iterator[RunningApp]:
+def start_app(
+    engine: Engine,
+    slack: FakeSlack,
+    clock: ManualClock,
+    playbook: Playbook,
+    settings: dict[str, object] | None = None,
+    **build: Any,
+) -> RunningApp:
     executor = DrainableExecutor()
     runtime = handoff_app.build_runtime(
-        make_settings(slack),
+        make_settings(slack, **(settings or {})),
         playbook=playbook,
         clock=clock,
         engine=engine,
         listener_executor=executor,
+        **build,
     )
     server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
     server.start_in_background()
-    yield RunningApp(runtime, f"http://127.0.0.1:{server.port}", clock, slack, executor)
-    server.stop()
-    executor.shutdown(wait=True)
+    app = RunningApp(runtime, f"http://127.0.0.1:{server.port}", clock, slack, executor)
+    app.stop = lambda: (server.stop(), executor.shutdown(wait=True))  # type: ignore[attr-defined]
+    return app
+
+
+@pytest.fixture
+def running_app(
+    engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook
+) -> Iterator[RunningApp]:
+    app = start_app(engine, slack, clock, playbook)
+    yield app
+    app.stop()  # type: ignore[attr-defined]

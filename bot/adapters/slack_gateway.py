@@ -176,3 +176,14 @@ class WebApiSlackGateway:
         with _translated("usergroups.users.list"):
             users = self._client.usergroups_users_list(usergroup=group["id"])["users"]
         return {str(user) for user in users}
+
+    def user_email(self, user_id: str) -> str | None:
+        try:
+            with _translated("users.info"):
+                user = self._client.users_info(user=user_id)["user"]
+        except SlackRejected as error:
+            if error.error.endswith("user_not_found"):
+                return None
+            raise
+        email = (user.get("profile") or {}).get("email")
+        return str(email) if email else None

@@ -20,6 +20,9 @@ class Deal:
     url: str | None = None
     slack_channel_id: str | None = None
     fields: dict[str, str | None] = field(default_factory=dict)
+    # True when the source sends only some attributes (an Outbound Message): None then means
+    # "not sent", and the stored value stays.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,11 +80,24 @@ def field_value(record: dict[str, Any], path: str) -> Any:
     return value
 
 
-def to_event(record: dict[str, Any], playbook: Playbook, *, instance_url: str) -> DealEvent:
+def to_event(
+    record: dict[str, Any],
+    playbook: Playbook,
+    *,
+    instance_url: str,
+    received_at: datetime | None = None,
+    partial: bool = False,
+) -> DealEvent:
+    """``partial``: the record holds only some fields (an Outbound Message)."""
     mapping = playbook.salesforce
     opportunity_id = str(record["Id"])
-    changed = modstamp(record) if record.get("SystemModstamp") else datetime.now(UTC)
-    fields = {key: _text(field_value(record, sf_field)) for key, sf_field in mapping.fields.items()}
+    stamp = record.get("SystemModstamp") or record.get("LastModifiedDate")
+    changed = parse_datetime(str(stamp)) if stamp else (received_at or datetime.now(UTC))
+    fields = {
+        key: _text(field_value(record, sf_field))
+        for key, sf_field in mapping.fields.items()
+        if not partial or sf_field in record
+    }
     email = field_value(record, mapping.ae_email)
     return DealEvent(
         source=SOURCE,
@@ -101,6 +114,7 @@ def to_event(record: dict[str, Any], playbook: Playbook, *, instance_url: str) -
             owner_email=str(email).lower() if email else None,
             url=f"{instance_url.rstrip('/')}/lightning/r/Opportunity/{opportunity_id}/view",
             fields=fields,
+            partial=partial,
         ),
     )
 

@@ -35,19 +35,32 @@ class JsonResponse:
     body: dict[str, Any]
 
 
-Endpoint = Callable[["WSGIEnvironment"], JsonResponse]
+@dataclass(frozen=True, slots=True)
+class TextResponse:
+    status: int
+    body: str
+    content_type: str = "text/xml; charset=utf-8"
 
 
-def respond_json(start_response: StartResponse, response: JsonResponse) -> Iterable[bytes]:
-    payload = json.dumps(response.body, separators=(",", ":")).encode()
+Endpoint = Callable[["WSGIEnvironment"], "JsonResponse | TextResponse"]
+
+
+def respond_json(
+    start_response: StartResponse, response: JsonResponse | TextResponse
+) -> Iterable[bytes]:
+    if isinstance(response, TextResponse):
+        payload, content_type = response.body.encode(), response.content_type
+    else:
+        payload = json.dumps(response.body, separators=(",", ":")).encode()
+        content_type = "application/json"
     start_response(
         f"{response.status} {HTTP_REASONS.get(response.status, 'Unknown')}",
-        [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+        [("Content-Type", content_type), ("Content-Length", str(len(payload)))],
     )
     return [payload]
 
 
-def _guarded(endpoint: Endpoint, environ: WSGIEnvironment) -> JsonResponse:
+def _guarded(endpoint: Endpoint, environ: WSGIEnvironment) -> JsonResponse | TextResponse:
     try:
         return endpoint(environ)
     except (

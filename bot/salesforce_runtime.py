@@ -1,0 +1,83 @@
+"""The Salesforce side of the app, assembled from settings (used by the composition root)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from simple_salesforce.api import Salesforce
+
+from bot.clock import Clock
+from bot.crm.salesforce import SalesforceGateway, connect_factory
+from bot.handoffs import HandoffService
+from bot.playbook import Playbook
+from bot.ports import SlackGateway
+from bot.salesforce_poll import SalesforcePoller
+from bot.salesforce_writeback import SalesforceWriteBack
+from bot.settings import Settings
+from storage.db import SessionFactory
+
+WRITE_BACK_SECONDS = 2
+
+
+@dataclass
+class SalesforceRuntime:
+    gateway: SalesforceGateway
+    poller: SalesforcePoller
+    writeback: SalesforceWriteBack
+
+    def schedule(self, scheduler: Any, *, poll_seconds: int) -> None:
+        common = {"max_instances": 1, "coalesce": True}
+        scheduler.add_job(
+            self.writeback.run_once,
+            "interval",
+            seconds=WRITE_BACK_SECONDS,
+            id="salesforce-writeback",
+            **common,
+        )
+        if poll_seconds:
+            scheduler.add_job(
+                self.poller.poll, "interval", seconds=poll_seconds, id="salesforce-poll", **common
+            )
+
+
+def build_salesforce(
+    settings: Settings,
+    *,
+    connect: Callable[[], Salesforce] | None,
+    sessions: SessionFactory,
+    clock: Clock,
+    playbook: Playbook,
+    handoffs: HandoffService,
+    slack: SlackGateway,
+) -> SalesforceRuntime | None:
+    if connect is None:
+        if settings.salesforce_mode is None:
+            return None
+        connect = connect_factory(
+            mode=settings.salesforce_mode,
+            username=settings.salesforce_username,
+            password=settings.salesforce_password,
+            security_token=settings.salesforce_security_token,
+            domain=settings.salesforce_domain,
+            instance_url=settings.salesforce_instance_url,
+            access_token=settings.salesforce_access_token,
+            consumer_key=settings.salesforce_consumer_key,
+            private_key_file=str(settings.salesforce_private_key_file)
+            if settings.salesforce_private_key_file
+            else None,
+        )
+    gateway = SalesforceGateway(connect)
+    poller = SalesforcePoller(
+        sessions=sessions, clock=clock, salesforce=gateway, handoffs=handoffs, playbook=playbook
+    )
+    writeback = SalesforceWriteBack(
+        sessions=sessions,
+        clock=clock,
+        playbook=playbook,
+        salesforce=gateway,
+        slack=slack,
+        poller=poller,
+    )
+    return SalesforceRuntime(gateway, poller, writeback)

@@ -1,0 +1,402 @@
+"""Salesforce end to end: polling and Outbound Messages in, write-back out, on the real client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import Engine
+
+from bot.clock import ManualClock
+from bot.playbook import Playbook
+from bot.sandbox import FakeSlack
+from storage.enums import OutboxKind, OutboxStatus
+from storage.models import Handoff, InboxEvent, OutboxMessage
+from tests.conftest import AE_EMAIL, AE_ID, RunningApp, start_app
+from tests.support.fake_salesforce import ORG_ID, FakeSalesforce
+from tests.workflow_support import CSM, REVIEWER, seed_team, team_playbook
+
+OPP = "006Dn000004TmiQAAS"
+
+
+@pytest.fixture
+def playbook(playbook: Playbook) -> Playbook:
+    team = team_playbook(playbook)
+    mapping = team.salesforce.model_copy(
+        update={
+            "fields": {
+                "primary_use_case": "Primary_Use_Case__c",
+                "success_metrics": "Success_Metrics__c",
+            },
+            "write_back": team.salesforce.write_back.model_copy(
+                update={
+                    "status": "Handoff_Status__c",
+                    "owner": "Handoff_Owner__c",
+                    "ready": "Handoff_Ready__c",
+                    "ready_at": "Handoff_Ready_At__c",
+                    "slack_link": "Handoff_Slack_Link__c",
+                }
+            ),
+        }
+    )
+    channels = team.channels.model_copy(update={"cs_channel_id": None})
+    return team.model_copy(update={"salesforce": mapping, "channels": channels})
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Iterator[FakeSalesforce]:
+    fake = FakeSalesforce(tmp_path).start()
+    fake.users["casey@vendor.example"] = "005CASEY000000AAA"
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def app(
+    engine: Engine, slack: FakeSlack, clock: ManualClock, playbook: Playbook, org: FakeSalesforce
+) -> Iterator[RunningApp]:
+    running = start_app(
+        engine,
+        slack,
+        clock,
+        playbook,
+        settings={"salesforce_organization_id": ORG_ID, "salesforce_poll_seconds": 0},
+        salesforce_connect=org.connect,
+    )
+    seed_team(running)
+    yield running
+    running.stop()  # type: ignore[attr-defined]
+
+
+def closed_won(
+    org: FakeSalesforce, at: datetime, opportunity_id: str = OPP, **extra: object
+) -> None:
+    fields: dict[str, object] = {
+        "Name": "Acme — Platform",
+        "StageName": "Closed Won",
+        "Amount": 120000.0,
+        "CloseDate": "2026-11-21",
+        "owner_email": AE_EMAIL,
+        "account_name": "Acme Corp",
+        "Primary_Use_Case__c": "Consolidate billing",
+    }
+    org.put_opportunity(opportunity_id, at=at, **{**fields, **extra})
+
+
+def poll(app: RunningApp) -> int:
+    assert app.runtime.salesforce is not None
+    return app.runtime.salesforce.poller.poll()
+
+
+def write_back(app: RunningApp):  # type: ignore[no-untyped-def]
+    assert app.runtime.salesforce is not None
+    app.executor.drain()
+    return app.runtime.salesforce.writeback.run_once()
+
+
+def test_poll_turns_a_closed_won_opportunity_into_a_card(
+    app: RunningApp, org: FakeSalesforce
+) -> None:
+    closed_won(org, app.clock.now() - timedelta(minutes=1), Success_Metrics__c="DSO −10 days")
+    assert poll(app) == 1
+    app.relay()
+    [card] = app.cards(app.rows(Handoff)[0].channel_id)
+    text = json.dumps(card["blocks"], ensure_ascii=False)
+    assert "Handoff: Acme — Platform" in text and f"<@{AE_ID}>" in text and "(2/4)" in text
+    assert f"{org.instance_url}/lightning/r/Opportunity/{OPP}/view" in text
+    [handoff] = app.rows(Handoff)
+    assert handoff.crm == "salesforce" and handoff.deal_id == OPP
+
+
+def test_idle_poll_costs_one_call_and_the_cursor_resumes(
+    app: RunningApp,
+    org: FakeSalesforce,
+    engine: Engine,
+    slack: FakeSlack,
+    clock: ManualClock,
+    playbook: Playbook,
+) -> None:
+    closed_won(org, clock.now() - timedelta(minutes=1))
+    poll(app)
+    before = org.api_calls
+    assert poll(app) == 0
+    assert org.api_calls - before == 1  # the same-second record is re-read, the inbox ignores it
+
+    app.stop()  # type: ignore[attr-defined]
+    later = clock.advance(timedelta(minutes=10))
+    closed_won(org, later, opportunity_id="006SECOND00000AAA", Name="Globex — Analytics")
+    restarted = start_app(
+        engine,
+        slack,
+        clock,
+        playbook,
+        settings={"salesforce_organization_id": ORG_ID},
+        salesforce_connect=org.connect,
+    )
+    try:
+        assert restarted.runtime.salesforce is not None
+        assert restarted.runtime.salesforce.poller.poll() == 1
+        assert [h.deal_name for h in restarted.rows(Handoff)] == [
+            "Acme — Platform",
+            "Globex — Analytics",
+        ]
+    finally:
+        restarted.stop()  # type: ignore[attr-defined]
+        app.stop = lambda: None  # type: ignore[attr-defined]
+
+
+def test_records_in_the_same_second_are_not_skipped(app: RunningApp, org: FakeSalesforce) -> None:
+    moment = app.clock.now().replace(microsecond=100_000)
+    closed_won(org, moment, opportunity_id="006AAAA000000001AAA")
+    poll(app)
+    closed_won(org, moment.replace(microsecond=900_000), opportunity_id="006AAAA000000002AAA")
+    assert poll(app) == 1
+    assert len(app.rows(Handoff)) == 2
+
+
+def test_poll_follows_next_records_url(app: RunningApp, org: FakeSalesforce) -> None:
+    org.batch_size = 3
+    start = app.clock.now() - timedelta(hours=1)
+    for n in range(7):
+        closed_won(org, start + timedelta(seconds=n), opportunity_id=f"006PAGE{n:011d}")
+    before = org.api_calls
+    assert poll(app) == 7
+    assert org.api_calls - before == 3  # 3 + 3 + 1 records
+
+
+def test_stages_not_watched_are_not_read(app: RunningApp, org: FakeSalesforce) -> None:
+    org.put_opportunity(OPP, at=app.clock.now(), Name="Acme", StageName="Prospecting")
+    assert poll(app) == 0 and app.rows(Handoff) == []
+
+
+# ---- write-back ------------------------------------------------------------------------------
+
+
+def test_claim_ready_and_follow_up_task_land_in_the_org(
+    app: RunningApp, org: FakeSalesforce
+) -> None:
+    closed_won(org, app.clock.now() - timedelta(minutes=1), Success_Metrics__c="DSO")
+    poll(app)
+    app.relay()
+    handoff = app.rows(Handoff)[0]
+    app.submit(
+        "handoff_fields",
+        user=AE_ID,
+        handoff_id=handoff.id,
+        values={
+            "field:decision_makers": {"type": "plain_text_input", "value": "Priya"},
+            "field:promises_made": {"type": "plain_text_input", "value": "SSO"},
+        },
+    )
+    app.settle()
+    app.click("claim", user=CSM, handoff_id=handoff.id)
+    app.settle()
+    write_back(app)
+    record = org.opportunities[OPP]
+    assert record["Handoff_Owner__c"] == "casey@vendor.example"
+    assert record["Handoff_Status__c"] == "Open" and record["Handoff_Ready__c"] is False
+    assert record["Handoff_Slack_Link__c"].startswith(
+        f"https://slack.com/archives/{handoff.channel_id}/p"
+    )
+
+    app.submit(
+        "handoff_ready",
+        user=REVIEWER,
+        handoff_id=handoff.id,
+        values={
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "brief_reviewed"}],
+            }
+        },
+    )
+    app.settle()
+    write_back(app)
+    assert record["Handoff_Status__c"] == "Ready" and record["Handoff_Ready__c"] is True
+    assert record["Handoff_Ready_At__c"].startswith(app.clock.now().date().isoformat())
+    [task] = org.tasks
+    assert task["WhatId"] == OPP and task["OwnerId"] == "005CASEY000000AAA"
+    assert task["ActivityDate"] == (app.clock.now() + timedelta(days=14)).date().isoformat()
+    assert task["Subject"] == "Two-week handoff follow-up: Acme — Platform"
+
+
+def test_expired_session_logs_in_again_and_retries(app: RunningApp, org: FakeSalesforce) -> None:
+    closed_won(org, app.clock.now())
+    poll(app)
+    org.expire_session()
+    closed_won(org, app.clock.now() + timedelta(seconds=5), Amount=99000.0)
+    assert poll(app) == 1
+    assert app.rows(Handoff)[0].amount == 99000
+
+
+def test_request_limit_backs_off_and_nothing_is_lost(app: RunningApp, org: FakeSalesforce) -> None:
+    closed_won(org, app.clock.now())
+    poll(app)
+    app.relay()
+    org.fail("limit")
+    report = write_back(app)
+    assert report.deferred == 1 and "Handoff_Status__c" not in org.opportunities[OPP]
+    app.clock.advance(timedelta(minutes=1))
+    assert write_back(app).outbox_done == 0  # still backing off (5 minutes)
+    app.clock.advance(timedelta(minutes=5))
+    write_back(app)
+    assert org.opportunities[OPP]["Handoff_Status__c"] == "Held"
+
+
+def test_validation_error_is_shown_to_admins_once_and_not_retried(
+    app: RunningApp, org: FakeSalesforce
+) -> None:
+    org.validation_rules["Handoff_Status__c"] = "Status is locked for closed deals"
+    closed_won(org, app.clock.now())
+    poll(app)
+    app.relay()
+    report = write_back(app)
+    assert report.failed == 1 and "FIELD_CUSTOM_VALIDATION_EXCEPTION" in report.errors[0]
+    [row] = [r for r in app.rows(OutboxMessage) if r.kind is OutboxKind.CRM_SYNC]
+    assert row.status is OutboxStatus.FAILED
+    app.relay()
+    dms = app.dms("U0ADMIN01")
+    assert len(dms) == 1 and "Status is locked for closed deals" in dms[0]
+    app.clock.advance(timedelta(hours=2))
+    assert write_back(app).failed == 0
+
+
+def test_many_pending_updates_go_25_to_a_call(app: RunningApp, org: FakeSalesforce) -> None:
+    start = app.clock.now() - timedelta(hours=1)
+    for n in range(30):
+        closed_won(org, start + timedelta(seconds=n), opportunity_id=f"006BULK{n:011d}")
+    poll(app)
+    write_back(app)
+    assert org.composite_calls == [25, 5]
+    assert all(
+        org.opportunities[f"006BULK{n:011d}"]["Handoff_Status__c"] == "Held" for n in range(30)
+    )
+
+
+def test_healthz_shows_api_usage(app: RunningApp, org: FakeSalesforce) -> None:
+    closed_won(org, app.clock.now())
+    poll(app)
+    session = requests.Session()
+    session.trust_env = False
+    health = session.get(app.url + "/healthz", timeout=5).json()
+    assert health["salesforce_api_usage"] == f"{org.api_calls}/15000"
+
+
+# ---- Outbound Messages -----------------------------------------------------------------------
+
+
+def envelope(*notifications: str, org_id: str = ORG_ID) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
+  xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <soapenv:Body>
+  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+   <OrganizationId>{org_id}</OrganizationId>
+   <ActionId>04k5g000000FAKEAAA</ActionId>
+   <SessionId xsi:nil="true"/>
+   <EnterpriseUrl>https://acme.my.salesforce.com/services/Soap/c/59.0/{org_id[:15]}</EnterpriseUrl>
+   <PartnerUrl>https://acme.my.salesforce.com/services/Soap/u/59.0/{org_id[:15]}</PartnerUrl>
+   {"".join(notifications)}
+  </notifications>
+ </soapenv:Body>
+</soapenv:Envelope>""".encode()
+
+
+def notification(
+    notification_id: str,
+    opportunity_id: str = OPP,
+    stage: str = "Closed Won",
+    sobject: str = "Opportunity",
+) -> str:
+    return f"""<Notification>
+    <Id>{notification_id}</Id>
+    <sObject xsi:type="sf:{sobject}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+     <sf:Id>{opportunity_id}</sf:Id>
+     <sf:Amount>120000.0</sf:Amount>
+     <sf:CloseDate>2026-11-21</sf:CloseDate>
+     <sf:Name>Acme — Platform</sf:Name>
+     <sf:Primary_Use_Case__c>Consolidate billing</sf:Primary_Use_Case__c>
+     <sf:StageName>{stage}</sf:StageName>
+     <sf:SystemModstamp>2026-11-23T08:59:00.000Z</sf:SystemModstamp>
+    </sObject>
+   </Notification>"""
+
+
+def post_outbound(app: RunningApp, body: bytes) -> requests.Response:
+    session = requests.Session()
+    session.trust_env = False
+    return session.post(
+        app.url + "/crm/salesforce/outbound",
+        data=body,
+        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
+        timeout=10,
+    )
+
+
+def test_outbound_message_becomes_a_card_and_is_enriched(
+    app: RunningApp, org: FakeSalesforce
+) -> None:
+    closed_won(
+        org, datetime(2026, 11, 23, 8, 59, tzinfo=UTC)
+    )  # the org's own copy, with relationships
+    reply = post_outbound(app, envelope(notification("04l5g000000AAA1")))
+    assert reply.status_code == 200
+    assert "<Ack>true</Ack>" in reply.text
+    [handoff] = app.rows(Handoff)
+    assert (
+        handoff.deal_id == OPP and handoff.owner_email is None
+    )  # an Outbound Message has no Owner.Email
+    write_back(app)  # the refresh reads the record through the API
+    assert app.rows(Handoff)[0].owner_email == AE_EMAIL
+    app.relay()
+    [card] = app.cards(app.rows(Handoff)[0].channel_id)
+    assert f"<@{AE_ID}>" in json.dumps(card["blocks"])
+
+    again = post_outbound(app, envelope(notification("04l5g000000AAA1")))
+    assert again.status_code == 200 and "<Ack>true</Ack>" in again.text
+    assert len([e for e in app.rows(InboxEvent) if e.external_id.startswith("om:")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<not-xml", "Malformed XML"),
+        (envelope(notification("04l1"), org_id="00D000000000000AAA"), "is not the configured org"),
+        (envelope(notification("04l1", sobject="Account")), "Only Opportunity notifications"),
+        (envelope(), "no Notification"),
+        (
+            envelope(
+                *[notification(f"04l{n}", opportunity_id=f"006X{n:014d}") for n in range(101)]
+            ),
+            "More than 100",
+        ),
+    ],
+)
+def test_bad_outbound_messages_get_a_soap_fault_and_store_nothing(
+    app: RunningApp, body: bytes, message: str
+) -> None:
+    reply = post_outbound(app, body)
+    assert reply.status_code == 500
+    assert "<faultstring>" in reply.text and message in reply.text
+    assert app.rows(InboxEvent) == [] and app.rows(Handoff) == []
+
+
+def test_check_command_reports_the_org(app: RunningApp, org: FakeSalesforce) -> None:
+    from bot.salesforce_check import check_salesforce
+
+    assert app.runtime.salesforce is not None
+    report = check_salesforce(app.runtime.salesforce.gateway, app.runtime.playbook)
+    assert report.ok, report.lines
+    broken = app.runtime.playbook.salesforce.model_copy(
+        update={"fields": {"primary_use_case": "Nope__c"}}
+    )
+    bad = check_salesforce(
+        app.runtime.salesforce.gateway,
+        app.runtime.playbook.model_copy(update={"salesforce": broken}),
+    )
+    assert not bad.ok
+    assert any("Opportunity has no field Nope__c" in line for line in bad.lines)

@@ -24,8 +24,7 @@ from simple_salesforce.api import Salesforce
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 
 from bot.adapters.slack_gateway import WebApiSlackGateway, make_web_client
 from bot.blocks.card import render_card
@@ -46,16 +45,16 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
+from bot.web.health import health_endpoint
 from bot.web.salesforce_outbound import SalesforceOutboundEndpoint
 from bot.web.server import HttpServer
-from bot.web.wsgi import Endpoint, JsonResponse, make_router
+from bot.web.wsgi import make_router
 from bot.workflow import WorkflowService
 from storage.db import SessionFactory, make_engine, make_session_factory
 from storage.migrate import upgrade
-from storage.models import Handoff
 
 if TYPE_CHECKING:
-    from wsgiref.types import WSGIApplication, WSGIEnvironment
+    from wsgiref.types import WSGIApplication
 
 log = logging.getLogger("handoff")
 RELAY_INTERVAL_SECONDS = 1.0
@@ -77,36 +76,6 @@ class Runtime:
     bolt_app: App
     wsgi_app: WSGIApplication
     salesforce: SalesforceRuntime | None = None
-
-
-def health_endpoint(
-    settings: Settings, sessions: SessionFactory, salesforce: SalesforceRuntime | None
-) -> Endpoint:
-    def health(_environ: WSGIEnvironment) -> JsonResponse:
-        try:
-            with sessions.begin() as session:
-                lagging = session.scalar(
-                    select(func.count()).where(Handoff.state_version > Handoff.rendered_version)
-                )
-                failing = session.scalar(
-                    select(func.count()).where(Handoff.card_error.is_not(None))
-                )
-        except SQLAlchemyError as error:
-            log.warning("health check: database unavailable: %s", error)
-            return JsonResponse(503, {"ok": False, "database": "unavailable"})
-        return JsonResponse(
-            200,
-            {
-                "ok": True,
-                "database": "ok",
-                "mode": "socket" if settings.socket_mode else "http",
-                "cards_pending": lagging,
-                "cards_failing": failing,
-                "salesforce_api_usage": salesforce.gateway.api_usage if salesforce else None,
-            },
-        )
-
-    return health
 
 
 def build_runtime(

@@ -137,6 +137,19 @@ class CardRelay:
             if handoff.owner_email == email:
                 handoff.ae_slack_id = user_id
                 handoff.ae_lookup_done = True
+            if user_id is None:
+                repositories.enqueue(
+                    session,
+                    kind=OutboxKind.NOTIFY_ADMINS,
+                    now=self._clock.now(),
+                    payload={
+                        "text": f"No Slack user has the email {email}, the AE of "
+                        f"{handoff.deal_name}. Their handoff cards show the email instead of "
+                        "a mention until their Slack profile uses it."
+                    },
+                    dedupe_key=f"unmapped-ae:{email}"[:128],
+                    once=True,
+                )
 
     def _resolve_channel(self, handoff_id: int) -> str:
         with self._sessions.begin() as session:

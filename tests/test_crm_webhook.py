@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from storage.enums import HandoffStatus
-from storage.models import AuditEvent, FieldValue, Handoff, InboxEvent
+from storage.enums import HandoffStatus, OutboxKind
+from storage.models import AuditEvent, FieldValue, Handoff, InboxEvent, OutboxMessage
 from tests.conftest import AE_ID, DEAL_CHANNEL, RunningApp
 from tests.support.events import deal_event
 
@@ -162,6 +162,12 @@ def test_unknown_ae_email_shows_the_email_instead(running_app: RunningApp) -> No
     running_app.send(deal_event(owner_email="new.hire@acme-vendor.example"))
     running_app.relay()
     assert "new.hire@acme-vendor.example" in card_text(running_app.cards()[0])
+    running_app.send(
+        deal_event("evt_other", id="006OTHER", owner_email="new.hire@acme-vendor.example")
+    )
+    running_app.relay()
+    notices = [r for r in running_app.rows(OutboxMessage) if r.kind is OutboxKind.NOTIFY_ADMINS]
+    assert len(notices) == 1 and "new.hire@acme-vendor.example" in notices[0].payload["text"]
 
 
 # ---- rejected requests: right status, clear reason, nothing stored -----------------------

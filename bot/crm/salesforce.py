@@ -86,9 +86,9 @@ class SalesforceGateway:
 
     def _call(self, call: Callable[[Salesforce], T]) -> T:
         for attempt in (1, 2):
-            client = self._sf()
+            sf = self._sf()
             try:
-                result = call(client)
+                result = call(sf)
             except SalesforceExpiredSession:
                 if attempt == 2:
                     raise CrmUnavailable(
@@ -112,12 +112,12 @@ class SalesforceGateway:
                 raise CrmRejected(f"Salesforce: {_first_error(error.content)}") from error
             except requests.RequestException as error:
                 raise CrmUnavailable(f"Salesforce: {type(error).__name__}") from error
-            self._note_usage(client)
+            self._note_usage(sf)
             return result
         raise AssertionError("unreachable")
 
-    def _note_usage(self, client: Salesforce) -> None:
-        usage = client.api_usage.get("api-usage")
+    def _note_usage(self, sf: Salesforce) -> None:
+        usage = sf.api_usage.get("api-usage")
         if usage is not None:
             text = f"{usage.used}/{usage.total}"
             if text != self.api_usage:

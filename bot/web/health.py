@@ -1,0 +1,50 @@
+"""GET /healthz: database reachable? cards keeping up? Salesforce API usage."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.salesforce_runtime import SalesforceRuntime
+from bot.settings import Settings
+from bot.web.wsgi import Endpoint, JsonResponse
+from storage.db import SessionFactory
+from storage.models import Handoff
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+
+def health_endpoint(
+    settings: Settings, sessions: SessionFactory, salesforce: SalesforceRuntime | None
+) -> Endpoint:
+    def health(_environ: WSGIEnvironment) -> JsonResponse:
+        try:
+            with sessions.begin() as session:
+                lagging = session.scalar(
+                    select(func.count()).where(Handoff.state_version > Handoff.rendered_version)
+                )
+                failing = session.scalar(
+                    select(func.count()).where(Handoff.card_error.is_not(None))
+                )
+        except SQLAlchemyError as error:
+            log.warning("health check: database unavailable: %s", error)
+            return JsonResponse(503, {"ok": False, "database": "unavailable"})
+        return JsonResponse(
+            200,
+            {
+                "ok": True,
+                "database": "ok",
+                "mode": "socket" if settings.socket_mode else "http",
+                "cards_pending": lagging,
+                "cards_failing": failing,
+                "salesforce_api_usage": salesforce.gateway.api_usage if salesforce else None,
+            },
+        )
+
+    return health

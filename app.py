@@ -40,7 +40,7 @@ from bot.queries import HandoffQueries
 from bot.relay import CardRelay
 from bot.roles import RoleDirectory
 from bot.salesforce_check import check_salesforce
-from bot.salesforce_runtime import SalesforceRuntime, build_salesforce
+from bot.salesforce_runtime import SalesforceRuntime, build_salesforce, gateway_from_settings
 from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
@@ -261,11 +261,11 @@ def _check_slack(client: WebClient) -> None:
 
 
 def run_check(settings: Settings) -> int:
-    runtime = build_runtime(settings)
-    if runtime.salesforce is None:
+    gateway = gateway_from_settings(settings)
+    if gateway is None:
         print("Salesforce is not configured: set the SALESFORCE_* variables (see the README).")
         return 1
-    report = check_salesforce(runtime.salesforce.gateway, runtime.playbook)
+    report = check_salesforce(gateway, load_playbook(settings.playbook_path))
     print("\n".join(report.lines))
     print("Salesforce is ready for Handoff." if report.ok else "Fix the lines marked FAIL.")
     return 0 if report.ok else 1

@@ -52,23 +52,9 @@ def build_salesforce(
     handoffs: HandoffService,
     slack: SlackGateway,
 ) -> SalesforceRuntime | None:
-    if connect is None:
-        if settings.salesforce_mode is None:
-            return None
-        connect = connect_factory(
-            mode=settings.salesforce_mode,
-            username=settings.salesforce_username,
-            password=settings.salesforce_password,
-            security_token=settings.salesforce_security_token,
-            domain=settings.salesforce_domain,
-            instance_url=settings.salesforce_instance_url,
-            access_token=settings.salesforce_access_token,
-            consumer_key=settings.salesforce_consumer_key,
-            private_key_file=str(settings.salesforce_private_key_file)
-            if settings.salesforce_private_key_file
-            else None,
-        )
-    gateway = SalesforceGateway(connect)
+    gateway = SalesforceGateway(connect) if connect else gateway_from_settings(settings)
+    if gateway is None:
+        return None
     poller = SalesforcePoller(
         sessions=sessions, clock=clock, salesforce=gateway, handoffs=handoffs, playbook=playbook
     )
@@ -81,3 +67,22 @@ def build_salesforce(
         poller=poller,
     )
     return SalesforceRuntime(gateway, poller, writeback)
+
+
+def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
+    if settings.salesforce_mode is None:
+        return None
+    key_file = settings.salesforce_private_key_file
+    return SalesforceGateway(
+        connect_factory(
+            mode=settings.salesforce_mode,
+            username=settings.salesforce_username,
+            password=settings.salesforce_password,
+            security_token=settings.salesforce_security_token,
+            domain=settings.salesforce_domain,
+            instance_url=settings.salesforce_instance_url,
+            access_token=settings.salesforce_access_token,
+            consumer_key=settings.salesforce_consumer_key,
+            private_key_file=str(key_file) if key_file else None,
+        )
+    )

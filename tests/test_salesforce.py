@@ -400,3 +400,45 @@ def test_check_command_reports_the_org(app: RunningApp, org: FakeSalesforce) -> 
     )
     assert not bad.ok
     assert any("Opportunity has no field Nope__c" in line for line in bad.lines)
+
+
+def test_check_command_as_a_process(org: FakeSalesforce, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "SALESFORCE_", "HANDOFF_"))
+        },
+        "SALESFORCE_INSTANCE_URL": org.instance_url,
+        "SALESFORCE_ACCESS_TOKEN": org.token,
+        "REQUESTS_CA_BUNDLE": str(org.ca_file),  # the process trusts the fake org's CA
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"ok    logged in to {org.instance_url}" in result.stdout
+    assert "Salesforce is ready for Handoff." in result.stdout
+
+    env["SALESFORCE_ACCESS_TOKEN"] = "wrong"
+    failed = subprocess.run(
+        [sys.executable, "app.py", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert failed.returncode == 1
+    assert "FAIL  cannot log in or describe objects" in failed.stdout

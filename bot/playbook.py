@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -64,9 +66,56 @@ class FieldSpec(_Strict):
         return value
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _working_week() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+class BusinessHours(_Strict):
+    """When the team works. SLA hours then count only working time."""
+
+    time_zone: str = "UTC"
+    days: list[Weekday] = Field(default_factory=_working_week, min_length=1)
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    holidays: str | None = None  # a country code such as US, GB, DE (python-holidays)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/Paris)") from error
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is not None:
+            import holidays as holiday_calendars
+
+            if value.upper() not in holiday_calendars.list_supported_countries():
+                raise ValueError(f"no public holiday calendar for {value!r}")
+            return value.upper()
+        return value
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Self:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
 class Sla(_Strict):
     warn_hours: float = Field(default=24, gt=0)
     breach_hours: float = Field(default=48, gt=0)
+    # Where a breach goes: a channel, or else these people (Slack user ids) by DM.
+    escalation_channel_id: str | None = None
+    managers: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _warn_before_breach(self) -> Self:
@@ -160,6 +209,7 @@ class Playbook(_Strict):
     sla: Sla = Field(default_factory=Sla)
     channels: Channels = Field(default_factory=Channels)
     team: Team = Field(default_factory=Team)
+    business_hours: BusinessHours | None = None
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
 
     @model_validator(mode="after")

@@ -46,6 +46,7 @@ class HandoffCard:
     sla_due_at: datetime | None
     fields: tuple[FieldLine, ...]
     exception: ExceptionGrant | None = None
+    sla_breached_at: datetime | None = None
     ready_by: str | None = None
     ready_at: datetime | None = None
     success_plan_reviewed: bool = False

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.business_time import BusinessCalendar
 from bot.clock import Clock
 from bot.crm.events import DealEvent
 from bot.deal_sync import DEAL_ATTRIBUTES, copy_deal, deal_columns, jsonable, merge_crm_fields
 from bot.playbook import Playbook
+from bot.sla import schedule_sla, sla_marks
 from bot.state import (
     mark_changed,
     record_change,
@@ -54,12 +56,12 @@ class HandoffService:
         sessions: SessionFactory,
         clock: Clock,
         playbook: Playbook,
-        on_card_change: Callable[[], None] = lambda: None,
+        calendar: BusinessCalendar | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._playbook = playbook
-        self._on_card_change = on_card_change
+        self._calendar = calendar or BusinessCalendar(playbook.business_hours)
 
     def ingest_deal_event(self, *, event: DealEvent) -> IngestResult:
         """Store the event once and apply it; a concurrent twin hits a unique key and retries."""
@@ -74,8 +76,6 @@ class HandoffService:
                 log.info(
                     "concurrent delivery of %s/%s; re-reading", event.source, event.external_id
                 )
-        if result.outcome is Outcome.APPLIED:
-            self._on_card_change()
         return result
 
     def _ingest(self, session: Session, event: DealEvent) -> IngestResult:
@@ -111,14 +111,13 @@ class HandoffService:
         self, session: Session, event: DealEvent, now: datetime, *, upcoming: bool
     ) -> tuple[int, HandoffStatus]:
         # Core inserts, not the unit of work: this is the path every new deal takes.
-        sla = self._playbook.sla
         fields = {
             key: value.strip()
             for key, value in event.deal.fields.items()
             if value and value.strip()
         }
         status = HandoffStatus.UPCOMING if upcoming else self._status_from(set(fields))
-        started = None if upcoming else now
+        warn, due = (None, None) if upcoming else sla_marks(now, self._playbook, self._calendar)
         handoff_id = repositories.insert_handoff(
             session,
             values={
@@ -126,9 +125,9 @@ class HandoffService:
                 "deal_id": event.deal.id,
                 **deal_columns(event.deal),
                 "status": status,
-                "triggered_at": started,
-                "sla_warn_at": started and started + timedelta(hours=sla.warn_hours),
-                "sla_due_at": started and started + timedelta(hours=sla.breach_hours),
+                "triggered_at": None if upcoming else now,
+                "sla_warn_at": warn,
+                "sla_due_at": due,
                 "last_event_at": event.occurred_at,
                 "created_at": now,
                 "updated_at": now,
@@ -152,6 +151,8 @@ class HandoffService:
             detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
         )
         sync_crm(session, crm=event.source, handoff_id=handoff_id, now=now)
+        if warn and due:
+            schedule_sla(session, handoff_id=handoff_id, warn=warn, due=due)
         return handoff_id, status
 
     def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
@@ -187,11 +188,11 @@ class HandoffService:
     def _follow_stage(self, session: Session, handoff: Handoff, now: datetime) -> None:
         """An upcoming handoff starts when its deal closes; any open one ends if it is lost."""
         if handoff.status is HandoffStatus.UPCOMING and self._playbook.is_closing(handoff.stage):
-            sla = self._playbook.sla
             handoff.status = HandoffStatus.HELD
             handoff.triggered_at = now
-            handoff.sla_warn_at = now + timedelta(hours=sla.warn_hours)
-            handoff.sla_due_at = now + timedelta(hours=sla.breach_hours)
+            warn, due = sla_marks(now, self._playbook, self._calendar)
+            handoff.sla_warn_at, handoff.sla_due_at = warn, due
+            schedule_sla(session, handoff_id=handoff.id, warn=warn, due=due)
             detail = {"stage": handoff.stage, "due": handoff.sla_due_at.isoformat()}
             self._note(session, handoff, AuditAction.CLOSED_WON, now, detail)
         elif (

@@ -11,7 +11,7 @@ from bot.crm.tasks import follow_up_task
 from bot.domain import ExceptionGrant, FieldLine, HandoffCard
 from bot.playbook import Playbook
 from storage import repositories
-from storage.enums import AuditAction, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Handoff
 
 SALESFORCE = "salesforce"
@@ -60,6 +60,12 @@ def record_change(
         session, handoff_id=handoff.id, at=now, actor=actor, action=action, detail=dict(detail)
     )
     sync_crm(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
+    if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
+        repositories.cancel_deadlines(
+            session,
+            handoff_id=handoff.id,
+            kinds=(DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH),
+        )
     if action is AuditAction.MARKED_READY and handoff.crm == SALESFORCE:
         repositories.enqueue(
             session,
@@ -154,6 +160,7 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         sla_due_at=handoff.sla_due_at,
         fields=lines,
         exception=exception,
+        sla_breached_at=handoff.sla_breached_at,
         ready_by=handoff.ready_by,
         ready_at=handoff.ready_at,
         success_plan_reviewed=handoff.success_plan_reviewed,

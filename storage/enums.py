@@ -26,6 +26,8 @@ class OutboxKind(enum.StrEnum):
     CRM_SYNC = "crm_sync"
     CRM_TASK = "crm_task"
     CRM_REFRESH = "crm_refresh"
+    NUDGE = "nudge"
+    ESCALATION = "escalation"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -60,3 +62,7 @@ class AuditAction(enum.StrEnum):
     RELEASED = "released"
     EXCEPTION_GRANTED = "exception_granted"
     MARKED_READY = "marked_ready"
+    NUDGED = "nudged"
+    ESCALATED = "escalated"
+    SNOOZED = "snoozed"
+    ACKNOWLEDGED = "acknowledged"

@@ -132,6 +132,7 @@ class Handoff(Base):
     exception_until: Mapped[date | None]
     ready_by: Mapped[str | None] = mapped_column(String(32))
     ready_at: Mapped[datetime | None]
+    sla_breached_at: Mapped[datetime | None]
     success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     fields: Mapped[list[FieldValue]] = relationship(
@@ -204,6 +205,8 @@ class Deadline(Base):
     status: Mapped[DeadlineStatus] = mapped_column(_enum(DeadlineStatus))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    done_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

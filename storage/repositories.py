@@ -9,8 +9,15 @@ from typing import Any
 from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
-from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage
+from storage.enums import (
+    AuditAction,
+    DeadlineKind,
+    DeadlineStatus,
+    HandoffStatus,
+    OutboxKind,
+    OutboxStatus,
+)
+from storage.models import AuditEvent, Base, CrmCursor, Deadline, Handoff, OutboxMessage
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
@@ -239,3 +246,70 @@ def advance_cursor(session: Session, name: str, position: datetime, now: datetim
         session.add(CrmCursor(name=name, position=position, updated_at=now))
     elif position > cursor.position:
         cursor.position, cursor.updated_at = position, now
+
+
+def schedule_deadline(
+    session: Session,
+    *,
+    handoff_id: int,
+    kind: DeadlineKind,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        Deadline(
+            handoff_id=handoff_id,
+            kind=kind,
+            due_at=due_at,
+            status=DeadlineStatus.PENDING,
+            attempts=0,
+            payload=payload or {},
+        )
+    )
+
+
+def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:
+    """A finished obligation cancels its pending deadlines."""
+    session.execute(
+        update(Deadline)
+        .where(
+            Deadline.handoff_id == handoff_id,
+            Deadline.kind.in_(kinds),
+            Deadline.status == DeadlineStatus.PENDING,
+        )
+        .values(status=DeadlineStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim_due_deadlines(
+    session: Session, *, now: datetime, until: datetime, limit: int
+) -> list[int]:
+    """Take up to ``limit`` due deadlines for this process; no other sweeper gets them.
+
+    PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent sweepers take
+    disjoint sets; SQLite (which has no row locks) relies on the conditional UPDATE below,
+    whose row count says who won each row. A claim whose holder died is taken over once its
+    ``claimed_until`` has passed.
+    """
+    due = or_(
+        Deadline.status == DeadlineStatus.PENDING,
+        (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
+    )
+    query = (
+        select(Deadline.id).where(due, Deadline.due_at <= now).order_by(Deadline.due_at).limit(limit)
+    )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed: list[int] = []
+    for deadline_id in session.scalars(query).all():
+        result = session.execute(
+            update(Deadline)
+            .where(Deadline.id == deadline_id, due)
+            .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        if result.rowcount == 1:
+            claimed.append(deadline_id)
+    return claimed

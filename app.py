@@ -30,10 +30,14 @@ from bot.adapters.slack_gateway import WebApiSlackGateway, make_web_client
 from bot.blocks.card import render_card
 from bot.blocks.home import home_view
 from bot.blocks.notes import render_note
+from bot.blocks.nudges import render_escalation, render_nudge
+from bot.business_time import BusinessCalendar
 from bot.clock import Clock, SystemClock
+from bot.deadlines import DeadlineSweeper
 from bot.errors import ConfigError
 from bot.handlers.app import create_bolt_app
 from bot.handoffs import HandoffService
+from bot.nudge_delivery import NudgeDelivery
 from bot.outbox import OutboxDispatcher
 from bot.playbook import Playbook, load_playbook
 from bot.queries import HandoffQueries
@@ -44,6 +48,7 @@ from bot.salesforce_runtime import SalesforceRuntime, build_salesforce, gateway_
 from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
+from bot.sla import SlaService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
 from bot.web.health import health_endpoint
 from bot.web.salesforce_outbound import SalesforceOutboundEndpoint
@@ -51,6 +56,7 @@ from bot.web.server import HttpServer
 from bot.web.wsgi import make_router
 from bot.workflow import WorkflowService
 from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.enums import DeadlineKind
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -58,6 +64,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("handoff")
 RELAY_INTERVAL_SECONDS = 1.0
+SWEEP_INTERVAL_SECONDS = 30
 
 
 @dataclass
@@ -75,6 +82,7 @@ class Runtime:
     relay: CardRelay
     bolt_app: App
     wsgi_app: WSGIApplication
+    sweeper: DeadlineSweeper
     salesforce: SalesforceRuntime | None = None
 
 
@@ -94,7 +102,14 @@ def build_runtime(
     slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     gateway = WebApiSlackGateway(slack_client)
     roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
-    handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook)
+    calendar = BusinessCalendar(playbook.business_hours)
+    handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
+    sla = SlaService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
+    sweeper = DeadlineSweeper(
+        sessions=sessions,
+        clock=clock,
+        handlers={DeadlineKind.SLA_WARN: sla.on_warn, DeadlineKind.SLA_BREACH: sla.on_breach},
+    )
     workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     signoff = SignoffService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     queries = HandoffQueries(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
@@ -105,6 +120,15 @@ def build_runtime(
         playbook=playbook,
         render_note=render_note,
         render_home=lambda user_id: home_view(queries.home(user_id)),
+        nudges=NudgeDelivery(
+            sessions=sessions,
+            clock=clock,
+            slack=gateway,
+            calendar=calendar,
+            expand=roles.expand,
+            render_nudge=render_nudge,
+            render_escalation=render_escalation,
+        ),
     )
     relay = CardRelay(
         sessions=sessions,
@@ -121,6 +145,7 @@ def build_runtime(
             handoffs=handoffs,
             workflow=workflow,
             signoff=signoff,
+            sla=sla,
             queries=queries,
             playbook=playbook,
         ),
@@ -168,6 +193,7 @@ def build_runtime(
         relay,
         bolt_app,
         wsgi_app,
+        sweeper,
         salesforce,
     )
 
@@ -184,6 +210,15 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         "interval",
         seconds=RELAY_INTERVAL_SECONDS,
         id="relay",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        runtime.sweeper.sweep,
+        "interval",
+        seconds=SWEEP_INTERVAL_SECONDS,
+        id="sweep",
+        next_run_time=datetime.now(UTC),
         max_instances=1,
         coalesce=True,
     )

@@ -18,6 +18,8 @@ class Action(enum.StrEnum):
     GRANT_EXCEPTION = "grant_exception"
     VIEW_BRIEF = "view_brief"
     MARK_READY = "mark_ready"
+    NUDGE_SNOOZE = "nudge_snooze"
+    NUDGE_ACK = "nudge_ack"
 
 
 class View(enum.StrEnum):

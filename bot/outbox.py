@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.domain import RenderedMessage
+from bot.domain import HandoffCard, RenderedMessage
+from bot.nudge_delivery import Later, NudgeDelivery
 from bot.playbook import Playbook
 from bot.ports import HomeRenderer, NoteRenderer, SlackGateway, SlackRejected, SlackUnavailable
 from bot.state import card_snapshot
@@ -24,6 +25,8 @@ SLACK_KINDS = (
     OutboxKind.THREAD_NOTE,
     OutboxKind.PUBLISH_HOME,
     OutboxKind.NOTIFY_ADMINS,
+    OutboxKind.NUDGE,
+    OutboxKind.ESCALATION,
 )
 MAX_BACKOFF = timedelta(minutes=5)
 
@@ -52,6 +55,7 @@ class OutboxDispatcher:
         playbook: Playbook,
         render_note: NoteRenderer,
         render_home: HomeRenderer,
+        nudges: NudgeDelivery,
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -60,6 +64,7 @@ class OutboxDispatcher:
         self._playbook = playbook
         self._render_note = render_note
         self._render_home = render_home
+        self._nudges = nudges
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
@@ -79,6 +84,8 @@ class OutboxDispatcher:
                 kind, payload, handoff_id = message.kind, dict(message.payload), message.handoff_id
             try:
                 self._deliver(kind, payload, handoff_id)
+            except Later as later:
+                self._finish_outbox(message_id, later=later.until)
             except SlackUnavailable as error:
                 self._finish_outbox(message_id, error=str(error), retry_after=error.retry_after)
             except SlackRejected as error:
@@ -97,12 +104,12 @@ class OutboxDispatcher:
             users = payload["users"]
             assert isinstance(users, list)
             self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+        elif kind in (OutboxKind.NUDGE, OutboxKind.ESCALATION):
+            assert handoff_id is not None
+            self._nudges.deliver(kind, payload, self._card(handoff_id))
         elif kind is OutboxKind.THREAD_NOTE:
             assert handoff_id is not None
-            with self._sessions.begin() as session:
-                handoff = repositories.get_handoff(session, handoff_id)
-                assert handoff is not None
-                card = card_snapshot(handoff, self._playbook)
+            card = self._card(handoff_id)
             if card.channel_id is None or card.card_ts is None:
                 raise SlackUnavailable("the card is not posted yet; the note waits for it")
             self._slack.post_message(
@@ -121,6 +128,12 @@ class OutboxDispatcher:
             for admin in admins:
                 self._slack.post_message(channel=admin, message=message)
 
+    def _card(self, handoff_id: int) -> HandoffCard:
+        with self._sessions.begin() as session:
+            handoff = repositories.get_handoff(session, handoff_id)
+            assert handoff is not None
+            return card_snapshot(handoff, self._playbook)
+
     def _finish_outbox(
         self,
         message_id: int,
@@ -128,6 +141,7 @@ class OutboxDispatcher:
         error: str | None = None,
         retry_after: float | None = None,
         failed: bool = False,
+        later: datetime | None = None,
     ) -> None:
         now = self._clock.now()
         with self._sessions.begin() as session:
@@ -135,7 +149,9 @@ class OutboxDispatcher:
             assert message is not None
             message.lease_until = None
             message.last_error = error
-            if error is None:
+            if later is not None:
+                message.next_attempt_at = later
+            elif error is None:
                 message.status = OutboxStatus.DONE
             elif failed:
                 message.status = OutboxStatus.FAILED

@@ -86,6 +86,10 @@ class RoleDirectory:
         }.get(role, [])
         return [entry if entry.startswith("@") else f"<@{entry}>" for entry in entries]
 
+    def expand(self, entry: str) -> list[str]:
+        """The user ids an entry names: itself, or the members of an @handle."""
+        return sorted(self._expand([entry]))
+
     def refresh(self) -> None:
         """Re-resolve every user group now (the scheduler calls this)."""
         for handle in self._handles():

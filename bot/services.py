@@ -8,6 +8,7 @@ from bot.handoffs import HandoffService
 from bot.playbook import Playbook
 from bot.queries import HandoffQueries
 from bot.signoff import SignoffService
+from bot.sla import SlaService
 from bot.workflow import WorkflowService
 
 
@@ -16,5 +17,6 @@ class Services:
     handoffs: HandoffService
     workflow: WorkflowService
     signoff: SignoffService
+    sla: SlaService
     queries: HandoffQueries
     playbook: Playbook

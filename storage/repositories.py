@@ -297,7 +297,10 @@ def claim_due_deadlines(
         (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
     )
     query = (
-        select(Deadline.id).where(due, Deadline.due_at <= now).order_by(Deadline.due_at).limit(limit)
+        select(Deadline.id)
+        .where(due, Deadline.due_at <= now)
+        .order_by(Deadline.due_at)
+        .limit(limit)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

@@ -9,7 +9,9 @@ from bot.business_time import BusinessCalendar
 from bot.playbook import BusinessHours
 
 NY = ZoneInfo("America/New_York")
-WEEK = BusinessCalendar(BusinessHours(time_zone="America/New_York", start=time(9), end=time(17), holidays="US"))
+WEEK = BusinessCalendar(
+    BusinessHours(time_zone="America/New_York", start=time(9), end=time(17), holidays="US")
+)
 
 
 def ny(*args: int) -> datetime:

@@ -14,6 +14,7 @@ import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -178,12 +179,18 @@ class WebApiSlackGateway:
         return {str(user) for user in users}
 
     def user_email(self, user_id: str) -> str | None:
+        email = (self._user(user_id).get("profile") or {}).get("email")
+        return str(email) if email else None
+
+    def user_time_zone(self, user_id: str) -> str | None:
+        zone = self._user(user_id).get("tz")
+        return str(zone) if zone else None
+
+    def _user(self, user_id: str) -> dict[str, Any]:
         try:
             with _translated("users.info"):
-                user = self._client.users_info(user=user_id)["user"]
+                return dict(self._client.users_info(user=user_id)["user"])
         except SlackRejected as error:
             if error.error.endswith("user_not_found"):
-                return None
+                return {}
             raise
-        email = (user.get("profile") or {}).get("email")
-        return str(email) if email else None

@@ -110,6 +110,8 @@ def _summary_fields(card: HandoffCard) -> list[MarkdownTextObject]:
     owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "_Unclaimed_"
     if card.status is HandoffStatus.READY and card.ready_at:
         sla = f"Ready {slack_date(card.ready_at)}"
+    elif card.sla_breached_at and card.sla_due_at:
+        sla = f":rotating_light: Breached — was due {slack_date(card.sla_due_at)}"
     elif card.sla_due_at:
         sla = f"Ready by {slack_date(card.sla_due_at)}"
     else:

@@ -34,6 +34,8 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
         f"starts now{_due(note)}.",
         AuditAction.DEAL_LOST: f":no_entry_sign: The deal is {escape(str(note.get('stage')))}: "
         "this handoff is closed. Nothing more to do.",
+        AuditAction.ACKNOWLEDGED: f":thumbsup: {actor} is on it.",
+        AuditAction.ESCALATED: ":rotating_light: The SLA is breached; this handoff was escalated.",
         AuditAction.FIELD_CONFLICT: f":warning: The CRM has a different "
         f"*{escape(str(note.get('label')))}* from the one entered in Slack; the entered value "
         "stands (the CRM's is on the card).",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.brief import brief_modal
 from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
+from bot.blocks.text import slack_date
 from bot.handlers.payloads import actor, clicked_handoff
 from bot.handlers.routing import after_ack
 from bot.ids import Action
@@ -25,6 +26,8 @@ def register(app: App) -> None:
     app.action(Action.GRANT_EXCEPTION)(after_ack(open_exception))
     app.action(Action.VIEW_BRIEF)(after_ack(open_brief))
     app.action(Action.MARK_READY)(after_ack(open_ready))
+    app.action(Action.NUDGE_SNOOZE)(after_ack(snooze))
+    app.action(Action.NUDGE_ACK)(after_ack(acknowledge))
 
 
 def acknowledge_link(ack: Ack) -> None:
@@ -86,3 +89,23 @@ def open_ready(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
         handoff_id=clicked_handoff(body), actor=actor(body)
     )
     client.views_open(trigger_id=body["trigger_id"], view=ready_modal(card))
+
+
+def snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    until = _services(context).sla.snooze(handoff_id=clicked_handoff(body), actor=actor(body))
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=f":zzz: Snoozed. The next reminder comes {slack_date(until)}.",
+    )
+
+
+def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    _services(context).sla.acknowledge(handoff_id=clicked_handoff(body), actor=actor(body))
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=":thumbsup: Thanks — noted in the card's thread.",
+    )

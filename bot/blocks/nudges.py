@@ -1,0 +1,77 @@
+"""SLA nudges (with Snooze and I'm on it) and breach escalations."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.text import escape, slack_date
+from bot.domain import HandoffCard, RenderedMessage
+from bot.ids import Action
+
+WHY = {
+    "unclaimed": "is waiting for a CSM to claim it",
+    "fields": "is held: required fields are missing",
+    "review": "is waiting for a reviewer's sign-off",
+}
+FIRST_STEP = {
+    "unclaimed": ("Claim", Action.CLAIM),
+    "fields": ("Add details", Action.ADD_DETAILS),
+    "review": ("View brief", Action.VIEW_BRIEF),
+}
+
+
+def _where(card: HandoffCard) -> str:
+    return f" (card in <#{card.channel_id}>)" if card.channel_id else ""
+
+
+def _missing(card: HandoffCard, reason: str) -> str:
+    if reason != "fields" or not card.missing_required:
+        return ""
+    return "\nMissing: " + ", ".join(escape(line.label) for line in card.missing_required)
+
+
+def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    reason = str(payload.get("blocker", "unclaimed"))
+    due = f" The SLA ends {slack_date(card.sla_due_at)}." if card.sla_due_at else ""
+    text = (
+        f":alarm_clock: *{escape(card.deal_name)}*{_where(card)} {WHY.get(reason, 'needs you')}."
+        f"{due}{_missing(card, reason)}"
+    )
+    label, action = FIRST_STEP.get(reason, ("View brief", Action.VIEW_BRIEF))
+    value = str(card.handoff_id)
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text=label, action_id=action, value=value, style="primary"),
+                ButtonElement(text="Snooze 1 day", action_id=Action.NUDGE_SNOOZE, value=value),
+                ButtonElement(text="I'm on it", action_id=Action.NUDGE_ACK, value=value),
+            ]
+        ),
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def render_escalation(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    reason = str(payload.get("blocker", "unclaimed"))
+    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "nobody"
+    due = slack_date(card.sla_due_at) if card.sla_due_at else "its SLA"
+    text = (
+        f":rotating_light: *SLA breached:* *{escape(card.deal_name)}*{_where(card)} was due "
+        f"{due} and {WHY.get(reason, 'is not ready')}. Owner: {owner}.{_missing(card, reason)}"
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="View brief", action_id=Action.VIEW_BRIEF, value=str(card.handoff_id)
+            ),
+        )
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])

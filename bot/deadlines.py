@@ -50,30 +50,33 @@ class DeadlineSweeper:
                 claimed = repositories.claim_due_deadlines(
                     session, now=now, until=now + CLAIM_LEASE, limit=self._batch_size
                 )
-            for deadline_id in claimed:
-                handled += self._handle(deadline_id)
+            if claimed:
+                handled += self._handle_batch(claimed)
             if len(claimed) < self._batch_size:
                 return handled
 
-    def _handle(self, deadline_id: int) -> int:
+    def _handle_batch(self, deadline_ids: list[int]) -> int:
+        """One transaction per batch, a savepoint per deadline: a failing handler undoes only
+        its own work, and its deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
-        try:
-            with self._sessions.begin() as session:
+        handled = 0
+        with self._sessions.begin() as session:
+            for deadline_id in deadline_ids:
                 deadline = session.get(Deadline, deadline_id)
                 assert deadline is not None
-                self._handlers[deadline.kind](session, deadline)
-                deadline.status, deadline.done_at, deadline.claimed_until = (
-                    DeadlineStatus.DONE,
-                    now,
-                    None,
-                )
-            return 1
-        except Exception:  # logged and released for a later sweep; never dropped
-            log.exception("deadline %s failed; it will be retried", deadline_id)
-            with self._sessions.begin() as session:
-                deadline = session.get(Deadline, deadline_id)
-                assert deadline is not None
-                deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-                deadline.attempts += 1
-                deadline.due_at = now + RETRY_AFTER
-            return 0
+                try:
+                    with session.begin_nested():
+                        self._handlers[deadline.kind](session, deadline)
+                except Exception:  # logged, released and retried later: never swallowed silently
+                    log.exception("deadline %s failed; it will be retried", deadline_id)
+                    deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
+                    deadline.attempts += 1
+                    deadline.due_at = now + RETRY_AFTER
+                    continue
+                deadline.status, deadline.done_at = DeadlineStatus.DONE, now
+                deadline.claimed_until = None
+                handled += 1
+                # Keep the unit of work small: a batch must not get slower as it goes.
+                session.flush()
+                session.expunge_all()
+        return handled

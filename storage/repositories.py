@@ -296,9 +296,11 @@ def claim_due_deadlines(
         Deadline.status == DeadlineStatus.PENDING,
         (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
     )
+    # The IN on status keeps the (status, due_at) index usable; the OR then filters the few rows.
+    candidates = Deadline.status.in_((DeadlineStatus.PENDING, DeadlineStatus.CLAIMED))
     query = (
         select(Deadline.id)
-        .where(due, Deadline.due_at <= now)
+        .where(candidates, Deadline.due_at <= now, due)
         .order_by(Deadline.due_at)
         .limit(limit)
     )

@@ -37,6 +37,7 @@ from bot.deadlines import DeadlineSweeper
 from bot.errors import ConfigError
 from bot.handlers.app import create_bolt_app
 from bot.handoffs import HandoffService
+from bot.milestones import MilestoneService
 from bot.nudge_delivery import NudgeDelivery
 from bot.outbox import OutboxDispatcher
 from bot.playbook import Playbook, load_playbook
@@ -105,10 +106,17 @@ def build_runtime(
     calendar = BusinessCalendar(playbook.business_hours)
     handoffs = HandoffService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
     sla = SlaService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
+    milestones = MilestoneService(
+        sessions=sessions, clock=clock, playbook=playbook, roles=roles, calendar=calendar
+    )
     sweeper = DeadlineSweeper(
         sessions=sessions,
         clock=clock,
-        handlers={DeadlineKind.SLA_WARN: sla.on_warn, DeadlineKind.SLA_BREACH: sla.on_breach},
+        handlers={
+            DeadlineKind.SLA_WARN: sla.on_warn,
+            DeadlineKind.SLA_BREACH: sla.on_breach,
+            DeadlineKind.FEEDBACK_REQUEST: milestones.on_feedback_request,
+        },
     )
     workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     signoff = SignoffService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
@@ -146,6 +154,8 @@ def build_runtime(
             workflow=workflow,
             signoff=signoff,
             sla=sla,
+            milestones=milestones,
+            clock=clock,
             queries=queries,
             playbook=playbook,
         ),

@@ -47,6 +47,10 @@ class HandoffCard:
     fields: tuple[FieldLine, ...]
     exception: ExceptionGrant | None = None
     sla_breached_at: datetime | None = None
+    kickoff_at: datetime | None = None
+    first_value_at: datetime | None = None
+    onboarding_done_at: datetime | None = None
+    feedback_at: datetime | None = None
     ready_by: str | None = None
     ready_at: datetime | None = None
     success_plan_reviewed: bool = False

@@ -18,6 +18,10 @@ class Action(enum.StrEnum):
     GRANT_EXCEPTION = "grant_exception"
     VIEW_BRIEF = "view_brief"
     MARK_READY = "mark_ready"
+    KICKOFF_HELD = "kickoff_held"
+    FIRST_VALUE = "first_value"
+    ONBOARDING_DONE = "onboarding_done"
+    WRITE_FEEDBACK = "write_feedback"
     NUDGE_SNOOZE = "nudge_snooze"
     NUDGE_ACK = "nudge_ack"
 
@@ -28,6 +32,8 @@ class View(enum.StrEnum):
     REASSIGN = "handoff_reassign"
     READY = "handoff_ready"
     BRIEF = "handoff_brief"
+    KICKOFF = "handoff_kickoff"
+    FEEDBACK = "handoff_feedback"
 
 
 class Input(enum.StrEnum):
@@ -38,6 +44,10 @@ class Input(enum.StrEnum):
     EXCEPTION_UNTIL = "exception_until"
     NEW_OWNER = "new_owner"
     READY_CONFIRM = "ready_confirm"
+    KICKOFF_DAY = "kickoff_day"
+    WENT_WELL = "went_well"
+    MISSING_CONTEXT = "missing_context"
+    SIGNALS = "signals"
 
 
 class Event(enum.StrEnum):

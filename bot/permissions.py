@@ -15,6 +15,7 @@ class Permission(enum.StrEnum):
     RELEASE = "release"
     GRANT_EXCEPTION = "grant an exception on"
     MARK_READY = "mark ready"
+    RECORD_MILESTONE = "record milestones on"
 
 
 ALLOWED: dict[Permission, tuple[Role, ...]] = {
@@ -24,6 +25,7 @@ ALLOWED: dict[Permission, tuple[Role, ...]] = {
     Permission.RELEASE: (Role.OWNER,),
     Permission.GRANT_EXCEPTION: (Role.REVIEWER,),
     Permission.MARK_READY: (Role.REVIEWER,),
+    Permission.RECORD_MILESTONE: (Role.OWNER,),
 }
 
 

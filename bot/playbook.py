@@ -202,6 +202,14 @@ class SalesforceMapping(_Strict):
         return self
 
 
+class Feedback(_Strict):
+    """The two-week check-in from the CSM to the AE."""
+
+    after_days: int = Field(default=14, ge=1, le=120)
+    reminder_days: int = Field(default=2, ge=1, le=30)
+    max_reminders: int = Field(default=2, ge=0, le=10)
+
+
 class Playbook(_Strict):
     version: Literal[1] = 1
     stages: Stages = Field(default_factory=Stages)
@@ -210,6 +218,7 @@ class Playbook(_Strict):
     channels: Channels = Field(default_factory=Channels)
     team: Team = Field(default_factory=Team)
     business_hours: BusinessHours | None = None
+    feedback: Feedback = Field(default_factory=Feedback)
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
 
     @model_validator(mode="after")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from bot.clock import Clock
 from bot.handoffs import HandoffService
+from bot.milestones import MilestoneService
 from bot.playbook import Playbook
 from bot.queries import HandoffQueries
 from bot.signoff import SignoffService
@@ -18,5 +21,11 @@ class Services:
     workflow: WorkflowService
     signoff: SignoffService
     sla: SlaService
+    milestones: MilestoneService
+    clock: Clock
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
     queries: HandoffQueries
     playbook: Playbook

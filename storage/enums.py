@@ -39,6 +39,7 @@ class OutboxStatus(enum.StrEnum):
 class DeadlineKind(enum.StrEnum):
     SLA_WARN = "sla_warn"
     SLA_BREACH = "sla_breach"
+    FEEDBACK_REQUEST = "feedback_request"
 
 
 class DeadlineStatus(enum.StrEnum):
@@ -66,3 +67,8 @@ class AuditAction(enum.StrEnum):
     ESCALATED = "escalated"
     SNOOZED = "snoozed"
     ACKNOWLEDGED = "acknowledged"
+    KICKOFF_HELD = "kickoff_held"
+    FIRST_VALUE = "first_value"
+    ONBOARDING_DONE = "onboarding_done"
+    FEEDBACK_REQUESTED = "feedback_requested"
+    FEEDBACK_SENT = "feedback_sent"

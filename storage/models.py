@@ -133,6 +133,12 @@ class Handoff(Base):
     ready_by: Mapped[str | None] = mapped_column(String(32))
     ready_at: Mapped[datetime | None]
     sla_breached_at: Mapped[datetime | None]
+    kickoff_at: Mapped[datetime | None]
+    first_value_at: Mapped[datetime | None]
+    onboarding_done_at: Mapped[datetime | None]
+    feedback_at: Mapped[datetime | None]
+    feedback: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    feedback_requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     fields: Mapped[list[FieldValue]] = relationship(

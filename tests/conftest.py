@@ -155,7 +155,7 @@ class RunningApp:
         return [
             str(c.args.get("text"))
             for c in self.slack.calls_to("chat.postMessage")
-            if c.args.get("channel") == user
+            if c.ok and c.args.get("channel") == user
         ]
 
     def thread(self, channel: str = "C0123ABCD") -> list[dict[str, Any]]:

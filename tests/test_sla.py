@@ -56,7 +56,7 @@ def posts_to(app: RunningApp, channel: str) -> list[dict]:
     return [
         c.args
         for c in app.slack.calls_to("chat.postMessage")
-        if c.args.get("channel") == channel and not c.args.get("thread_ts")
+        if c.ok and c.args.get("channel") == channel and not c.args.get("thread_ts")
     ]
 
 

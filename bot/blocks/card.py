@@ -91,6 +91,13 @@ def card_buttons(card: HandoffCard) -> list[ButtonElement]:
         buttons.append(_button("Grant exception", Action.GRANT_EXCEPTION, value))
     if card.status is HandoffStatus.OPEN and card.owner_slack_id:
         buttons.append(_button("Mark ready", Action.MARK_READY, value, primary=True))
+    if card.status is HandoffStatus.READY:
+        if card.kickoff_at is None:
+            buttons.append(_button("Kickoff held", Action.KICKOFF_HELD, value, primary=True))
+        elif card.first_value_at is None:
+            buttons.append(_button("First value reached", Action.FIRST_VALUE, value))
+        elif card.onboarding_done_at is None:
+            buttons.append(_button("Onboarding complete", Action.ONBOARDING_DONE, value))
     if card.status is not HandoffStatus.CANCELLED:
         buttons.append(_button("View brief", Action.VIEW_BRIEF, value))
     if card.deal_url:
@@ -163,6 +170,16 @@ def ready_checklist(card: HandoffCard) -> list[str]:
         tick(bool(recordings and recordings.present), "Call recordings attached"),
         tick(card.success_plan_reviewed, "Success plan reviewed"),
         tick(card.follow_up_scheduled, "Follow-up scheduled"),
+        *[
+            f":calendar: {label} {slack_date(moment, '{date_short_pretty}')}"
+            for label, moment in (
+                ("Customer kickoff held", card.kickoff_at),
+                ("First value reached", card.first_value_at),
+                ("Onboarding complete", card.onboarding_done_at),
+                ("Feedback sent to the AE", card.feedback_at),
+            )
+            if moment
+        ],
     ]
 
 

@@ -35,6 +35,11 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
         AuditAction.DEAL_LOST: f":no_entry_sign: The deal is {escape(str(note.get('stage')))}: "
         "this handoff is closed. Nothing more to do.",
         AuditAction.ACKNOWLEDGED: f":thumbsup: {actor} is on it.",
+        AuditAction.KICKOFF_HELD: f":calendar: {actor} recorded the customer kickoff "
+        f"({note.get('day')}).",
+        AuditAction.FIRST_VALUE: f":dart: {actor} recorded that the customer reached first value.",
+        AuditAction.ONBOARDING_DONE: f":checkered_flag: {actor} recorded onboarding complete.",
+        AuditAction.FEEDBACK_SENT: f":memo: {actor} sent the two-week feedback to the AE.",
         AuditAction.ESCALATED: ":rotating_light: The SLA is breached; this handoff was escalated.",
         AuditAction.FIELD_CONFLICT: f":warning: The CRM has a different "
         f"*{escape(str(note.get('label')))}* from the one entered in Slack; the entered value "

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.feedback import feedback_text
 from bot.blocks.text import escape, slack_date
 from bot.domain import HandoffCard, RenderedMessage
 from bot.ids import Action
@@ -38,6 +39,10 @@ def _missing(card: HandoffCard, reason: str) -> str:
 
 def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
     reason = str(payload.get("blocker", "unclaimed"))
+    if reason == "feedback":
+        return _feedback_request(payload, card)
+    if reason == "feedback_delivered":
+        return _feedback_delivered(payload, card)
     due = f" The SLA ends {slack_date(card.sla_due_at)}." if card.sla_due_at else ""
     text = (
         f":alarm_clock: *{escape(card.deal_name)}*{_where(card)} {WHY.get(reason, 'needs you')}."
@@ -75,3 +80,38 @@ def render_escalation(payload: dict[str, object], card: HandoffCard) -> Rendered
         )
     ]
     return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def _feedback_request(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    again = "A reminder: " if payload.get("reminder") else ""
+    ae = f"<@{card.ae_slack_id}>" if card.ae_slack_id else "the AE"
+    text = (
+        f":speech_balloon: {again}two weeks after the kickoff of *{escape(card.deal_name)}*, "
+        f"tell {ae} how the handoff went: what went well, what context was missing, and how "
+        "accurate each handoff field turned out."
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="Write feedback",
+                action_id=Action.WRITE_FEEDBACK,
+                value=str(card.handoff_id),
+                style="primary",
+            ),
+        )
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def _feedback_delivered(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    answers = payload.get("answers")
+    labels = {line.key: line.label for line in card.fields}
+    body = feedback_text(answers if isinstance(answers, dict) else {}, labels)
+    deal = escape(card.deal_name)
+    head = f":memo: <@{payload.get('from')}> sent feedback on the handoff of *{deal}*"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=head)),
+        SectionBlock(text=MarkdownTextObject(text=body)),
+    ]
+    return RenderedMessage(text=f"{head}.", blocks=[b.to_dict() for b in blocks])

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.brief import brief_modal
+from bot.blocks.feedback import feedback_modal, kickoff_modal
 from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
 from bot.blocks.text import slack_date
 from bot.handlers.payloads import actor, clicked_handoff
@@ -26,6 +27,10 @@ def register(app: App) -> None:
     app.action(Action.GRANT_EXCEPTION)(after_ack(open_exception))
     app.action(Action.VIEW_BRIEF)(after_ack(open_brief))
     app.action(Action.MARK_READY)(after_ack(open_ready))
+    app.action(Action.KICKOFF_HELD)(after_ack(open_kickoff))
+    app.action(Action.FIRST_VALUE)(after_ack(first_value))
+    app.action(Action.ONBOARDING_DONE)(after_ack(onboarding_done))
+    app.action(Action.WRITE_FEEDBACK)(after_ack(open_feedback))
     app.action(Action.NUDGE_SNOOZE)(after_ack(snooze))
     app.action(Action.NUDGE_ACK)(after_ack(acknowledge))
 
@@ -109,3 +114,34 @@ def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
         replace_original=False,
         text=":thumbsup: Thanks — noted in the card's thread.",
     )
+
+
+def open_kickoff(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    services = _services(context)
+    card = services.workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.RECORD_MILESTONE
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=kickoff_modal(card, services.today()))
+
+
+def first_value(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    _services(context).milestones.record_first_value(
+        handoff_id=clicked_handoff(body), actor=actor(body)
+    )
+
+
+def onboarding_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    _services(context).milestones.record_onboarding_done(
+        handoff_id=clicked_handoff(body), actor=actor(body)
+    )
+
+
+def open_feedback(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.RECORD_MILESTONE
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(card))

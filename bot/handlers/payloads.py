@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
 from bot.blocks.modals import FIELD_BLOCK_PREFIX
 from bot.errors import NotFound
 from bot.ids import Input
@@ -56,3 +57,20 @@ def user_input(view: dict[str, Any], block_id: str) -> str | None:
 
 def checked(view: dict[str, Any], block_id: str) -> set[str]:
     return {str(o["value"]) for o in _input(view, block_id).get("selected_options") or []}
+
+
+def feedback_answers(view: dict[str, Any]) -> dict[str, object]:
+    values = view["state"]["values"]
+    accuracy = {
+        block_id.removeprefix(ACCURACY_BLOCK_PREFIX): (
+            actions.get(Input.VALUE, {}).get("selected_option") or {}
+        ).get("value")
+        for block_id, actions in values.items()
+        if block_id.startswith(ACCURACY_BLOCK_PREFIX)
+    }
+    return {
+        "went_well": text_input(view, Input.WENT_WELL),
+        "missing_context": text_input(view, Input.MISSING_CONTEXT),
+        "signals": text_input(view, Input.SIGNALS),
+        "accuracy": {key: value for key, value in accuracy.items() if value},
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -11,6 +12,7 @@ from bot.handlers.payloads import (
     actor,
     checked,
     date_input,
+    feedback_answers,
     field_values,
     text_input,
     user_input,
@@ -26,6 +28,8 @@ def register(app: App) -> None:
     app.view(View.EXCEPTION)(after_ack(grant_exception))
     app.view(View.REASSIGN)(after_ack(reassign))
     app.view(View.READY)(after_ack(mark_ready))
+    app.view(View.KICKOFF)(after_ack(record_kickoff))
+    app.view(View.FEEDBACK)(after_ack(send_feedback))
 
 
 def _services(context: BoltContext) -> Services:
@@ -87,4 +91,26 @@ def mark_ready(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bo
         handoff_id=view_handoff(view),
         actor=actor(body),
         success_plan_reviewed="success_plan_reviewed" in ticked,
+    )
+
+
+def record_kickoff(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    day = date_input(view, Input.KICKOFF_DAY)
+    if day is None or date.fromisoformat(day) > _services(context).today():
+        ack(response_action="errors", errors={Input.KICKOFF_DAY: "Pick the day it was held."})
+        return
+    ack()
+    _services(context).milestones.record_kickoff(
+        handoff_id=view_handoff(view), actor=actor(body), day=date.fromisoformat(day)
+    )
+
+
+def send_feedback(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    _services(context).milestones.submit_feedback(
+        handoff_id=view_handoff(view), actor=actor(body), answers=feedback_answers(view)
     )

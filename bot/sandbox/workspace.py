@@ -55,6 +55,13 @@ class Workspace:
         return f"{prefix}{next(self._ids):08X}"
 
     def _member_channel(self, channel_id: str) -> tuple[Channel | None, dict[str, Any] | None]:
+        if channel_id in self.users:
+            # Posting to a user id opens the app's DM with them, as Slack does.
+            dm = self.channels.setdefault(
+                f"D{channel_id}", Channel(f"D{channel_id}", f"dm-{channel_id.lower()}", True)
+            )
+            dm.members |= {BOT_USER_ID, channel_id}
+            return dm, None
         channel = self.channels.get(channel_id)
         if channel is None:
             return None, {"ok": False, "error": "channel_not_found"}

@@ -1,0 +1,109 @@
+"""The kickoff date modal, the two-week feedback modal, and the feedback as the AE reads it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.modals import private_metadata
+from bot.blocks.text import escape, truncate
+from bot.domain import HandoffCard
+from bot.ids import Input
+from bot.ids import View as ViewId
+
+ACCURACY_BLOCK_PREFIX = "accuracy:"
+ACCURACY_LABELS = {
+    "accurate": "Accurate",
+    "partly": "Partly right",
+    "inaccurate": "Wrong or misleading",
+    "unused": "Not needed",
+}
+
+
+def kickoff_modal(card: HandoffCard, today: date) -> dict[str, object]:
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=Input.KICKOFF_DAY,
+            label="Kickoff held on",
+            element=DatePickerElement(action_id=Input.VALUE, initial_date=today.isoformat()),
+            hint="The two-week feedback to the AE is requested from this date.",
+        )
+    ]
+    return _modal(ViewId.KICKOFF, "Customer kickoff", card, blocks, submit="Save")
+
+
+def feedback_modal(card: HandoffCard) -> dict[str, object]:
+    options = [Option(value=value, label=label) for value, label in ACCURACY_LABELS.items()]
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Two weeks into *{escape(truncate(card.deal_name, 200))}*: tell the AE how "
+                "the handoff went. They read it as you write it."
+            )
+        ),
+        _text(Input.WENT_WELL, "What went well"),
+        _text(Input.MISSING_CONTEXT, "What context was missing"),
+        _text(Input.SIGNALS, "Early engagement signals"),
+    ]
+    for line in card.fields:
+        blocks.append(
+            InputBlock(
+                block_id=ACCURACY_BLOCK_PREFIX + line.key,
+                label=truncate(f"How accurate was “{line.label}”?", 2000),
+                element=StaticSelectElement(action_id=Input.VALUE, options=options),
+                optional=True,
+            )
+        )
+    return _modal(ViewId.FEEDBACK, "Handoff feedback", card, blocks, submit="Send to the AE")
+
+
+def feedback_text(answers: dict[str, object], labels: dict[str, str]) -> str:
+    parts = [
+        f"*What went well*\n{escape(str(answers.get('went_well') or '—'))}",
+        f"*What context was missing*\n{escape(str(answers.get('missing_context') or '—'))}",
+        f"*Early engagement signals*\n{escape(str(answers.get('signals') or '—'))}",
+    ]
+    accuracy = answers.get("accuracy")
+    if isinstance(accuracy, dict) and accuracy:
+        rated = [
+            f"{escape(labels.get(str(key), str(key)))}: "
+            f"{ACCURACY_LABELS.get(str(value), str(value))}"
+            for key, value in accuracy.items()
+        ]
+        parts.append("*Handoff fields*\n" + "\n".join(rated))
+    return truncate("\n\n".join(parts), 2900)
+
+
+def _text(block_id: str, label: str) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=PlainTextInputElement(action_id=Input.VALUE, multiline=True, max_length=2000),
+    )
+
+
+def _modal(
+    callback: ViewId, title: str, card: HandoffCard, blocks: list[Block], *, submit: str
+) -> dict[str, object]:
+    view = View(
+        type="modal",
+        callback_id=callback,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=private_metadata(card),
+        blocks=blocks,
+    )
+    view.validate_json()
+    return view.to_dict()

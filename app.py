@@ -31,6 +31,7 @@ from bot.blocks.card import render_card
 from bot.blocks.home import home_view
 from bot.blocks.notes import render_note
 from bot.blocks.nudges import render_escalation, render_nudge
+from bot.blocks.sync import sync_invite
 from bot.business_time import BusinessCalendar
 from bot.clock import Clock, SystemClock
 from bot.deadlines import DeadlineSweeper
@@ -50,6 +51,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
 from bot.sla import SlaService
+from bot.sync import SyncService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
 from bot.web.health import health_endpoint
 from bot.web.salesforce_outbound import SalesforceOutboundEndpoint
@@ -109,6 +111,7 @@ def build_runtime(
     milestones = MilestoneService(
         sessions=sessions, clock=clock, playbook=playbook, roles=roles, calendar=calendar
     )
+    sync = SyncService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
     sweeper = DeadlineSweeper(
         sessions=sessions,
         clock=clock,
@@ -116,6 +119,8 @@ def build_runtime(
             DeadlineKind.SLA_WARN: sla.on_warn,
             DeadlineKind.SLA_BREACH: sla.on_breach,
             DeadlineKind.FEEDBACK_REQUEST: milestones.on_feedback_request,
+            DeadlineKind.SYNC_REMINDER: sync.on_reminder,
+            DeadlineKind.SYNC_OUTCOMES: sync.on_outcomes_due,
         },
     )
     workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
@@ -137,6 +142,7 @@ def build_runtime(
             render_nudge=render_nudge,
             render_escalation=render_escalation,
         ),
+        render_invite=sync_invite,
     )
     relay = CardRelay(
         sessions=sessions,
@@ -155,6 +161,7 @@ def build_runtime(
             signoff=signoff,
             sla=sla,
             milestones=milestones,
+            sync=sync,
             clock=clock,
             queries=queries,
             playbook=playbook,

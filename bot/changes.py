@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -79,7 +79,7 @@ class HandoffChanges:
         actor: str,
         action: AuditAction,
         now: datetime,
-        detail: dict[str, object],
+        detail: Mapping[str, object],
         *,
         also: Iterable[str | None] = (),
     ) -> None:

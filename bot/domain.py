@@ -51,6 +51,9 @@ class HandoffCard:
     first_value_at: datetime | None = None
     onboarding_done_at: datetime | None = None
     feedback_at: datetime | None = None
+    sync_at: datetime | None = None
+    sync_minutes: int | None = None
+    sync_outcomes: dict[str, object] | None = None
     ready_by: str | None = None
     ready_at: datetime | None = None
     success_plan_reviewed: bool = False

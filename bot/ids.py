@@ -22,6 +22,8 @@ class Action(enum.StrEnum):
     FIRST_VALUE = "first_value"
     ONBOARDING_DONE = "onboarding_done"
     WRITE_FEEDBACK = "write_feedback"
+    SCHEDULE_SYNC = "schedule_sync"
+    CAPTURE_OUTCOMES = "capture_outcomes"
     NUDGE_SNOOZE = "nudge_snooze"
     NUDGE_ACK = "nudge_ack"
 
@@ -34,6 +36,8 @@ class View(enum.StrEnum):
     BRIEF = "handoff_brief"
     KICKOFF = "handoff_kickoff"
     FEEDBACK = "handoff_feedback"
+    SYNC = "handoff_sync"
+    OUTCOMES = "handoff_outcomes"
 
 
 class Input(enum.StrEnum):
@@ -48,6 +52,12 @@ class Input(enum.StrEnum):
     WENT_WELL = "went_well"
     MISSING_CONTEXT = "missing_context"
     SIGNALS = "signals"
+    SYNC_START = "sync_start"
+    SYNC_MINUTES = "sync_minutes"
+    SYNC_ATTENDEES = "sync_attendees"
+    OUTCOME_SUMMARY = "outcome_summary"
+    OUTCOME_ACTIONS = "outcome_actions"
+    OUTCOME_CONCERNS = "outcome_concerns"
 
 
 class Event(enum.StrEnum):
@@ -80,6 +90,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "usergroups.list": ("usergroups:read",),
     "usergroups.users.list": ("usergroups:read",),
     "views.open": (),
+    "conversations.open": ("im:write",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
     "views.publish": (),
 }
 FEATURE_SCOPES: tuple[str, ...] = ("commands",)

@@ -57,7 +57,7 @@ class NudgeDelivery:
             self._slack.post_message(channel=target, message=message)
             return
         if not target.startswith("@"):
-            opening = self._quiet_until(target)
+            opening = None if payload.get("urgent") else self._quiet_until(target)
             if opening is not None:
                 raise Later(opening)
             self._slack.post_message(channel=target, message=message)

@@ -10,7 +10,14 @@ from bot.clock import Clock
 from bot.domain import HandoffCard, RenderedMessage
 from bot.nudge_delivery import Later, NudgeDelivery
 from bot.playbook import Playbook
-from bot.ports import HomeRenderer, NoteRenderer, SlackGateway, SlackRejected, SlackUnavailable
+from bot.ports import (
+    HomeRenderer,
+    InviteRenderer,
+    NoteRenderer,
+    SlackGateway,
+    SlackRejected,
+    SlackUnavailable,
+)
 from bot.state import card_snapshot
 from storage import repositories
 from storage.db import SessionFactory
@@ -27,6 +34,7 @@ SLACK_KINDS = (
     OutboxKind.NOTIFY_ADMINS,
     OutboxKind.NUDGE,
     OutboxKind.ESCALATION,
+    OutboxKind.SYNC_INVITE,
 )
 MAX_BACKOFF = timedelta(minutes=5)
 
@@ -56,6 +64,7 @@ class OutboxDispatcher:
         render_note: NoteRenderer,
         render_home: HomeRenderer,
         nudges: NudgeDelivery,
+        render_invite: InviteRenderer,
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -65,6 +74,7 @@ class OutboxDispatcher:
         self._render_note = render_note
         self._render_home = render_home
         self._nudges = nudges
+        self._render_invite = render_invite
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
@@ -104,6 +114,9 @@ class OutboxDispatcher:
             users = payload["users"]
             assert isinstance(users, list)
             self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+        elif kind is OutboxKind.SYNC_INVITE:
+            assert handoff_id is not None
+            self._send_invite(str(payload["to"]), self._card(handoff_id))
         elif kind in (OutboxKind.NUDGE, OutboxKind.ESCALATION):
             assert handoff_id is not None
             self._nudges.deliver(kind, payload, self._card(handoff_id))
@@ -127,6 +140,14 @@ class OutboxDispatcher:
             message = RenderedMessage(text=f":rotating_light: {payload['text']}", blocks=[])
             for admin in admins:
                 self._slack.post_message(channel=admin, message=message)
+
+    def _send_invite(self, user_id: str, card: HandoffCard) -> None:
+        if card.sync_at is None or card.sync_minutes is None:
+            return  # the sync was moved or cancelled since
+        message, content = self._render_invite(card, self._clock.now())
+        self._slack.send_file(
+            user_id=user_id, message=message, filename="handoff-sync.ics", content=content
+        )
 
     def _card(self, handoff_id: int) -> HandoffCard:
         with self._sessions.begin() as session:

@@ -16,6 +16,8 @@ class Permission(enum.StrEnum):
     GRANT_EXCEPTION = "grant an exception on"
     MARK_READY = "mark ready"
     RECORD_MILESTONE = "record milestones on"
+    SCHEDULE_SYNC = "schedule the sync of"
+    CAPTURE_OUTCOMES = "capture the sync outcomes of"
 
 
 ALLOWED: dict[Permission, tuple[Role, ...]] = {
@@ -26,6 +28,8 @@ ALLOWED: dict[Permission, tuple[Role, ...]] = {
     Permission.GRANT_EXCEPTION: (Role.REVIEWER,),
     Permission.MARK_READY: (Role.REVIEWER,),
     Permission.RECORD_MILESTONE: (Role.OWNER,),
+    Permission.SCHEDULE_SYNC: (Role.OWNER, Role.AE),
+    Permission.CAPTURE_OUTCOMES: (Role.OWNER,),
 }
 
 

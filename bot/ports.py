@@ -11,6 +11,7 @@ from bot.domain import HandoffCard, RenderedMessage
 CardRenderer = Callable[[HandoffCard], RenderedMessage]
 NoteRenderer = Callable[[dict[str, object], HandoffCard], RenderedMessage]
 HomeRenderer = Callable[[str], dict[str, object]]
+InviteRenderer = Callable[[HandoffCard, datetime], tuple[RenderedMessage, bytes]]
 
 
 class SlackUnavailable(Exception):
@@ -58,6 +59,12 @@ class SlackGateway(Protocol):
     def user_email(self, user_id: str) -> str | None: ...
 
     def user_time_zone(self, user_id: str) -> str | None: ...
+
+    def send_file(
+        self, *, user_id: str, message: RenderedMessage, filename: str, content: bytes
+    ) -> None:
+        """DM a file (with the message as its comment) to one person."""
+        ...
 
     def update_message(self, *, channel: str, ts: str, message: RenderedMessage) -> None: ...
 

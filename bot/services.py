@@ -12,6 +12,7 @@ from bot.playbook import Playbook
 from bot.queries import HandoffQueries
 from bot.signoff import SignoffService
 from bot.sla import SlaService
+from bot.sync import SyncService
 from bot.workflow import WorkflowService
 
 
@@ -22,6 +23,7 @@ class Services:
     signoff: SignoffService
     sla: SlaService
     milestones: MilestoneService
+    sync: SyncService
     clock: Clock
 
     def today(self) -> date:

@@ -27,6 +27,7 @@ class OutboxKind(enum.StrEnum):
     CRM_TASK = "crm_task"
     CRM_REFRESH = "crm_refresh"
     NUDGE = "nudge"
+    SYNC_INVITE = "sync_invite"
     ESCALATION = "escalation"
 
 
@@ -40,6 +41,8 @@ class DeadlineKind(enum.StrEnum):
     SLA_WARN = "sla_warn"
     SLA_BREACH = "sla_breach"
     FEEDBACK_REQUEST = "feedback_request"
+    SYNC_REMINDER = "sync_reminder"
+    SYNC_OUTCOMES = "sync_outcomes"
 
 
 class DeadlineStatus(enum.StrEnum):
@@ -72,3 +75,5 @@ class AuditAction(enum.StrEnum):
     ONBOARDING_DONE = "onboarding_done"
     FEEDBACK_REQUESTED = "feedback_requested"
     FEEDBACK_SENT = "feedback_sent"
+    SYNC_SCHEDULED = "sync_scheduled"
+    OUTCOMES_CAPTURED = "outcomes_captured"

@@ -138,6 +138,10 @@ class Handoff(Base):
     onboarding_done_at: Mapped[datetime | None]
     feedback_at: Mapped[datetime | None]
     feedback: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sync_at: Mapped[datetime | None]
+    sync_minutes: Mapped[int | None] = mapped_column(Integer)
+    sync_attendees: Mapped[list[str] | None] = mapped_column(JSON)
+    sync_outcomes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     feedback_requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
 

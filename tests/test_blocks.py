@@ -147,6 +147,7 @@ def test_buttons_follow_the_state() -> None:
         "reassign",
         "release",
         "mark_ready",
+        "schedule_sync",
         "view_brief",
         "open_crm_record",
     ]
@@ -157,7 +158,7 @@ def test_buttons_follow_the_state() -> None:
     ]
     assert actions_of(
         render_card(card(status=HandoffStatus.READY, ready_by="U0REV", **claimed))
-    ) == ["reassign", "view_brief", "open_crm_record"]
+    ) == ["reassign", "schedule_sync", "kickoff_held", "view_brief", "open_crm_record"]
     assert actions_of(render_card(card(status=HandoffStatus.CANCELLED))) == ["open_crm_record"]
 
 

@@ -194,3 +194,17 @@ class WebApiSlackGateway:
             if error.error.endswith("user_not_found"):
                 return {}
             raise
+
+    def send_file(
+        self, *, user_id: str, message: RenderedMessage, filename: str, content: bytes
+    ) -> None:
+        with _translated("conversations.open"):
+            channel = self._client.conversations_open(users=[user_id])["channel"]["id"]
+        with _translated("files.completeUploadExternal"):
+            self._client.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=filename,
+                title=filename,
+                initial_comment=message.text,
+            )

@@ -91,6 +91,10 @@ def card_buttons(card: HandoffCard) -> list[ButtonElement]:
         buttons.append(_button("Grant exception", Action.GRANT_EXCEPTION, value))
     if card.status is HandoffStatus.OPEN and card.owner_slack_id:
         buttons.append(_button("Mark ready", Action.MARK_READY, value, primary=True))
+    if card.status in (HandoffStatus.OPEN, HandoffStatus.READY) and card.sync_at is None:
+        buttons.append(_button("Schedule sync", Action.SCHEDULE_SYNC, value))
+    if card.sync_at is not None and card.sync_outcomes is None:
+        buttons.append(_button("Capture outcomes", Action.CAPTURE_OUTCOMES, value))
     if card.status is HandoffStatus.READY:
         if card.kickoff_at is None:
             buttons.append(_button("Kickoff held", Action.KICKOFF_HELD, value, primary=True))
@@ -169,7 +173,12 @@ def ready_checklist(card: HandoffCard) -> list[str]:
         ),
         tick(bool(recordings and recordings.present), "Call recordings attached"),
         tick(card.success_plan_reviewed, "Success plan reviewed"),
-        tick(card.follow_up_scheduled, "Follow-up scheduled"),
+        tick(
+            card.follow_up_scheduled,
+            f"Follow-up scheduled — sync {slack_date(card.sync_at)}"
+            if card.sync_at
+            else "Follow-up scheduled",
+        ),
         *[
             f":calendar: {label} {slack_date(moment, '{date_short_pretty}')}"
             for label, moment in (
@@ -185,6 +194,11 @@ def ready_checklist(card: HandoffCard) -> list[str]:
 
 def _notes(card: HandoffCard) -> str:
     notes: list[str] = []
+    if card.sync_at and card.sync_minutes:
+        done = " — outcomes captured" if card.sync_outcomes else ""
+        notes.append(
+            f":handshake: Handoff sync {slack_date(card.sync_at)} ({card.sync_minutes} min){done}"
+        )
     if card.exception:
         until = f" until {card.exception.until:%d %b %Y}" if card.exception.until else ""
         notes.append(

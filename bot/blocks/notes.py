@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.blocks.brief import brief_message
+from bot.blocks.sync import AGENDA, outcomes_text
 from bot.blocks.text import escape, slack_date, truncate
 from bot.domain import HandoffCard, RenderedMessage
 from storage.enums import AuditAction
@@ -19,6 +20,18 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
     actor = _user(note.get("actor"))
     owner = note.get("owner")
     before, after = owner if isinstance(owner, list) else (None, None)
+    if action is AuditAction.SYNC_SCHEDULED:
+        start = slack_date(datetime.fromisoformat(str(note["start"])))
+        attendees = note.get("attendees")
+        people = ", ".join(f"<@{p}>" for p in attendees) if isinstance(attendees, list) else ""
+        text = (
+            f":handshake: {actor} scheduled the handoff sync: {start}, {note.get('minutes')} "
+            f"minutes, with {people}.\n\n{AGENDA}"
+        )
+        return RenderedMessage(text=text, blocks=[])
+    if action is AuditAction.OUTCOMES_CAPTURED:
+        text = f":clipboard: {actor} captured the sync outcomes.\n\n{outcomes_text(note)}"
+        return RenderedMessage(text=text, blocks=[])
     if action is AuditAction.MARKED_READY:
         return brief_message(card, f":white_check_mark: {actor} marked this handoff ready.")
     text = {

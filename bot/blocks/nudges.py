@@ -43,6 +43,12 @@ def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessa
         return _feedback_request(payload, card)
     if reason == "feedback_delivered":
         return _feedback_delivered(payload, card)
+    if reason == "sync_reminder":
+        start = slack_date(card.sync_at, "{time}") if card.sync_at else "soon"
+        text = f":bell: The handoff sync for *{escape(card.deal_name)}* starts at {start}."
+        return RenderedMessage(text=text, blocks=[])
+    if reason == "sync_outcomes":
+        return _outcomes_prompt(card)
     due = f" The SLA ends {slack_date(card.sla_due_at)}." if card.sla_due_at else ""
     text = (
         f":alarm_clock: *{escape(card.deal_name)}*{_where(card)} {WHY.get(reason, 'needs you')}."
@@ -115,3 +121,22 @@ def _feedback_delivered(payload: dict[str, object], card: HandoffCard) -> Render
         SectionBlock(text=MarkdownTextObject(text=body)),
     ]
     return RenderedMessage(text=f"{head}.", blocks=[b.to_dict() for b in blocks])
+
+
+def _outcomes_prompt(card: HandoffCard) -> RenderedMessage:
+    text = (
+        f":clipboard: The handoff sync for *{escape(card.deal_name)}* is over: capture the "
+        "summary, action items and concerns while they are fresh."
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="Capture outcomes",
+                action_id=Action.CAPTURE_OUTCOMES,
+                value=str(card.handoff_id),
+                style="primary",
+            ),
+        )
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])

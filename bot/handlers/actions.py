@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.brief import brief_modal
 from bot.blocks.feedback import feedback_modal, kickoff_modal
 from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
+from bot.blocks.sync import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
 from bot.handlers.payloads import actor, clicked_handoff
 from bot.handlers.routing import after_ack
@@ -31,6 +32,8 @@ def register(app: App) -> None:
     app.action(Action.FIRST_VALUE)(after_ack(first_value))
     app.action(Action.ONBOARDING_DONE)(after_ack(onboarding_done))
     app.action(Action.WRITE_FEEDBACK)(after_ack(open_feedback))
+    app.action(Action.SCHEDULE_SYNC)(after_ack(open_sync))
+    app.action(Action.CAPTURE_OUTCOMES)(after_ack(open_outcomes))
     app.action(Action.NUDGE_SNOOZE)(after_ack(snooze))
     app.action(Action.NUDGE_ACK)(after_ack(acknowledge))
 
@@ -145,3 +148,22 @@ def open_feedback(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
         handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.RECORD_MILESTONE
     )
     client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(card))
+
+
+def open_sync(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    services = _services(context)
+    card = services.workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.SCHEDULE_SYNC
+    )
+    reviewers = [r for r in services.playbook.team.reviewers if not r.startswith("@")][:1]
+    people = [p for p in (card.ae_slack_id, card.owner_slack_id, *reviewers) if p]
+    client.views_open(trigger_id=body["trigger_id"], view=sync_modal(card, people))
+
+
+def open_outcomes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    card = _services(context).workflow.authorize(
+        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.CAPTURE_OUTCOMES
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=outcomes_modal(card))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
@@ -74,3 +75,17 @@ def feedback_answers(view: dict[str, Any]) -> dict[str, object]:
         "signals": text_input(view, Input.SIGNALS),
         "accuracy": {key: value for key, value in accuracy.items() if value},
     }
+
+
+def datetime_input(view: dict[str, Any], block_id: str) -> datetime | None:
+    value = _input(view, block_id).get("selected_date_time")
+    return datetime.fromtimestamp(int(value), UTC) if value else None
+
+
+def choice(view: dict[str, Any], block_id: str) -> str | None:
+    option = _input(view, block_id).get("selected_option") or {}
+    return str(option["value"]) if option.get("value") else None
+
+
+def users_input(view: dict[str, Any], block_id: str) -> list[str]:
+    return [str(user) for user in _input(view, block_id).get("selected_users") or []]

@@ -11,11 +11,14 @@ from bot.blocks.modals import FIELD_BLOCK_PREFIX
 from bot.handlers.payloads import (
     actor,
     checked,
+    choice,
     date_input,
+    datetime_input,
     feedback_answers,
     field_values,
     text_input,
     user_input,
+    users_input,
     view_handoff,
 )
 from bot.handlers.routing import after_ack
@@ -30,6 +33,8 @@ def register(app: App) -> None:
     app.view(View.READY)(after_ack(mark_ready))
     app.view(View.KICKOFF)(after_ack(record_kickoff))
     app.view(View.FEEDBACK)(after_ack(send_feedback))
+    app.view(View.SYNC)(after_ack(schedule_sync))
+    app.view(View.OUTCOMES)(after_ack(capture_outcomes))
 
 
 def _services(context: BoltContext) -> Services:
@@ -113,4 +118,39 @@ def send_feedback(
     ack()
     _services(context).milestones.submit_feedback(
         handoff_id=view_handoff(view), actor=actor(body), answers=feedback_answers(view)
+    )
+
+
+def schedule_sync(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    sync = _services(context).sync
+    start, minutes = datetime_input(view, Input.SYNC_START), choice(view, Input.SYNC_MINUTES)
+    length = int(minutes) if minutes and minutes.isdigit() else None
+    errors = sync.sync_errors(start=start, minutes=length)
+    if errors:
+        blocks = {"start": Input.SYNC_START, "minutes": Input.SYNC_MINUTES}
+        ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
+        return
+    ack()
+    assert start is not None and length is not None
+    sync.schedule(
+        handoff_id=view_handoff(view),
+        actor=actor(body),
+        start=start,
+        minutes=length,
+        attendees=users_input(view, Input.SYNC_ATTENDEES),
+    )
+
+
+def capture_outcomes(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    _services(context).sync.capture_outcomes(
+        handoff_id=view_handoff(view),
+        actor=actor(body),
+        summary=text_input(view, Input.OUTCOME_SUMMARY),
+        action_items=text_input(view, Input.OUTCOME_ACTIONS),
+        concerns=text_input(view, Input.OUTCOME_CONCERNS),
     )

@@ -37,6 +37,9 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "views.push": ("trigger_id", "view"),
     "views.publish": ("user_id", "view"),
     "usergroups.list": (),
+    "conversations.open": ("users",),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
     "usergroups.users.list": ("usergroup",),
 }
 
@@ -75,6 +78,7 @@ class FakeSlack:
         self._lock = self.workspace.lock
         self._faults: list[Fault] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.workspace.upload_base = self.url.replace("/api/", "/upload/")
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -128,6 +132,11 @@ class FakeSlack:
         with self._lock:
             self.workspace.usergroups[group_id] = (handle, list(members))
         return group_id
+
+    def uploads(self) -> list[dict[str, Any]]:
+        """Files shared by the app: where, with which comment, and their bytes."""
+        with self._lock:
+            return [dict(shared) for shared in self.workspace.shared_files]
 
     def views(self, method: str = "views.open") -> list[dict[str, Any]]:
         """Views the app opened (or published), as Slack received them."""
@@ -211,13 +220,22 @@ class FakeSlack:
                 raw = self.rfile.read(length) if length else b""
                 content_type = self.headers.get("Content-Type", "")
                 args: dict[str, Any] = dict(parse_qsl(self.path.partition("?")[2]))
-                if "json" in content_type and raw:
+                if self.path.startswith("/upload/"):
+                    args["_raw"] = raw
+                elif "json" in content_type and raw:
                     args.update(json.loads(raw))
                 elif raw:
                     args.update(parse_qsl(raw.decode()))
                 self._serve(args)
 
             def _serve(self, args: dict[str, Any]) -> None:
+                if self.path.startswith("/upload/"):
+                    fake.workspace.uploads[self.path.rsplit("/", 1)[1]] = args.get("_raw", b"")
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
                 if self.path.startswith("/response/"):
                     with fake._lock:
                         fake.calls.append(Call("response_url", args, {"ok": True}))

@@ -38,9 +38,13 @@ class Workspace:
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, tuple[str, list[str]]] = {}  # id -> (handle, members)
+        self.uploads: dict[str, bytes] = {}
+        self.pending_files: dict[str, str] = {}  # file id -> filename
+        self.shared_files: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self._epoch = int(time.time())
+        self.upload_base = ""
 
     def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -240,6 +244,36 @@ class Workspace:
                 "response_metadata": {"messages": [problem]},
             }
         return {"ok": True, "view": {"id": self._new_id("V"), **view}}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = args["users"] if isinstance(args["users"], list) else str(args["users"]).split(",")
+        if len(users) != 1 or users[0] not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        channel, _ = self._member_channel(users[0])
+        assert channel is not None
+        return {"ok": True, "channel": {"id": channel.id}}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._new_id("F")
+        self.pending_files[file_id] = str(args["filename"])
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.upload_base}{file_id}"}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args["files"] if isinstance(args["files"], list) else json.loads(args["files"])
+        shared = []
+        for item in files:
+            if item["id"] not in self.pending_files or item["id"] not in self.uploads:
+                return {"ok": False, "error": "file_not_found"}
+            entry = {
+                "id": item["id"],
+                "name": self.pending_files.pop(item["id"]),
+                "channel": args.get("channel_id"),
+                "comment": args.get("initial_comment"),
+                "content": self.uploads.pop(item["id"]),
+            }
+            self.shared_files.append(entry)
+            shared.append({"id": entry["id"], "name": entry["name"]})
+        return {"ok": True, "files": shared}
 
     def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         groups = [

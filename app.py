@@ -44,13 +44,15 @@ from bot.outbox import OutboxDispatcher
 from bot.playbook import Playbook, load_playbook
 from bot.queries import HandoffQueries
 from bot.relay import CardRelay
+from bot.report_delivery import report_renderer
+from bot.reporting import ReportScheduler
 from bot.roles import RoleDirectory
-from bot.salesforce_check import check_salesforce
-from bot.salesforce_runtime import SalesforceRuntime, build_salesforce, gateway_from_settings
+from bot.salesforce_runtime import SalesforceRuntime, build_salesforce
 from bot.services import Services
 from bot.settings import Settings
 from bot.signoff import SignoffService
 from bot.sla import SlaService
+from bot.startup import check_slack, run_check
 from bot.sync import SyncService
 from bot.web.crm_endpoint import CrmWebhookEndpoint
 from bot.web.health import health_endpoint
@@ -86,6 +88,7 @@ class Runtime:
     bolt_app: App
     wsgi_app: WSGIApplication
     sweeper: DeadlineSweeper
+    reports: ReportScheduler
     salesforce: SalesforceRuntime | None = None
 
 
@@ -112,6 +115,7 @@ def build_runtime(
         sessions=sessions, clock=clock, playbook=playbook, roles=roles, calendar=calendar
     )
     sync = SyncService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
+    reports = ReportScheduler(sessions=sessions, clock=clock, playbook=playbook)
     sweeper = DeadlineSweeper(
         sessions=sessions,
         clock=clock,
@@ -143,6 +147,7 @@ def build_runtime(
             render_escalation=render_escalation,
         ),
         render_invite=sync_invite,
+        render_report=report_renderer(sessions, playbook),
     )
     relay = CardRelay(
         sessions=sessions,
@@ -162,6 +167,7 @@ def build_runtime(
             sla=sla,
             milestones=milestones,
             sync=sync,
+            reports=reports,
             clock=clock,
             queries=queries,
             playbook=playbook,
@@ -211,6 +217,7 @@ def build_runtime(
         bolt_app,
         wsgi_app,
         sweeper,
+        reports,
         salesforce,
     )
 
@@ -235,6 +242,15 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         "interval",
         seconds=SWEEP_INTERVAL_SECONDS,
         id="sweep",
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        runtime.reports.tick,
+        "interval",
+        minutes=5,
+        id="reports",
         next_run_time=datetime.now(UTC),
         max_instances=1,
         coalesce=True,
@@ -269,7 +285,7 @@ def serve(settings: Settings) -> None:
     settings.require_for_serving()
     runtime = build_runtime(settings)
     upgrade(runtime.engine)
-    _check_slack(runtime.slack_client)
+    check_slack(runtime.slack_client)
     if not settings.crm_webhook_secret:
         log.warning("CRM_WEBHOOK_SECRET is not set: POST /crm/events will answer 503")
     scheduler = start_scheduler(runtime)
@@ -292,35 +308,6 @@ def serve(settings: Settings) -> None:
         if socket_handler is not None:
             socket_handler.close()
         scheduler.shutdown(wait=False)
-
-
-def _check_slack(client: WebClient) -> None:
-    from slack_sdk.errors import SlackApiError
-
-    try:
-        identity = client.auth_test()
-    except SlackApiError as error:
-        code = error.response.get("error") if error.response.data else error.response.status_code
-        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
-            raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({code})") from error
-        log.warning("Slack answered auth.test with %s; cards wait until it recovers", code)
-    except OSError as error:
-        log.warning("Slack is unreachable (%s); cards wait until it recovers", error)
-    else:
-        log.info(
-            "Signed in to Slack workspace %s as %s", identity.get("team"), identity.get("user")
-        )
-
-
-def run_check(settings: Settings) -> int:
-    gateway = gateway_from_settings(settings)
-    if gateway is None:
-        print("Salesforce is not configured: set the SALESFORCE_* variables (see the README).")
-        return 1
-    report = check_salesforce(gateway, load_playbook(settings.playbook_path))
-    print("\n".join(report.lines))
-    print("Salesforce is ready for Handoff." if report.ok else "Fix the lines marked FAIL.")
-    return 0 if report.ok else 1
 
 
 def _settings_or_exit() -> Settings:

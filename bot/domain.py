@@ -116,3 +116,26 @@ class HomeData:
     awaiting_review: tuple[HandoffSummary, ...]
     queue: tuple[HandoffSummary, ...]
     overdue: tuple[HandoffSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    started: float
+    median_hours_to_claim: float | None
+    median_hours_to_ready: float | None
+    sla_hit_rate: float | None
+    complete_at_trigger: float | None
+    exceptions: float
+    syncs_held: float
+    feedback_returned: float
+    median_days_to_value: float | None
+    onboarding_completion: float | None
+    field_accuracy: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyReport:
+    week_start: datetime
+    this_week: Kpis
+    previous_four: Kpis
+    history: list[tuple[datetime, Kpis]]  # the last five weeks, oldest first, for the chart

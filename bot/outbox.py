@@ -14,6 +14,7 @@ from bot.ports import (
     HomeRenderer,
     InviteRenderer,
     NoteRenderer,
+    ReportRenderer,
     SlackGateway,
     SlackRejected,
     SlackUnavailable,
@@ -35,6 +36,8 @@ SLACK_KINDS = (
     OutboxKind.NUDGE,
     OutboxKind.ESCALATION,
     OutboxKind.SYNC_INVITE,
+    OutboxKind.WEEKLY_REPORT,
+    OutboxKind.AUDIT_SAMPLE,
 )
 MAX_BACKOFF = timedelta(minutes=5)
 
@@ -65,6 +68,7 @@ class OutboxDispatcher:
         render_home: HomeRenderer,
         nudges: NudgeDelivery,
         render_invite: InviteRenderer,
+        render_report: ReportRenderer,
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -75,6 +79,7 @@ class OutboxDispatcher:
         self._render_home = render_home
         self._nudges = nudges
         self._render_invite = render_invite
+        self._render_report = render_report
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
@@ -114,6 +119,17 @@ class OutboxDispatcher:
             users = payload["users"]
             assert isinstance(users, list)
             self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+        elif kind in (OutboxKind.WEEKLY_REPORT, OutboxKind.AUDIT_SAMPLE):
+            message, chart = self._render_report(kind, payload)
+            target = str(payload["to"])
+            self._slack.post_message(channel=target, message=message)
+            if chart is not None:
+                self._slack.send_file(
+                    to=target,
+                    message=RenderedMessage(text="", blocks=[]),
+                    filename="handoff-kpis.png",
+                    content=chart,
+                )
         elif kind is OutboxKind.SYNC_INVITE:
             assert handoff_id is not None
             self._send_invite(str(payload["to"]), self._card(handoff_id))
@@ -146,7 +162,7 @@ class OutboxDispatcher:
             return  # the sync was moved or cancelled since
         message, content = self._render_invite(card, self._clock.now())
         self._slack.send_file(
-            user_id=user_id, message=message, filename="handoff-sync.ics", content=content
+            to=user_id, message=message, filename="handoff-sync.ics", content=content
         )
 
     def _card(self, handoff_id: int) -> HandoffCard:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from datetime import time
@@ -210,6 +211,33 @@ class Feedback(_Strict):
     max_reminders: int = Field(default=2, ge=0, le=10)
 
 
+class Reporting(_Strict):
+    """Weekly KPIs for leadership and the quarterly audit sample for RevOps."""
+
+    channel_id: str | None = None
+    weekday: Weekday = "mon"
+    send_at: dt.time = Field(default=dt.time(9, 0), alias="time")
+    time_zone: str = "UTC"
+    audit_channel_id: str | None = None
+    audit_sample_size: int = Field(default=5, ge=1, le=50)
+
+    @field_validator("channel_id", "audit_channel_id")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and not CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel id such as C0123ABCD")
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
 class Playbook(_Strict):
     version: Literal[1] = 1
     stages: Stages = Field(default_factory=Stages)
@@ -219,6 +247,7 @@ class Playbook(_Strict):
     team: Team = Field(default_factory=Team)
     business_hours: BusinessHours | None = None
     feedback: Feedback = Field(default_factory=Feedback)
+    reporting: Reporting = Field(default_factory=Reporting)
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
 
     @model_validator(mode="after")

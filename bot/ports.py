@@ -12,6 +12,8 @@ CardRenderer = Callable[[HandoffCard], RenderedMessage]
 NoteRenderer = Callable[[dict[str, object], HandoffCard], RenderedMessage]
 HomeRenderer = Callable[[str], dict[str, object]]
 InviteRenderer = Callable[[HandoffCard, datetime], tuple[RenderedMessage, bytes]]
+# (outbox kind, payload) -> the message, and a chart image to attach (or None)
+ReportRenderer = Callable[[Any, dict[str, object]], tuple[RenderedMessage, bytes | None]]
 
 
 class SlackUnavailable(Exception):
@@ -61,9 +63,9 @@ class SlackGateway(Protocol):
     def user_time_zone(self, user_id: str) -> str | None: ...
 
     def send_file(
-        self, *, user_id: str, message: RenderedMessage, filename: str, content: bytes
+        self, *, to: str, message: RenderedMessage, filename: str, content: bytes
     ) -> None:
-        """DM a file (with the message as its comment) to one person."""
+        """Share a file (with the message as its comment) in a channel, or by DM to a person."""
         ...
 
     def update_message(self, *, channel: str, ts: str, message: RenderedMessage) -> None: ...

@@ -10,6 +10,7 @@ from bot.handoffs import HandoffService
 from bot.milestones import MilestoneService
 from bot.playbook import Playbook
 from bot.queries import HandoffQueries
+from bot.reporting import ReportScheduler
 from bot.signoff import SignoffService
 from bot.sla import SlaService
 from bot.sync import SyncService
@@ -24,6 +25,7 @@ class Services:
     sla: SlaService
     milestones: MilestoneService
     sync: SyncService
+    reports: ReportScheduler
     clock: Clock
 
     def today(self) -> date:

@@ -28,6 +28,8 @@ class OutboxKind(enum.StrEnum):
     CRM_REFRESH = "crm_refresh"
     NUDGE = "nudge"
     SYNC_INVITE = "sync_invite"
+    WEEKLY_REPORT = "weekly_report"
+    AUDIT_SAMPLE = "audit_sample"
     ESCALATION = "escalation"
 
 

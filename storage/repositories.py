@@ -318,3 +318,17 @@ def claim_due_deadlines(
         if result.rowcount == 1:
             claimed.append(deadline_id)
     return claimed
+
+
+def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:
+    """Record that the periodic job ``name`` ran for the period starting ``period_start``;
+    ``False`` when it already has (here or on another replica)."""
+    cursor = session.get(CrmCursor, name, with_for_update=True)
+    if cursor is None:
+        session.add(CrmCursor(name=name, position=period_start, updated_at=now))
+        session.flush()
+        return True
+    if cursor.position >= period_start:
+        return False
+    cursor.position, cursor.updated_at = period_start, now
+    return True

@@ -196,15 +196,17 @@ class WebApiSlackGateway:
             raise
 
     def send_file(
-        self, *, user_id: str, message: RenderedMessage, filename: str, content: bytes
+        self, *, to: str, message: RenderedMessage, filename: str, content: bytes
     ) -> None:
-        with _translated("conversations.open"):
-            channel = self._client.conversations_open(users=[user_id])["channel"]["id"]
+        channel = to
+        if to.startswith(("U", "W")):
+            with _translated("conversations.open"):
+                channel = self._client.conversations_open(users=[to])["channel"]["id"]
         with _translated("files.completeUploadExternal"):
             self._client.files_upload_v2(
                 channel=channel,
                 content=content,
                 filename=filename,
                 title=filename,
-                initial_comment=message.text,
+                initial_comment=message.text or None,
             )

@@ -26,6 +26,7 @@ HELP_LINES = [
     ("queue", "handoffs waiting for a CSM to claim them"),
     ("overdue", "handoffs past their SLA"),
     ("history <account or deal>", "who changed what, and when"),
+    ("report", "last week's KPIs, with a chart, in your DM"),
 ]
 
 
@@ -167,7 +168,7 @@ def help_message() -> RenderedMessage:
         ContextBlock(elements=[MarkdownTextObject(text="Only you can see this reply.")]),
     ]
     return RenderedMessage(
-        text="Handoff help: /handoff help | status | mine | queue | overdue | history",
+        text="Handoff help: /handoff help | status | mine | queue | overdue | history | report",
         blocks=[b.to_dict() for b in blocks],
     )
 

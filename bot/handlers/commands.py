@@ -74,7 +74,17 @@ def _overdue(services: Services, user: str, _: str) -> RenderedMessage:
     )
 
 
+def _report(services: Services, user: str, _: str) -> RenderedMessage:
+    services.reports.request(user_id=user)
+    return RenderedMessage(
+        text=":bar_chart: Last week's KPI report, with its chart, is on its way to your DM "
+        "with Handoff.",
+        blocks=[],
+    )
+
+
 SUBCOMMANDS: dict[str, Callable[[Services, str, str], RenderedMessage]] = {
+    "report": _report,
     "status": _status,
     "history": _history,
     "mine": _mine,

@@ -94,6 +94,7 @@ def test_demo_runs_offline_in_under_30_seconds() -> None:
     out = result.stdout
     assert "POST /crm/events -> 202" in out
     assert out.count("--- Handoff card posted to #handoff-acme-corp ---") == 1
+    assert out.count("--- Handoff card posted to") == 2
     assert '"duplicate": true' in out
     assert "https://app.slack.com/block-kit-builder/#" in out
     # The full path: gaps → the AE fills them → a refused claim → a CSM claims → ready.
@@ -107,6 +108,17 @@ def test_demo_runs_offline_in_under_30_seconds() -> None:
         "Status: [x] Handoff ready",
         "[x] Reviewer flag — @Rita (reviewer)",
         "@Rita (reviewer) marked this handoff ready",
+        "[file in DM with @Dana (AE)] handoff-sync.ics",
+        ":bell: The handoff sync for Acme — Platform starts at",
+        "captured the sync outcomes",
+        "recorded the customer kickoff",
+        "two weeks after the kickoff of Acme — Platform",
+        "sent feedback on the handoff of Acme — Platform",
+        "[#cs-team] :alarm_clock: Globex — Payroll",
+        "[#cs-escalations] :rotating_light: SLA breached: Globex — Payroll",
+        "Handoff KPIs — week of",
+        "[file in #cs-leadership] handoff-kpis.png",
+        "2 handoff cards",
     ]
     positions = [out.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p == -1]

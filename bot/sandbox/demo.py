@@ -16,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.clock import ManualClock
 from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.playbook import Playbook, load_playbook
+from bot.sandbox.demo_story import first_day, weeks_later
 from bot.sandbox.executor import DrainableExecutor
 from bot.sandbox.render import blocks_as_text, builder_link, plain
 from bot.sandbox.requests import block_action, form_body, signed_headers, view_submission
@@ -32,30 +34,19 @@ AE, CSM, REVIEWER, OTHER_AE = "U0DANA0AE", "U0CASEYCS", "U0RITAREV", "U0SAMSALE"
 NAMES = {AE: "Dana (AE)", CSM: "Casey (CSM)", REVIEWER: "Rita (reviewer)", OTHER_AE: "Sam (AE)"}
 
 
+CS_CHANNEL, ESCALATIONS, LEADERSHIP = "C0CSTEAM0", "C0ESCALATE", "C0LEADERS"
+
+
 def demo_playbook() -> Playbook:
     playbook = load_playbook()
-    team = playbook.team.model_copy(update={"csms": [CSM], "reviewers": [REVIEWER]})
-    return playbook.model_copy(update={"team": team})
-
-
-def sample_event(event_id: str, occurred_at: datetime, fields: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": event_id,
-        "type": "deal.updated",
-        "occurred_at": occurred_at.isoformat().replace("+00:00", "Z"),
-        "deal": {
-            "id": "006Dn000004TmiQ",
-            "name": "Acme — Platform",
-            "stage": "Closed Won",
-            "account_name": "Acme Corp",
-            "amount": 120000,
-            "currency": "USD",
-            "close_date": "2026-11-21",
-            "owner_email": "dana@acme-vendor.example",
-            "url": "https://crm.example/deals/006Dn000004TmiQ",
-            "fields": fields,
-        },
-    }
+    return playbook.model_copy(
+        update={
+            "team": playbook.team.model_copy(update={"csms": [CSM], "reviewers": [REVIEWER]}),
+            "channels": playbook.channels.model_copy(update={"cs_channel_id": CS_CHANNEL}),
+            "sla": playbook.sla.model_copy(update={"escalation_channel_id": ESCALATIONS}),
+            "reporting": playbook.reporting.model_copy(update={"channel_id": LEADERSHIP}),
+        }
+    )
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
@@ -68,9 +59,9 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
         return error.code, json.loads(error.read() or b"null")
 
 
-def send_event(base_url: str, payload: dict[str, Any]) -> tuple[int, Any]:
+def send_event(base_url: str, payload: dict[str, Any], now: datetime) -> tuple[int, Any]:
     body = json.dumps(payload).encode()
-    stamp = str(int(time.time()))
+    stamp = str(int(now.timestamp()))
     headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: stamp,
@@ -87,6 +78,7 @@ class Demo:
         runtime: Any,
         executor: DrainableExecutor,
         out: Callable[[str], None],
+        clock: ManualClock,
     ) -> None:
         self.base_url, self.slack, self.runtime, self.executor, self.out = (
             base_url,
@@ -95,7 +87,22 @@ class Demo:
             executor,
             out,
         )
+        self.clock = clock
         self.shown = 0
+        self.shown_files = 0
+        self.full_cards = True
+
+    def send(self, payload: dict[str, Any]) -> None:
+        status, reply = send_event(self.base_url, payload, self.clock.now())
+        self.out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
+        self.runtime.relay.run_once()
+
+    def later(self, delta: timedelta, what: str) -> None:
+        """Move the demo's clock on, and let the scheduler's jobs run as they would have."""
+        self.clock.advance(delta)
+        self.out(f"\n   ... {what} ...")
+        self.runtime.sweeper.sweep()
+        self.runtime.relay.run_once()
 
     def slack_request(self, form: dict[str, str]) -> Any:
         body = form_body(form)
@@ -108,15 +115,21 @@ class Demo:
         self.runtime.relay.run_once()
         return reply
 
-    def click(self, action: str, user: str) -> None:
+    def click(self, action: str, user: str, handoff_id: int = 1) -> None:
         self.out(f"   {NAMES[user]} clicks “{action.replace('_', ' ').capitalize()}”")
         self.slack_request(
-            block_action(action, user_id=user, value="1", response_url=self.slack.response_url)
+            block_action(
+                action, user_id=user, value=str(handoff_id), response_url=self.slack.response_url
+            )
         )
 
-    def submit(self, callback: str, user: str, values: dict[str, dict[str, Any]]) -> None:
+    def submit(
+        self, callback: str, user: str, values: dict[str, dict[str, Any]], handoff_id: int = 1
+    ) -> None:
         self.out(f"   {NAMES[user]} submits the modal")
-        self.slack_request(view_submission(callback, user_id=user, handoff_id=1, values=values))
+        self.slack_request(
+            view_submission(callback, user_id=user, handoff_id=handoff_id, values=values)
+        )
 
     def show(self) -> None:
         lines: list[str] = []
@@ -138,6 +151,12 @@ class Demo:
             elif call.method == "response_url":
                 out(f"\n   [only visible to them] {plain(str(call.args.get('text')))}")
         self.shown = len(self.slack.calls)
+        for shared in self.slack.uploads()[self.shown_files :]:
+            where = shared["channel"]
+            named = self.slack.channel(where)["name"] if not where.startswith("D") else where
+            who = f"DM with @{where[1:]}" if where.startswith("D") else f"#{named}"
+            out(f"\n   [file in {who}] {shared['name']} ({len(shared['content'])} bytes)")
+        self.shown_files = len(self.slack.uploads())
 
     def _message(
         self,
@@ -152,6 +171,18 @@ class Demo:
         if args.get("thread_ts"):
             out(f"\n   [thread in #{channel}] {plain(str(args.get('text')))}")
             return
+        if str(args.get("channel", "")).startswith("U"):
+            out(f"\n   [DM to @{args['channel']}] {plain(str(args.get('text')))}")
+            return
+        if method == "chat.update" and not self.full_cards:
+            out(f"\n   [card updated in #{channel}] {plain(str(args.get('text')))}")
+            return
+        header = blocks[0]["text"]["text"] if blocks and blocks[0].get("type") == "header" else ""
+        if not header.startswith(("Handoff:", "Upcoming handoff:")):
+            out(f"\n   [#{channel}] {plain(str(args.get('text')))}")
+            if header:
+                out(blocks_as_text(blocks))
+            return
         verb = "posted to" if method == "chat.postMessage" else "updated in"
         out(f"\n--- Handoff card {verb} #{channel} ---")
         out(blocks_as_text(blocks))
@@ -161,6 +192,18 @@ class Demo:
 def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = print) -> None:
     started = time.monotonic()
     slack = FakeSlack(token="xoxb-demo").start()
+    for channel, name in (
+        (CS_CHANNEL, "cs-team"),
+        (ESCALATIONS, "cs-escalations"),
+        (LEADERSHIP, "cs-leadership"),
+    ):
+        slack.add_channel(channel, name)
+    for channel, name in (
+        (CS_CHANNEL, "cs-team"),
+        (ESCALATIONS, "cs-escalations"),
+        (LEADERSHIP, "cs-leadership"),
+    ):
+        slack.add_channel(channel, name)
     for user, name in NAMES.items():
         slack.add_user(
             user, email="dana@acme-vendor.example" if user == AE else f"{user}@x.example", name=name
@@ -174,91 +217,27 @@ def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = pri
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             crm_webhook_secret=WEBHOOK_SECRET,
         )
-        runtime = build_runtime(settings, playbook=demo_playbook(), listener_executor=executor)
+        clock = ManualClock(datetime.now(UTC))
+        runtime = build_runtime(
+            settings, playbook=demo_playbook(), listener_executor=executor, clock=clock
+        )
         upgrade(runtime.engine)
         server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
         server.start_in_background()
-        demo = Demo(f"http://127.0.0.1:{server.port}", slack, runtime, executor, out)
+        demo = Demo(f"http://127.0.0.1:{server.port}", slack, runtime, executor, out, clock)
         try:
-            _walk(demo, out)
-            posts = len(
-                [
-                    c
-                    for c in slack.calls_to("chat.postMessage")
-                    if c.ok and not c.args.get("thread_ts")
-                ]
+            first_day(demo)
+            demo.full_cards = False
+            weeks_later(demo)
+            cards = len(
+                [c for c in slack.calls_to("chat.postMessage") if c.ok and c.args.get("metadata")]
             )
             out(
-                f"\nDone in {time.monotonic() - started:.1f} s: {posts} card, kept current in "
-                "place. No account, no network."
+                f"\nDone in {time.monotonic() - started:.1f} s: {cards} handoff cards, each kept "
+                "current in place. No account, no network."
             )
         finally:
             server.stop()
             slack.stop()
             executor.shutdown(wait=True)
             runtime.engine.dispose()
-
-
-def _walk(demo: Demo, out: Callable[[str], None]) -> None:
-    now = datetime.now(UTC)
-    out("Handoff offline demo: the real app, a local Slack stand-in, a temporary database.")
-    out("\n1. The CRM reports Acme — Platform as Closed Won, 2 of 4 required fields filled.")
-    first = sample_event(
-        "evt_demo_1",
-        now - timedelta(minutes=2),
-        {"primary_use_case": "Consolidate billing", "success_metrics": "DSO −10 days"},
-    )
-    status, reply = send_event(demo.base_url, first)
-    out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
-    demo.runtime.relay.run_once()
-    demo.show()
-
-    out("\n2. The CRM delivers the same event again. Nothing new is posted.")
-    status, reply = send_event(demo.base_url, first)
-    out(f"   POST /crm/events -> {status} {json.dumps(reply)}")
-    demo.show()
-
-    out("\n3. The AE completes the record in Slack.")
-    demo.click("add_details", AE)
-    demo.submit(
-        "handoff_fields",
-        AE,
-        {
-            "field:decision_makers": {
-                "type": "plain_text_input",
-                "value": "Priya Shah (CFO)\nTom Lee (VP Finance Ops)",
-            },
-            "field:promises_made": {
-                "type": "plain_text_input",
-                "value": "SSO in the first month; NetSuite sync by Q1",
-            },
-            "field:call_recordings": {
-                "type": "plain_text_input",
-                "value": "https://calls.example/acme-discovery",
-            },
-        },
-    )
-    demo.show()
-
-    out("\n4. Another AE tries to claim it; a CSM claims it.")
-    demo.click("claim", OTHER_AE)
-    demo.show()
-    demo.click("claim", CSM)
-    demo.show()
-
-    out("\n5. The reviewer reads the brief and marks the handoff ready.")
-    demo.click("mark_ready", REVIEWER)
-    demo.submit(
-        "handoff_ready",
-        REVIEWER,
-        {
-            "ready_confirm": {
-                "type": "checkboxes",
-                "selected_options": [
-                    {"value": "brief_reviewed"},
-                    {"value": "success_plan_reviewed"},
-                ],
-            }
-        },
-    )
-    demo.show()

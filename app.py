@@ -16,7 +16,6 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -38,6 +37,7 @@ from bot.deadlines import DeadlineSweeper
 from bot.errors import ConfigError
 from bot.handlers.app import create_bolt_app
 from bot.handoffs import HandoffService
+from bot.jobs import start_ticking
 from bot.milestones import MilestoneService
 from bot.nudge_delivery import NudgeDelivery
 from bot.outbox import OutboxDispatcher
@@ -223,54 +223,16 @@ def build_runtime(
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    # APScheduler only ticks; the work it triggers lives in database rows, so a tick missed
-    # while the process was down is simply done by the next one.
-    # A tick that finds the previous one still running is skipped by design (max_instances=1);
-    # APScheduler would log each skip as a warning.
-    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-    scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_job(
-        runtime.relay.run_once,
-        "interval",
-        seconds=RELAY_INTERVAL_SECONDS,
-        id="relay",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        runtime.sweeper.sweep,
-        "interval",
-        seconds=SWEEP_INTERVAL_SECONDS,
-        id="sweep",
-        next_run_time=datetime.now(UTC),
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        runtime.reports.tick,
-        "interval",
-        minutes=5,
-        id="reports",
-        next_run_time=datetime.now(UTC),
-        max_instances=1,
-        coalesce=True,
-    )
-    # User groups are resolved ahead of time so that no click waits on Slack for them.
-    scheduler.add_job(
-        runtime.roles.refresh,
-        "interval",
-        minutes=5,
-        id="roles",
-        next_run_time=datetime.now(UTC),
-        max_instances=1,
-        coalesce=True,
-    )
+    jobs: list[tuple[str, Callable[[], object], float]] = [
+        ("relay", runtime.relay.run_once, RELAY_INTERVAL_SECONDS),
+        ("sweep", runtime.sweeper.sweep, SWEEP_INTERVAL_SECONDS),
+        ("reports", runtime.reports.tick, 300),
+        # User groups are resolved ahead of time so that no click waits on Slack for them.
+        ("roles", runtime.roles.refresh, 300),
+    ]
     if runtime.salesforce is not None:
-        runtime.salesforce.schedule(
-            scheduler, poll_seconds=runtime.settings.salesforce_poll_seconds
-        )
-    scheduler.start()
-    return scheduler
+        jobs += runtime.salesforce.jobs(poll_seconds=runtime.settings.salesforce_poll_seconds)
+    return start_ticking(jobs)
 
 
 def create_wsgi_app() -> WSGIApplication:

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from storage.enums import FieldSource, HandoffStatus
+from storage.enums import AuditAction, FieldSource, HandoffStatus
+
+# Re-exported so that block builders need nothing from the storage layer.
+__all__ = ["AuditAction", "FieldSource", "HandoffStatus"]
 
 
 @dataclass(frozen=True, slots=True)

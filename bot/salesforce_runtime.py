@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from simple_salesforce.api import Salesforce
 
 from bot.clock import Clock
 from bot.crm.salesforce import SalesforceGateway, connect_factory
 from bot.handoffs import HandoffService
+from bot.jobs import Job
 from bot.playbook import Playbook
 from bot.ports import SlackGateway
 from bot.salesforce_poll import SalesforcePoller
@@ -27,19 +27,11 @@ class SalesforceRuntime:
     poller: SalesforcePoller
     writeback: SalesforceWriteBack
 
-    def schedule(self, scheduler: Any, *, poll_seconds: int) -> None:
-        common = {"max_instances": 1, "coalesce": True}
-        scheduler.add_job(
-            self.writeback.run_once,
-            "interval",
-            seconds=WRITE_BACK_SECONDS,
-            id="salesforce-writeback",
-            **common,
-        )
+    def jobs(self, *, poll_seconds: int) -> list[Job]:
+        jobs: list[Job] = [("salesforce-writeback", self.writeback.run_once, WRITE_BACK_SECONDS)]
         if poll_seconds:
-            scheduler.add_job(
-                self.poller.poll, "interval", seconds=poll_seconds, id="salesforce-poll", **common
-            )
+            jobs.append(("salesforce-poll", self.poller.poll, poll_seconds))
+        return jobs
 
 
 def build_salesforce(

@@ -14,9 +14,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, money, plural, slack_date, truncate, user_mention
-from bot.domain import HandoffCard, RenderedMessage
+from bot.domain import HandoffCard, HandoffStatus, RenderedMessage
 from bot.ids import Action, BlockId
-from storage.enums import HandoffStatus
 
 STATUS_LABELS = {
     HandoffStatus.UPCOMING: ":crystal_ball: Upcoming",

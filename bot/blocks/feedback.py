@@ -14,9 +14,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.blocks.modals import private_metadata
+from bot.blocks.modals import modal
 from bot.blocks.text import escape, truncate
 from bot.domain import HandoffCard
 from bot.ids import Input
@@ -40,7 +39,7 @@ def kickoff_modal(card: HandoffCard, today: date) -> dict[str, object]:
             hint="The two-week feedback to the AE is requested from this date.",
         )
     ]
-    return _modal(ViewId.KICKOFF, "Customer kickoff", card, blocks, submit="Save")
+    return modal(ViewId.KICKOFF, "Customer kickoff", card, blocks, submit="Save")
 
 
 def feedback_modal(card: HandoffCard) -> dict[str, object]:
@@ -65,7 +64,7 @@ def feedback_modal(card: HandoffCard) -> dict[str, object]:
                 optional=True,
             )
         )
-    return _modal(ViewId.FEEDBACK, "Handoff feedback", card, blocks, submit="Send to the AE")
+    return modal(ViewId.FEEDBACK, "Handoff feedback", card, blocks, submit="Send to the AE")
 
 
 def feedback_text(answers: dict[str, object], labels: dict[str, str]) -> str:
@@ -91,19 +90,3 @@ def _text(block_id: str, label: str) -> InputBlock:
         label=label,
         element=PlainTextInputElement(action_id=Input.VALUE, multiline=True, max_length=2000),
     )
-
-
-def _modal(
-    callback: ViewId, title: str, card: HandoffCard, blocks: list[Block], *, submit: str
-) -> dict[str, object]:
-    view = View(
-        type="modal",
-        callback_id=callback,
-        title=title,
-        submit=submit,
-        close="Cancel",
-        private_metadata=private_metadata(card),
-        blocks=blocks,
-    )
-    view.validate_json()
-    return view.to_dict()

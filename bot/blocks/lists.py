@@ -15,9 +15,8 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.card import STATUS_LABELS, checklist, status_line
 from bot.blocks.text import escape, plural, slack_date, truncate
-from bot.domain import AuditLine, HandoffCard, HandoffSummary, RenderedMessage
+from bot.domain import AuditLine, HandoffCard, HandoffStatus, HandoffSummary, RenderedMessage
 from bot.ids import Action, Command
-from storage.enums import HandoffStatus
 
 HELP_LINES = [
     ("help", "this message"),

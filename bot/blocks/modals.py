@@ -51,7 +51,7 @@ def fields_modal(card: HandoffCard, specs: list[FieldSpec]) -> dict[str, object]
     ]
     for spec in specs:
         blocks.append(_field_input(spec, lines.get(spec.key)))
-    return _modal(ViewId.FIELDS, "Handoff details", card, blocks, submit="Save")
+    return modal(ViewId.FIELDS, "Handoff details", card, blocks, submit="Save")
 
 
 def _field_input(spec: FieldSpec, line: FieldLine | None) -> InputBlock:
@@ -121,7 +121,7 @@ def exception_modal(card: HandoffCard) -> dict[str, object]:
             hint="Leave empty for no end date.",
         ),
     ]
-    return _modal(ViewId.EXCEPTION, "Grant an exception", card, blocks, submit="Grant")
+    return modal(ViewId.EXCEPTION, "Grant an exception", card, blocks, submit="Grant")
 
 
 def reassign_modal(card: HandoffCard) -> dict[str, object]:
@@ -133,7 +133,7 @@ def reassign_modal(card: HandoffCard) -> dict[str, object]:
             hint="A CSM from the playbook. They are mentioned in the card's thread.",
         )
     ]
-    return _modal(ViewId.REASSIGN, "Reassign handoff", card, blocks, submit="Reassign")
+    return modal(ViewId.REASSIGN, "Reassign handoff", card, blocks, submit="Reassign")
 
 
 def ready_modal(card: HandoffCard) -> dict[str, object]:
@@ -155,10 +155,10 @@ def ready_modal(card: HandoffCard) -> dict[str, object]:
             elements=[MarkdownTextObject(text="The brief is posted in the card's thread.")]
         ),
     ]
-    return _modal(ViewId.READY, "Mark handoff ready", card, blocks, submit="Mark ready")
+    return modal(ViewId.READY, "Mark handoff ready", card, blocks, submit="Mark ready")
 
 
-def _modal(
+def modal(
     callback: ViewId, title: str, card: HandoffCard, blocks: list[Block], *, submit: str
 ) -> dict[str, object]:
     view = View(

@@ -7,8 +7,7 @@ from datetime import datetime
 from bot.blocks.brief import brief_message
 from bot.blocks.sync import AGENDA, outcomes_text
 from bot.blocks.text import escape, slack_date, truncate
-from bot.domain import HandoffCard, RenderedMessage
-from storage.enums import AuditAction
+from bot.domain import AuditAction, HandoffCard, RenderedMessage
 
 
 def _user(value: object) -> str:

@@ -15,9 +15,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     UserMultiSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.blocks.modals import private_metadata
+from bot.blocks.modals import modal
 from bot.blocks.text import escape, slack_date, truncate
 from bot.calendar_invite import google_link, ics, outlook_link
 from bot.domain import HandoffCard, RenderedMessage
@@ -57,7 +56,7 @@ def sync_modal(card: HandoffCard, attendees: list[str]) -> dict[str, object]:
             hint="Each gets a DM with the calendar invite and a reminder 15 minutes before.",
         ),
     ]
-    return _modal(ViewId.SYNC, "Schedule handoff sync", card, blocks, submit="Schedule")
+    return modal(ViewId.SYNC, "Schedule handoff sync", card, blocks, submit="Schedule")
 
 
 def outcomes_modal(card: HandoffCard) -> dict[str, object]:
@@ -74,7 +73,7 @@ def outcomes_modal(card: HandoffCard) -> dict[str, object]:
         text(Input.OUTCOME_ACTIONS, "Action items (with owners)"),
         text(Input.OUTCOME_CONCERNS, "Flagged concerns", optional=True),
     ]
-    return _modal(ViewId.OUTCOMES, "Sync outcomes", card, blocks, submit="Save")
+    return modal(ViewId.OUTCOMES, "Sync outcomes", card, blocks, submit="Save")
 
 
 def invite_message(card: HandoffCard, google: str, outlook: str) -> RenderedMessage:
@@ -117,19 +116,3 @@ def outcomes_text(outcomes: dict[str, object]) -> str:
         f"*Concerns*\n{escape(str(outcomes.get('concerns') or 'None flagged'))}",
     ]
     return truncate("\n\n".join(parts), 2900)
-
-
-def _modal(
-    callback: ViewId, title: str, card: HandoffCard, blocks: list[Block], *, submit: str
-) -> dict[str, object]:
-    view = View(
-        type="modal",
-        callback_id=callback,
-        title=title,
-        submit=submit,
-        close="Cancel",
-        private_metadata=private_metadata(card),
-        blocks=blocks,
-    )
-    view.validate_json()
-    return view.to_dict()

@@ -442,3 +442,93 @@ def test_check_command_as_a_process(org: FakeSalesforce, tmp_path: Path) -> None
     )
     assert failed.returncode == 1
     assert "FAIL  cannot log in or describe objects" in failed.stdout
+
+
+def test_sync_outcomes_and_feedback_land_as_completed_tasks(
+    app: RunningApp, org: FakeSalesforce
+) -> None:
+    complete = {"Success_Metrics__c": "DSO"}
+    closed_won(org, app.clock.now() - timedelta(minutes=1), **complete)
+    poll(app)
+    app.relay()
+    handoff = app.rows(Handoff)[0]
+    app.submit(
+        "handoff_fields",
+        user=AE_ID,
+        handoff_id=handoff.id,
+        values={
+            "field:decision_makers": {"type": "plain_text_input", "value": "Priya"},
+            "field:promises_made": {"type": "plain_text_input", "value": "SSO"},
+        },
+    )
+    app.settle()
+    app.click("claim", user=CSM, handoff_id=handoff.id)
+    app.settle()
+    start = app.clock.now() + timedelta(hours=2)
+    app.submit(
+        "handoff_sync",
+        user=CSM,
+        handoff_id=handoff.id,
+        values={
+            "sync_start": {"type": "datetimepicker", "selected_date_time": int(start.timestamp())},
+            "sync_minutes": {"type": "radio_buttons", "selected_option": {"value": "30"}},
+            "sync_attendees": {"type": "multi_users_select", "selected_users": [AE_ID]},
+        },
+    )
+    app.settle()
+    app.submit(
+        "handoff_outcomes",
+        user=CSM,
+        handoff_id=handoff.id,
+        values={
+            "outcome_summary": {"type": "plain_text_input", "value": "SSO first"},
+            "outcome_actions": {"type": "plain_text_input", "value": "Dana: IT intro"},
+            "outcome_concerns": {"type": "plain_text_input", "value": None},
+        },
+    )
+    app.settle()
+    app.submit(
+        "handoff_ready",
+        user=REVIEWER,
+        handoff_id=handoff.id,
+        values={
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "brief_reviewed"}],
+            }
+        },
+    )
+    app.settle()
+    app.submit(
+        "handoff_kickoff",
+        user=CSM,
+        handoff_id=handoff.id,
+        values={
+            "kickoff_day": {
+                "type": "datepicker",
+                "selected_date": app.clock.now().date().isoformat(),
+            }
+        },
+    )
+    app.settle()
+    app.submit(
+        "handoff_feedback",
+        user=CSM,
+        handoff_id=handoff.id,
+        values={
+            "went_well": {"type": "plain_text_input", "value": "Clear goals"},
+            "missing_context": {"type": "plain_text_input", "value": "Timeline"},
+            "signals": {"type": "plain_text_input", "value": "CFO engaged"},
+        },
+    )
+    app.settle()
+    write_back(app)
+    subjects = {task["Subject"]: task for task in org.tasks}
+    outcomes = subjects["Handoff sync outcomes: Acme — Platform"]
+    assert outcomes["Status"] == "Completed" and "SSO first" in outcomes["Description"]
+    assert outcomes["OwnerId"] == "005CASEY000000AAA" and outcomes["WhatId"] == OPP
+    feedback = subjects["Handoff feedback: Acme — Platform"]
+    assert (
+        feedback["Status"] == "Completed" and "Missing context: Timeline" in feedback["Description"]
+    )
+    assert "Two-week handoff follow-up: Acme — Platform" in subjects

@@ -50,7 +50,7 @@ from bot.roles import RoleDirectory
 from bot.salesforce_runtime import SalesforceRuntime, build_salesforce
 from bot.services import Services
 from bot.settings import Settings
-from bot.signoff import SignoffService
+from bot.signoff import SignoffService, on_exception_expiry
 from bot.sla import SlaService
 from bot.startup import check_slack, run_check
 from bot.sync import SyncService
@@ -125,6 +125,7 @@ def build_runtime(
             DeadlineKind.FEEDBACK_REQUEST: milestones.on_feedback_request,
             DeadlineKind.SYNC_REMINDER: sync.on_reminder,
             DeadlineKind.SYNC_OUTCOMES: sync.on_outcomes_due,
+            DeadlineKind.EXCEPTION_EXPIRY: on_exception_expiry(playbook, clock),
         },
     )
     workflow = WorkflowService(sessions=sessions, clock=clock, playbook=playbook, roles=roles)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
 
 from bot.changes import HandoffChanges, party_of
+from bot.clock import Clock
+from bot.deadlines import DeadlineHandler
 from bot.domain import HandoffCard
 from bot.errors import Refused
 from bot.permissions import Permission, require
+from bot.playbook import Playbook
 from bot.state import (
     card_snapshot,
     exception_active,
+    mark_changed,
     missing_required,
+    record_change,
+    status_for,
 )
-from storage.enums import AuditAction, HandoffStatus
-from storage.models import Handoff
+from storage import repositories
+from storage.enums import AuditAction, DeadlineKind, HandoffStatus
+from storage.models import Deadline, Handoff
 
 
 class SignoffService(HandoffChanges):
@@ -41,6 +50,17 @@ class SignoffService(HandoffChanges):
                 raise Refused("No required field is missing, so no exception is needed.")
             handoff.exception_by, handoff.exception_reason = actor, reason.strip()
             handoff.exception_at, handoff.exception_until = now, end
+            repositories.cancel_deadlines(
+                session, handoff_id=handoff_id, kinds=(DeadlineKind.EXCEPTION_EXPIRY,)
+            )
+            if end is not None:
+                expires = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
+                repositories.schedule_deadline(
+                    session,
+                    handoff_id=handoff_id,
+                    kind=DeadlineKind.EXCEPTION_EXPIRY,
+                    due_at=expires,
+                )
             self._changed(
                 session,
                 handoff,
@@ -120,3 +140,28 @@ class SignoffService(HandoffChanges):
                 f"Required fields are missing ({labels}). Fill them, or a reviewer can grant "
                 "an exception."
             )
+
+
+def on_exception_expiry(playbook: Playbook, clock: Clock) -> DeadlineHandler:
+    """The sweeper's handler: an exception past its end date holds the handoff again."""
+
+    def handle(session: Session, deadline: Deadline) -> None:
+        handoff = session.get(Handoff, deadline.handoff_id)
+        if handoff is None or handoff.status is not HandoffStatus.OPEN:
+            return
+        now = clock.now()
+        status = status_for(handoff, playbook, today=now.date())
+        if status is HandoffStatus.HELD:
+            handoff.status = status
+            mark_changed(handoff, now)
+            record_change(
+                session,
+                handoff=handoff,
+                actor="handoff",
+                action=AuditAction.EXCEPTION_EXPIRED,
+                now=now,
+                detail={"until": str(handoff.exception_until)},
+                playbook=playbook,
+            )
+
+    return handle

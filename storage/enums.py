@@ -45,6 +45,7 @@ class DeadlineKind(enum.StrEnum):
     FEEDBACK_REQUEST = "feedback_request"
     SYNC_REMINDER = "sync_reminder"
     SYNC_OUTCOMES = "sync_outcomes"
+    EXCEPTION_EXPIRY = "exception_expiry"
 
 
 class DeadlineStatus(enum.StrEnum):
@@ -79,3 +80,4 @@ class AuditAction(enum.StrEnum):
     FEEDBACK_SENT = "feedback_sent"
     SYNC_SCHEDULED = "sync_scheduled"
     OUTCOMES_CAPTURED = "outcomes_captured"
+    EXCEPTION_EXPIRED = "exception_expired"

@@ -217,3 +217,27 @@ def test_lost_deal_closes_the_handoff_quietly(app: RunningApp) -> None:
     assert app.thread()[-1]["text"].startswith(":no_entry_sign: The deal is Closed Lost")
     app.click("claim", user=CSM, handoff_id=handoff(app).id)
     assert "closed" in app.ephemeral_texts()[-1]
+
+
+def test_an_exception_ends_on_its_date_and_the_handoff_is_held_again(app: RunningApp) -> None:
+    handoff_id = start_handoff(app)
+    tomorrow = (app.clock.now() + timedelta(days=1)).date().isoformat()
+    app.submit(
+        "handoff_exception",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values=exception_state("Kickoff before the paperwork", tomorrow),
+    )
+    app.settle()
+    assert handoff(app).status is HandoffStatus.OPEN
+    app.clock.advance(timedelta(days=1))
+    app.runtime.sweeper.sweep()
+    assert handoff(app).status is HandoffStatus.OPEN  # the exception holds all of its last day
+    app.clock.advance(timedelta(days=1))
+    app.runtime.sweeper.sweep()
+    app.relay()
+    assert handoff(app).status is HandoffStatus.HELD
+    assert any("The exception ended" in note["text"] for note in app.thread())
+    assert "Held — 2 required fields missing" in json.dumps(
+        app.cards()[0]["blocks"], ensure_ascii=False
+    )

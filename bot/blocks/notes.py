@@ -47,6 +47,8 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
         AuditAction.DEAL_LOST: f":no_entry_sign: The deal is {escape(str(note.get('stage')))}: "
         "this handoff is closed. Nothing more to do.",
         AuditAction.ACKNOWLEDGED: f":thumbsup: {actor} is on it.",
+        AuditAction.EXCEPTION_EXPIRED: ":double_vertical_bar: The exception ended "
+        f"({note.get('until')}); the handoff is held until the required fields are filled.",
         AuditAction.KICKOFF_HELD: f":calendar: {actor} recorded the customer kickoff "
         f"({note.get('day')}).",
         AuditAction.FIRST_VALUE: f":dart: {actor} recorded that the customer reached first value.",

@@ -30,9 +30,9 @@ from sqlalchemy import insert
 from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
 from storage.db import make_engine
-from storage.enums import AuditAction, FieldSource, HandoffStatus
+from storage.enums import AuditAction, DeadlineKind, DeadlineStatus, FieldSource, HandoffStatus
 from storage.migrate import upgrade
-from storage.models import AuditEvent, FieldValue, Handoff, InboxEvent
+from storage.models import AuditEvent, Deadline, FieldValue, Handoff, InboxEvent
 
 SECRET = "bench-secret"
 
@@ -158,12 +158,13 @@ def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
 
 
 def raw_insert(count: int, workdir: Path) -> float:
-    """The floor: the same rows (handoff, 2 fields, audit, inbox) as plain Core inserts,
+    """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
     one transaction per event, no HTTP, no validation, no lookups."""
     engine = make_engine(f"sqlite:///{workdir / 'raw.db'}")
     upgrade(engine)
     handoffs, fields = Handoff.__table__, FieldValue.__table__
     inbox, audit = InboxEvent.__table__, AuditEvent.__table__
+    deadlines = Deadline.__table__
     now = datetime.now(UTC)
     started = time.perf_counter()
     for n in range(count):
@@ -204,6 +205,20 @@ def raw_insert(count: int, workdir: Path) -> float:
                         "updated_at": now,
                     }
                     for key, value in (("primary_use_case", "Billing"), ("success_metrics", "DSO"))
+                ],
+            )
+            connection.execute(
+                insert(deadlines),
+                [
+                    {
+                        "handoff_id": handoff_id,
+                        "kind": kind,
+                        "due_at": now + timedelta(hours=h),
+                        "status": DeadlineStatus.PENDING,
+                        "attempts": 0,
+                        "payload": {},
+                    }
+                    for kind, h in ((DeadlineKind.SLA_WARN, 24), (DeadlineKind.SLA_BREACH, 48))
                 ],
             )
             connection.execute(

@@ -23,6 +23,7 @@ HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
 INBOX: Table = Base.metadata.tables["inbox"]
 AUDIT_EVENTS: Table = Base.metadata.tables["audit_events"]
+DEADLINES: Table = Base.metadata.tables["deadlines"]
 
 # Statements on the tables, not the mapped classes, with parameters passed at execution: the
 # compiled form is cached once and each call only binds values (the ingest hot path).
@@ -30,6 +31,7 @@ _INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
 _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
+_INSERT_DEADLINE = insert(DEADLINES)
 
 
 _FIND_INBOX = (
@@ -256,15 +258,17 @@ def schedule_deadline(
     due_at: datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        Deadline(
-            handoff_id=handoff_id,
-            kind=kind,
-            due_at=due_at,
-            status=DeadlineStatus.PENDING,
-            attempts=0,
-            payload=payload or {},
-        )
+    # A cached Core insert: every new deal schedules two of these on the ingest hot path.
+    session.execute(
+        _INSERT_DEADLINE,
+        {
+            "handoff_id": handoff_id,
+            "kind": kind,
+            "due_at": due_at,
+            "status": DeadlineStatus.PENDING,
+            "attempts": 0,
+            "payload": payload or {},
+        },
     )
 
 

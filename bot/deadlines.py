@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -61,9 +62,13 @@ class DeadlineSweeper:
         now = self._clock.now()
         handled = 0
         with self._sessions.begin() as session:
+            deadlines = {
+                d.id: d
+                for d in session.scalars(select(Deadline).where(Deadline.id.in_(deadline_ids)))
+            }
+            repositories.load_handoffs(session, [d.handoff_id for d in deadlines.values()])
             for deadline_id in deadline_ids:
-                deadline = session.get(Deadline, deadline_id)
-                assert deadline is not None
+                deadline = deadlines[deadline_id]
                 try:
                     with session.begin_nested():
                         self._handlers[deadline.kind](session, deadline)
@@ -76,7 +81,4 @@ class DeadlineSweeper:
                 deadline.status, deadline.done_at = DeadlineStatus.DONE, now
                 deadline.claimed_until = None
                 handled += 1
-                # Keep the unit of work small: a batch must not get slower as it goes.
-                session.flush()
-                session.expunge_all()
         return handled

@@ -272,6 +272,14 @@ def schedule_deadline(
     )
 
 
+def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> None:
+    """Bring these handoffs and their fields into the session in one query (batch work)."""
+    if handoff_ids:
+        session.scalars(
+            select(Handoff).where(Handoff.id.in_(handoff_ids)).options(selectinload(Handoff.fields))
+        ).all()
+
+
 def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:
     """A finished obligation cancels its pending deadlines."""
     session.execute(
@@ -309,7 +317,16 @@ def claim_due_deadlines(
         .limit(limit)
     )
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+        # The rows are locked for this transaction: one UPDATE takes them all.
+        locked = list(session.scalars(query.with_for_update(skip_locked=True)).all())
+        if locked:
+            session.execute(
+                update(Deadline)
+                .where(Deadline.id.in_(locked))
+                .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
+                .execution_options(synchronize_session=False)
+            )
+        return locked
     claimed: list[int] = []
     for deadline_id in session.scalars(query).all():
         result = session.execute(

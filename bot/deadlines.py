@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from storage import repositories
+from storage import deadline_store, repositories
 from storage.db import SessionFactory
 from storage.enums import DeadlineKind, DeadlineStatus
 from storage.models import Deadline
@@ -48,7 +48,7 @@ class DeadlineSweeper:
         while True:
             now = self._clock.now()
             with self._sessions.begin() as session:
-                claimed = repositories.claim_due_deadlines(
+                claimed = deadline_store.claim_due_deadlines(
                     session, now=now, until=now + CLAIM_LEASE, limit=self._batch_size
                 )
             if claimed:

@@ -15,7 +15,7 @@ from bot.permissions import Permission, require
 from bot.playbook import Playbook
 from bot.roles import Role, RoleDirectory
 from bot.state import SALESFORCE, record_change
-from storage import repositories
+from storage import deadline_store, repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
@@ -49,10 +49,10 @@ class MilestoneService(HandoffChanges):
             due = self._calendar.next_open(
                 held + timedelta(days=self._playbook.feedback.after_days)
             )
-            repositories.cancel_deadlines(
+            deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.FEEDBACK_REQUEST,)
             )
-            repositories.schedule_deadline(
+            deadline_store.schedule_deadline(
                 session, handoff_id=handoff_id, kind=DeadlineKind.FEEDBACK_REQUEST, due_at=due
             )
             self._changed(
@@ -78,7 +78,7 @@ class MilestoneService(HandoffChanges):
             if handoff.feedback_at is not None:
                 raise Refused("Feedback for this handoff was already sent.")
             handoff.feedback, handoff.feedback_at = dict(answers), now
-            repositories.cancel_deadlines(
+            deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.FEEDBACK_REQUEST,)
             )
             if handoff.ae_slack_id:
@@ -130,7 +130,7 @@ class MilestoneService(HandoffChanges):
         handoff.feedback_requests += 1
         if handoff.feedback_requests <= feedback.max_reminders:
             later = self._calendar.next_open(now + timedelta(days=feedback.reminder_days))
-            repositories.schedule_deadline(
+            deadline_store.schedule_deadline(
                 session, handoff_id=handoff.id, kind=DeadlineKind.FEEDBACK_REQUEST, due_at=later
             )
         record_change(

@@ -21,7 +21,7 @@ from bot.state import (
     record_change,
     status_for,
 )
-from storage import repositories
+from storage import deadline_store
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus
 from storage.models import Deadline, Handoff
 
@@ -50,12 +50,12 @@ class SignoffService(HandoffChanges):
                 raise Refused("No required field is missing, so no exception is needed.")
             handoff.exception_by, handoff.exception_reason = actor, reason.strip()
             handoff.exception_at, handoff.exception_until = now, end
-            repositories.cancel_deadlines(
+            deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.EXCEPTION_EXPIRY,)
             )
             if end is not None:
                 expires = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
-                repositories.schedule_deadline(
+                deadline_store.schedule_deadline(
                     session,
                     handoff_id=handoff_id,
                     kind=DeadlineKind.EXCEPTION_EXPIRY,

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.errors import NotFound, Refused
 from bot.playbook import Playbook
 from bot.state import exception_active, mark_changed, missing_required, record_change
-from storage import repositories
+from storage import deadline_store, repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
@@ -34,10 +34,10 @@ def sla_marks(
 
 
 def schedule_sla(session: Session, *, handoff_id: int, warn: datetime, due: datetime) -> None:
-    repositories.schedule_deadline(
+    deadline_store.schedule_deadline(
         session, handoff_id=handoff_id, kind=DeadlineKind.SLA_WARN, due_at=warn
     )
-    repositories.schedule_deadline(
+    deadline_store.schedule_deadline(
         session, handoff_id=handoff_id, kind=DeadlineKind.SLA_BREACH, due_at=due
     )
 
@@ -138,10 +138,10 @@ class SlaService:
         until = self._calendar.next_business_day(now)
         with self._sessions.begin() as session:
             handoff = self._live(session, handoff_id)
-            repositories.cancel_deadlines(
+            deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.SLA_WARN,)
             )
-            repositories.schedule_deadline(
+            deadline_store.schedule_deadline(
                 session, handoff_id=handoff_id, kind=DeadlineKind.SLA_WARN, due_at=until
             )
             record_change(

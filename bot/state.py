@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.crm.tasks import follow_up_task
 from bot.domain import ExceptionGrant, FieldLine, HandoffCard
 from bot.playbook import Playbook
-from storage import repositories
+from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Handoff
 
@@ -61,7 +61,7 @@ def record_change(
     )
     sync_crm(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
     if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
-        repositories.cancel_deadlines(
+        deadline_store.cancel_deadlines(
             session,
             handoff_id=handoff.id,
             kinds=(DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH),

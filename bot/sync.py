@@ -11,7 +11,7 @@ from bot.crm.tasks import completed_task
 from bot.errors import Refused
 from bot.permissions import Permission, require
 from bot.state import SALESFORCE
-from storage import repositories
+from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
@@ -51,15 +51,15 @@ class SyncService(HandoffChanges):
             people = sorted({*attendees, actor})
             handoff.sync_at, handoff.sync_minutes, handoff.sync_attendees = start, minutes, people
             handoff.sync_outcomes = None
-            repositories.cancel_deadlines(session, handoff_id=handoff_id, kinds=SYNC_KINDS)
+            deadline_store.cancel_deadlines(session, handoff_id=handoff_id, kinds=SYNC_KINDS)
             if start - REMINDER_BEFORE > now:
-                repositories.schedule_deadline(
+                deadline_store.schedule_deadline(
                     session,
                     handoff_id=handoff_id,
                     kind=DeadlineKind.SYNC_REMINDER,
                     due_at=start - REMINDER_BEFORE,
                 )
-            repositories.schedule_deadline(
+            deadline_store.schedule_deadline(
                 session,
                 handoff_id=handoff_id,
                 kind=DeadlineKind.SYNC_OUTCOMES,
@@ -100,7 +100,7 @@ class SyncService(HandoffChanges):
                 raise Refused("No handoff sync was scheduled for this handoff.")
             outcomes = {"summary": summary, "action_items": action_items, "concerns": concerns}
             handoff.sync_outcomes = outcomes
-            repositories.cancel_deadlines(
+            deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.SYNC_OUTCOMES,)
             )
             if handoff.crm == SALESFORCE:

@@ -11,19 +11,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.enums import (
     AuditAction,
-    DeadlineKind,
-    DeadlineStatus,
     HandoffStatus,
     OutboxKind,
     OutboxStatus,
 )
-from storage.models import AuditEvent, Base, CrmCursor, Deadline, Handoff, OutboxMessage
+from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
 INBOX: Table = Base.metadata.tables["inbox"]
 AUDIT_EVENTS: Table = Base.metadata.tables["audit_events"]
-DEADLINES: Table = Base.metadata.tables["deadlines"]
 
 # Statements on the tables, not the mapped classes, with parameters passed at execution: the
 # compiled form is cached once and each call only binds values (the ingest hot path).
@@ -31,7 +28,6 @@ _INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
 _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
-_INSERT_DEADLINE = insert(DEADLINES)
 
 
 _FIND_INBOX = (
@@ -250,95 +246,12 @@ def advance_cursor(session: Session, name: str, position: datetime, now: datetim
         cursor.position, cursor.updated_at = position, now
 
 
-def schedule_deadline(
-    session: Session,
-    *,
-    handoff_id: int,
-    kind: DeadlineKind,
-    due_at: datetime,
-    payload: dict[str, Any] | None = None,
-) -> None:
-    # A cached Core insert: every new deal schedules two of these on the ingest hot path.
-    session.execute(
-        _INSERT_DEADLINE,
-        {
-            "handoff_id": handoff_id,
-            "kind": kind,
-            "due_at": due_at,
-            "status": DeadlineStatus.PENDING,
-            "attempts": 0,
-            "payload": payload or {},
-        },
-    )
-
-
 def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> None:
     """Bring these handoffs and their fields into the session in one query (batch work)."""
     if handoff_ids:
         session.scalars(
             select(Handoff).where(Handoff.id.in_(handoff_ids)).options(selectinload(Handoff.fields))
         ).all()
-
-
-def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:
-    """A finished obligation cancels its pending deadlines."""
-    session.execute(
-        update(Deadline)
-        .where(
-            Deadline.handoff_id == handoff_id,
-            Deadline.kind.in_(kinds),
-            Deadline.status == DeadlineStatus.PENDING,
-        )
-        .values(status=DeadlineStatus.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def claim_due_deadlines(
-    session: Session, *, now: datetime, until: datetime, limit: int
-) -> list[int]:
-    """Take up to ``limit`` due deadlines for this process; no other sweeper gets them.
-
-    PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent sweepers take
-    disjoint sets; SQLite (which has no row locks) relies on the conditional UPDATE below,
-    whose row count says who won each row. A claim whose holder died is taken over once its
-    ``claimed_until`` has passed.
-    """
-    due = or_(
-        Deadline.status == DeadlineStatus.PENDING,
-        (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
-    )
-    # The IN on status keeps the (status, due_at) index usable; the OR then filters the few rows.
-    candidates = Deadline.status.in_((DeadlineStatus.PENDING, DeadlineStatus.CLAIMED))
-    query = (
-        select(Deadline.id)
-        .where(candidates, Deadline.due_at <= now, due)
-        .order_by(Deadline.due_at)
-        .limit(limit)
-    )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        # The rows are locked for this transaction: one UPDATE takes them all.
-        locked = list(session.scalars(query.with_for_update(skip_locked=True)).all())
-        if locked:
-            session.execute(
-                update(Deadline)
-                .where(Deadline.id.in_(locked))
-                .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
-                .execution_options(synchronize_session=False)
-            )
-        return locked
-    claimed: list[int] = []
-    for deadline_id in session.scalars(query).all():
-        result = session.execute(
-            update(Deadline)
-            .where(Deadline.id == deadline_id, due)
-            .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
-            .execution_options(synchronize_session=False)
-        )
-        assert isinstance(result, CursorResult)
-        if result.rowcount == 1:
-            claimed.append(deadline_id)
-    return claimed
 
 
 def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:

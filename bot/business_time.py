@@ -18,6 +18,10 @@ class BusinessCalendar:
         self._hours = hours
         self._zone = ZoneInfo(hours.time_zone) if hours else ZoneInfo("UTC")
 
+    @property
+    def always_open(self) -> bool:
+        return self._hours is None
+
     def add_hours(self, start: datetime, hours: float) -> datetime:
         if self._hours is None:
             return start + timedelta(hours=hours)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -49,13 +50,33 @@ class HandoffChanges:
 
     def authorize(self, *, handoff_id: int, actor: str, permission: Permission) -> HandoffCard:
         """Check before opening a modal, so a refused click opens nothing."""
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
+        with self._acting(handoff_id, actor, permission, lock=False, open_only=False) as (_, h):
+            return card_snapshot(h, self._playbook)
+
+    @contextmanager
+    def _acting(
+        self,
+        handoff_id: int,
+        actor: str,
+        permission: Permission,
+        *,
+        lock: bool = True,
+        open_only: bool = True,
+    ) -> Iterator[tuple[Session, Handoff]]:
+        """One transaction on a handoff the actor may act on; refusals change nothing.
+
+        The actor's team roles are resolved first, outside the transaction: resolving a user
+        group may ask Slack, and a slow Slack must not hold a database lock.
+        """
+        team = self._roles.roles_of(actor)
         with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
+            handoff = self._load(session, handoff_id, lock=lock)
+            if open_only:
+                self._open_or_refuse(handoff)
             require(
                 self._roles, actor=actor, team=team, party=party_of(handoff), permission=permission
             )
-            return card_snapshot(handoff, self._playbook)
+            yield session, handoff
 
     def _load(self, session: Session, handoff_id: int, *, lock: bool = True) -> Handoff:
         handoff = (

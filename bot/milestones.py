@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.business_time import BusinessCalendar
-from bot.changes import HandoffChanges, party_of
+from bot.changes import HandoffChanges
 from bot.clock import Clock
 from bot.crm.tasks import completed_task
 from bot.errors import Refused
-from bot.permissions import Permission, require
+from bot.permissions import Permission
 from bot.playbook import Playbook
-from bot.roles import Role, RoleDirectory
+from bot.roles import RoleDirectory
 from bot.state import SALESFORCE, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
@@ -41,9 +43,7 @@ class MilestoneService(HandoffChanges):
         now = self._clock.now()
         if day > now.date():
             raise Refused("The kickoff date cannot be in the future.")
-        team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._owned(session, handoff_id, actor, team)
+        with self._owned(handoff_id, actor) as (session, handoff):
             held = datetime.combine(day, now.timetz())
             handoff.kickoff_at = held
             due = self._calendar.next_open(
@@ -72,9 +72,7 @@ class MilestoneService(HandoffChanges):
 
     def submit_feedback(self, *, handoff_id: int, actor: str, answers: dict[str, object]) -> None:
         now = self._clock.now()
-        team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._owned(session, handoff_id, actor, team)
+        with self._owned(handoff_id, actor) as (session, handoff):
             if handoff.feedback_at is not None:
                 raise Refused("Feedback for this handoff was already sent.")
             handoff.feedback, handoff.feedback_at = dict(answers), now
@@ -147,9 +145,7 @@ class MilestoneService(HandoffChanges):
     # -- helpers -----------------------------------------------------------------------------
     def _milestone(self, handoff_id: int, actor: str, column: str, action: AuditAction) -> None:
         now = self._clock.now()
-        team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._owned(session, handoff_id, actor, team)
+        with self._owned(handoff_id, actor) as (session, handoff):
             if handoff.kickoff_at is None:
                 raise Refused("Record the customer kickoff first.")
             if getattr(handoff, column) is not None:
@@ -157,18 +153,15 @@ class MilestoneService(HandoffChanges):
             setattr(handoff, column, now)
             self._changed(session, handoff, actor, action, now, {})
 
-    def _owned(self, session: Session, handoff_id: int, actor: str, team: set[Role]) -> Handoff:
-        handoff = self._load(session, handoff_id)
-        require(
-            self._roles,
-            actor=actor,
-            team=team,
-            party=party_of(handoff),
-            permission=Permission.RECORD_MILESTONE,
-        )
-        if handoff.status is not HandoffStatus.READY:
-            raise Refused("Milestones are recorded once the handoff is marked ready.")
-        return handoff
+    @contextmanager
+    def _owned(self, handoff_id: int, actor: str) -> Iterator[tuple[Session, Handoff]]:
+        with self._acting(handoff_id, actor, Permission.RECORD_MILESTONE, open_only=False) as (
+            session,
+            handoff,
+        ):
+            if handoff.status is not HandoffStatus.READY:
+                raise Refused("Milestones are recorded once the handoff is marked ready.")
+            yield session, handoff
 
 
 def _as_text(answers: dict[str, object]) -> str:

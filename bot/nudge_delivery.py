@@ -70,6 +70,8 @@ class NudgeDelivery:
                 self._one_for_later(kind, payload, card.handoff_id, member, opening)
 
     def _quiet_until(self, user: str) -> datetime | None:
+        if self._calendar.always_open:
+            return None  # no working hours: no quiet hours, and no need to ask Slack the zone
         now = self._clock.now()
         name = self._slack.user_time_zone(user)
         try:

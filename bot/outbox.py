@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.domain import HandoffCard, RenderedMessage
@@ -56,6 +57,62 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
 
 
+@dataclass(frozen=True, slots=True)
+class LeasedMessage:
+    id: int
+    kind: OutboxKind
+    handoff_id: int | None
+    payload: dict[str, Any]
+
+
+def lease_due(
+    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
+) -> list[LeasedMessage]:
+    """Take the due messages of these kinds for this process (a lease other replicas respect)."""
+    with sessions.begin() as session:
+        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds)
+    leased = []
+    for message_id in due:
+        with sessions.begin() as session:
+            if repositories.lease_outbox(
+                session, message_id=message_id, now=now, until=now + LEASE
+            ):
+                row = session.get(OutboxMessage, message_id)
+                assert row is not None
+                leased.append(LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload)))
+    return leased
+
+
+def settle(
+    sessions: SessionFactory,
+    message_id: int,
+    *,
+    now: datetime,
+    error: str | None = None,
+    retry_after: float | None = None,
+    failed: bool = False,
+    later: datetime | None = None,
+) -> None:
+    """Record how a delivery went: done, failed for good, retried with back-off, or later."""
+    with sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        message.lease_until = None
+        message.last_error = error
+        if later is not None:
+            message.next_attempt_at = later
+        elif error is None:
+            message.status = OutboxStatus.DONE
+        elif failed:
+            message.status = OutboxStatus.FAILED
+        else:
+            message.attempts += 1
+            wait = backoff(message.attempts)
+            if retry_after is not None:
+                wait = max(wait, timedelta(seconds=retry_after))
+            message.next_attempt_at = now + wait
+
+
 class OutboxDispatcher:
     def __init__(
         self,
@@ -84,32 +141,25 @@ class OutboxDispatcher:
 
     def run_once(self, report: RelayReport) -> None:
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            due = repositories.due_outbox_ids(
-                session, now=now, limit=self._batch_size, kinds=SLACK_KINDS
-            )
-        for message_id in due:
-            with self._sessions.begin() as session:
-                if not repositories.lease_outbox(
-                    session, message_id=message_id, now=now, until=now + LEASE
-                ):
-                    continue
-                message = session.get(OutboxMessage, message_id)
-                assert message is not None
-                kind, payload, handoff_id = message.kind, dict(message.payload), message.handoff_id
+        for message in lease_due(
+            self._sessions, kinds=SLACK_KINDS, now=now, limit=self._batch_size
+        ):
             try:
-                self._deliver(kind, payload, handoff_id)
+                self._deliver(message.kind, message.payload, message.handoff_id)
             except Later as later:
-                self._finish_outbox(message_id, later=later.until)
+                self._settle(message.id, later=later.until)
             except SlackUnavailable as error:
-                self._finish_outbox(message_id, error=str(error), retry_after=error.retry_after)
+                self._settle(message.id, error=str(error), retry_after=error.retry_after)
             except SlackRejected as error:
                 log.error(
-                    "Slack rejected outbox message %s (%s): %s", message_id, kind, error.error
+                    "Slack rejected outbox message %s (%s): %s",
+                    message.id,
+                    message.kind,
+                    error.error,
                 )
-                self._finish_outbox(message_id, error=error.error, failed=True)
+                self._settle(message.id, error=error.error, failed=True)
             else:
-                self._finish_outbox(message_id)
+                self._settle(message.id)
                 report.outbox_done += 1
 
     def _deliver(
@@ -171,30 +221,5 @@ class OutboxDispatcher:
             assert handoff is not None
             return card_snapshot(handoff, self._playbook)
 
-    def _finish_outbox(
-        self,
-        message_id: int,
-        *,
-        error: str | None = None,
-        retry_after: float | None = None,
-        failed: bool = False,
-        later: datetime | None = None,
-    ) -> None:
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            message = session.get(OutboxMessage, message_id)
-            assert message is not None
-            message.lease_until = None
-            message.last_error = error
-            if later is not None:
-                message.next_attempt_at = later
-            elif error is None:
-                message.status = OutboxStatus.DONE
-            elif failed:
-                message.status = OutboxStatus.FAILED
-            else:
-                message.attempts += 1
-                wait = backoff(message.attempts)
-                if retry_after is not None:
-                    wait = max(wait, timedelta(seconds=retry_after))
-                message.next_attempt_at = now + wait
+    def _settle(self, message_id: int, **outcome: Any) -> None:
+        settle(self._sessions, message_id, now=self._clock.now(), **outcome)

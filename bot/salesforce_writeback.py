@@ -8,18 +8,17 @@ Every write is an outbox row written with the change that caused it. Due rows go
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.outbox import LEASE, RelayReport, backoff
+from bot.outbox import LeasedMessage, RelayReport, lease_due, settle
 from bot.playbook import Playbook
 from bot.ports import CrmRejected, CrmUnavailable, SalesforcePort, SlackGateway
 from bot.salesforce_poll import SalesforcePoller
 from storage import repositories
 from storage.db import SessionFactory
-from storage.enums import HandoffStatus, OutboxKind, OutboxStatus
-from storage.models import Handoff, OutboxMessage
+from storage.enums import HandoffStatus, OutboxKind
+from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +60,13 @@ class SalesforceWriteBack:
         self._refresh_records(report)
         rows = self._lease(WRITE_KINDS)
         pending: list[tuple[int, dict[str, Any]]] = []
-        for row_id, kind, handoff_id, payload in rows:
-            request = self._request(row_id, kind, handoff_id, payload)
+        for row in rows:
+            request = self._request(row.id, row.kind, row.handoff_id, row.payload)
             if request is None:
-                self._finish(row_id)
+                self._finish(row.id)
                 report.outbox_done += 1
             else:
-                pending.append((row_id, request))
+                pending.append((row.id, request))
         for start in range(0, len(pending), COMPOSITE_LIMIT):
             self._send(pending[start : start + COMPOSITE_LIMIT], report)
         return report
@@ -192,7 +191,8 @@ class SalesforceWriteBack:
                 report.errors.append(message)
 
     def _refresh_records(self, report: RelayReport) -> None:
-        for row_id, _, _, payload in self._lease((OutboxKind.CRM_REFRESH,)):
+        for row in self._lease((OutboxKind.CRM_REFRESH,)):
+            row_id, payload = row.id, row.payload
             try:
                 self._poller.refresh(str(payload["opportunity_id"]))
             except CrmUnavailable as error:
@@ -206,29 +206,15 @@ class SalesforceWriteBack:
                 report.outbox_done += 1
 
     # -- bookkeeping --------------------------------------------------------------------------
-    def _lease(
-        self, kinds: tuple[OutboxKind, ...]
-    ) -> list[tuple[int, OutboxKind, int | None, dict[str, Any]]]:
-        now = self._clock.now()
-        leased = []
-        with self._sessions.begin() as session:
-            due = repositories.due_outbox_ids(session, now=now, limit=self._batch_size, kinds=kinds)
-        for row_id in due:
-            with self._sessions.begin() as session:
-                if repositories.lease_outbox(
-                    session, message_id=row_id, now=now, until=now + LEASE
-                ):
-                    row = session.get(OutboxMessage, row_id)
-                    assert row is not None
-                    leased.append((row_id, row.kind, row.handoff_id, dict(row.payload)))
-        return leased
+    def _lease(self, kinds: tuple[OutboxKind, ...]) -> list[LeasedMessage]:
+        return lease_due(self._sessions, kinds=kinds, now=self._clock.now(), limit=self._batch_size)
 
     def _finish(self, row_id: int) -> None:
-        self._update(row_id, status=OutboxStatus.DONE, error=None)
+        settle(self._sessions, row_id, now=self._clock.now())
 
     def _fail(self, row_id: int, message: str, request: dict[str, Any]) -> None:
         log.error("Salesforce refused %s: %s", request.get("url"), message)
-        self._update(row_id, status=OutboxStatus.FAILED, error=message)
+        settle(self._sessions, row_id, now=self._clock.now(), error=message, failed=True)
         self._tell_admins_once(
             f"sf-failed:{row_id}",
             f"Salesforce refused a Handoff update ({request.get('url')}): {message}. "
@@ -236,27 +222,9 @@ class SalesforceWriteBack:
         )
 
     def _retry(self, row_id: int, message: str, retry_after: float | None) -> None:
-        self._update(row_id, status=OutboxStatus.PENDING, error=message, retry_after=retry_after)
-
-    def _update(
-        self,
-        row_id: int,
-        *,
-        status: OutboxStatus,
-        error: str | None,
-        retry_after: float | None = None,
-    ) -> None:
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            row = session.get(OutboxMessage, row_id)
-            assert row is not None
-            row.status, row.last_error, row.lease_until = status, error, None
-            if status is OutboxStatus.PENDING:
-                row.attempts += 1
-                wait = backoff(row.attempts)
-                if retry_after is not None:
-                    wait = max(wait, timedelta(seconds=retry_after))
-                row.next_attempt_at = now + wait
+        settle(
+            self._sessions, row_id, now=self._clock.now(), error=message, retry_after=retry_after
+        )
 
     def _tell_admins_once(self, key: str, text: str) -> None:
         with self._sessions.begin() as session:

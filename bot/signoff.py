@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.changes import HandoffChanges, party_of
+from bot.changes import HandoffChanges
 from bot.clock import Clock
 from bot.deadlines import DeadlineHandler
 from bot.domain import HandoffCard
 from bot.errors import Refused
-from bot.permissions import Permission, require
+from bot.permissions import Permission
 from bot.playbook import Playbook
 from bot.state import (
     card_snapshot,
@@ -30,21 +30,14 @@ class SignoffService(HandoffChanges):
     def grant_exception(
         self, *, handoff_id: int, actor: str, reason: str, until: str | None
     ) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         if self.exception_errors(reason=reason, until=until):
             raise Refused("The exception could not be granted; open it again and check the form.")
         end = date.fromisoformat(until) if until else None
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.GRANT_EXCEPTION,
-            )
+        with self._acting(handoff_id, actor, Permission.GRANT_EXCEPTION) as (
+            session,
+            handoff,
+        ):
             missing = missing_required(handoff, self._playbook)
             if not missing:
                 raise Refused("No required field is missing, so no exception is needed.")
@@ -86,33 +79,16 @@ class SignoffService(HandoffChanges):
 
     def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
         """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.MARK_READY,
-            )
+        with self._acting(handoff_id, actor, Permission.MARK_READY, lock=False) as (_, handoff):
             self._ready_or_refuse(handoff, self._clock.now())
             return card_snapshot(handoff, self._playbook)
 
     def mark_ready(self, *, handoff_id: int, actor: str, success_plan_reviewed: bool) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.MARK_READY,
-            )
+        with self._acting(handoff_id, actor, Permission.MARK_READY) as (
+            session,
+            handoff,
+        ):
             self._ready_or_refuse(handoff, now)
             handoff.status = HandoffStatus.READY
             handoff.ready_by, handoff.ready_at = actor, now

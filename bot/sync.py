@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.changes import HandoffChanges, party_of
+from bot.changes import HandoffChanges
 from bot.crm.tasks import completed_task
 from bot.errors import Refused
-from bot.permissions import Permission, require
+from bot.permissions import Permission
 from bot.state import SALESFORCE
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
@@ -37,17 +37,10 @@ class SyncService(HandoffChanges):
         now = self._clock.now()
         if self.sync_errors(start=start, minutes=minutes):
             raise Refused("The sync could not be scheduled; open Schedule sync again.")
-        team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.SCHEDULE_SYNC,
-            )
+        with self._acting(handoff_id, actor, Permission.SCHEDULE_SYNC) as (
+            session,
+            handoff,
+        ):
             people = sorted({*attendees, actor})
             handoff.sync_at, handoff.sync_minutes, handoff.sync_attendees = start, minutes, people
             handoff.sync_outcomes = None
@@ -86,16 +79,10 @@ class SyncService(HandoffChanges):
         self, *, handoff_id: int, actor: str, summary: str, action_items: str, concerns: str
     ) -> None:
         now = self._clock.now()
-        team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.CAPTURE_OUTCOMES,
-            )
+        with self._acting(handoff_id, actor, Permission.CAPTURE_OUTCOMES, open_only=False) as (
+            session,
+            handoff,
+        ):
             if handoff.sync_at is None:
                 raise Refused("No handoff sync was scheduled for this handoff.")
             outcomes = {"summary": summary, "action_items": action_items, "concerns": concerns}

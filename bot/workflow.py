@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.changes import HandoffChanges, party_of
+from bot.changes import HandoffChanges
 from bot.errors import Refused
 from bot.fields import field_error, normalise
-from bot.permissions import Permission, require
+from bot.permissions import Permission
 from bot.roles import Role
 from storage import repositories
 from storage.enums import AuditAction, FieldSource
@@ -28,18 +28,11 @@ class WorkflowService(HandoffChanges):
         return errors
 
     def save_fields(self, *, handoff_id: int, actor: str, values: dict[str, str | None]) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.ADD_DETAILS,
-            )
+        with self._acting(handoff_id, actor, Permission.ADD_DETAILS) as (
+            session,
+            handoff,
+        ):
             existing = {value.key: value for value in handoff.fields}
             changes: dict[str, list[str | None]] = {}
             for spec in self._playbook.fields:
@@ -82,18 +75,11 @@ class WorkflowService(HandoffChanges):
             )
 
     def claim(self, *, handoff_id: int, actor: str) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.CLAIM,
-            )
+        with self._acting(handoff_id, actor, Permission.CLAIM, lock=False) as (
+            session,
+            handoff,
+        ):
             # The conditional update is the referee: of two simultaneous claims one matches.
             won = repositories.take_ownership(session, handoff_id=handoff_id, owner=actor, now=now)
         if not won:
@@ -109,20 +95,13 @@ class WorkflowService(HandoffChanges):
             )
 
     def reassign(self, *, handoff_id: int, actor: str, new_owner: str) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
         if not self._roles.roles_of(new_owner) & {Role.CSM, Role.ADMIN}:
             raise Refused(f"<@{new_owner}> is not a CSM in the playbook, so cannot own a handoff.")
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.REASSIGN,
-            )
+        with self._acting(handoff_id, actor, Permission.REASSIGN) as (
+            session,
+            handoff,
+        ):
             previous = handoff.owner_slack_id
             if previous == new_owner:
                 raise Refused(f"<@{new_owner}> already owns this handoff.")
@@ -138,18 +117,11 @@ class WorkflowService(HandoffChanges):
             )
 
     def release(self, *, handoff_id: int, actor: str) -> None:
-        team = self._roles.roles_of(actor)  # may ask Slack: before any transaction
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id)
-            self._open_or_refuse(handoff)
-            require(
-                self._roles,
-                actor=actor,
-                team=team,
-                party=party_of(handoff),
-                permission=Permission.RELEASE,
-            )
+        with self._acting(handoff_id, actor, Permission.RELEASE) as (
+            session,
+            handoff,
+        ):
             previous = handoff.owner_slack_id
             if previous is None:
                 raise Refused("Nobody owns this handoff, so there is nothing to release.")

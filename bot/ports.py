@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.crm.errors import CrmRejected, CrmUnavailable
 from bot.domain import HandoffCard, RenderedMessage
+
+__all__ = ["CrmRejected", "CrmUnavailable"]
 
 CardRenderer = Callable[[HandoffCard], RenderedMessage]
 NoteRenderer = Callable[[dict[str, object], HandoffCard], RenderedMessage]
@@ -73,18 +76,6 @@ class SlackGateway(Protocol):
     def find_message_by_metadata(
         self, *, channel: str, event_type: str, key: str, value: str, oldest: datetime
     ) -> str | None: ...
-
-
-class CrmUnavailable(Exception):
-    """The CRM could not be reached, or asked us to slow down; the work is retried later."""
-
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
-class CrmRejected(Exception):
-    """The CRM refused the request for a reason a retry will not fix."""
 
 
 class SalesforcePort(Protocol):

@@ -25,41 +25,41 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.adapters.slack_gateway import WebApiSlackGateway, make_web_client
 from bot.blocks.card import render_card
 from bot.blocks.home import home_view
 from bot.blocks.notes import render_note
 from bot.blocks.nudges import render_escalation, render_nudge
-from bot.blocks.sync import sync_invite
-from bot.business_time import BusinessCalendar
-from bot.clock import Clock, SystemClock
-from bot.deadlines import DeadlineSweeper
-from bot.errors import ConfigError
+from bot.blocks.sync_meeting import sync_invite
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import Settings
+from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
+from bot.crm.salesforce.runtime import SalesforceRuntime, build_salesforce
+from bot.crm.webhook_endpoint import CrmWebhookEndpoint
+from bot.delivery.card_relay import CardRelay
+from bot.delivery.nudges import NudgeDelivery
+from bot.delivery.outbox import OutboxDispatcher
+from bot.domain.business_time import BusinessCalendar
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.errors import ConfigError
+from bot.domain.roles import RoleDirectory
 from bot.handlers.app import create_bolt_app
-from bot.handoffs import HandoffService
-from bot.jobs import start_ticking
-from bot.milestones import MilestoneService
-from bot.nudge_delivery import NudgeDelivery
-from bot.outbox import OutboxDispatcher
-from bot.playbook import Playbook, load_playbook
-from bot.queries import HandoffQueries
-from bot.relay import CardRelay
-from bot.report_delivery import report_renderer
-from bot.reporting import ReportScheduler
-from bot.roles import RoleDirectory
-from bot.salesforce_runtime import SalesforceRuntime, build_salesforce
-from bot.services import Services
-from bot.settings import Settings
-from bot.signoff import SignoffService, on_exception_expiry
-from bot.sla import SlaService
-from bot.startup import check_slack, run_check
-from bot.sync import SyncService
-from bot.web.crm_endpoint import CrmWebhookEndpoint
+from bot.handlers.services import Services
+from bot.reporting.schedule import ReportScheduler
+from bot.runtime.checks import check_slack, run_check
+from bot.runtime.reports import report_renderer
+from bot.slack.gateway import WebApiSlackGateway, make_web_client
+from bot.timers.periodic import start_ticking
+from bot.timers.sla import SlaService
+from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
-from bot.web.salesforce_outbound import SalesforceOutboundEndpoint
 from bot.web.server import HttpServer
 from bot.web.wsgi import make_router
-from bot.workflow import WorkflowService
+from bot.workflow.intake import HandoffService
+from bot.workflow.milestones import MilestoneService
+from bot.workflow.ownership import WorkflowService
+from bot.workflow.queries import HandoffQueries
+from bot.workflow.signoff import SignoffService, on_exception_expiry
+from bot.workflow.sync_meeting import SyncService
 from storage.db import SessionFactory, make_engine, make_session_factory
 from storage.enums import DeadlineKind
 from storage.migrate import upgrade

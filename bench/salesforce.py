@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import app as handoff_app
-from bot.clock import ManualClock
-from bot.playbook import load_playbook
+from bot.config.playbook import load_playbook
+from bot.config.settings import Settings
+from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack
-from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.support.fake_salesforce import FakeSalesforce
 

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, update
 
 import app as handoff_app
-from bot.clock import ManualClock
-from bot.playbook import load_playbook
-from bot.settings import Settings
+from bot.config.playbook import load_playbook
+from bot.config.settings import Settings
+from bot.domain.clock import ManualClock
 from storage.db import make_engine
 from storage.enums import DeadlineKind, DeadlineStatus, HandoffStatus
 from storage.migrate import upgrade

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, select, text
 
 import app as handoff_app
-from bot.clock import ManualClock
-from bot.playbook import Playbook, load_playbook
-from bot.relay import RelayReport
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import Settings
+from bot.delivery.card_relay import RelayReport
+from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack
 from bot.sandbox.executor import DrainableExecutor
-from bot.settings import Settings
 from bot.web.server import HttpServer
 from storage.db import make_engine
 from storage.migrate import upgrade

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import Block
 from bot.blocks.card import render_card
 from bot.blocks.lists import help_message
 from bot.blocks.text import escape, money, slack_date
-from bot.domain import ExceptionGrant, FieldLine, HandoffCard, RenderedMessage
+from bot.domain.read_models import ExceptionGrant, FieldLine, HandoffCard, RenderedMessage
 from storage.enums import FieldSource, HandoffStatus
 
 
@@ -199,7 +199,7 @@ def test_conflict_note_on_the_card() -> None:
 def test_modals_are_valid_views() -> None:
     from bot.blocks.brief import brief_modal
     from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
-    from bot.playbook import load_playbook
+    from bot.config.playbook import load_playbook
 
     specs = load_playbook().fields
     form = fields_modal(card(), specs)
@@ -226,7 +226,7 @@ def test_modals_are_valid_views() -> None:
 def test_home_and_lists() -> None:
     from bot.blocks.home import home_view
     from bot.blocks.lists import list_message
-    from bot.domain import HandoffSummary, HomeData
+    from bot.domain.read_models import HandoffSummary, HomeData
 
     item = HandoffSummary(
         1,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.business_time import BusinessCalendar
-from bot.playbook import BusinessHours
+from bot.config.playbook import BusinessHours
+from bot.domain.business_time import BusinessCalendar
 
 NY = ZoneInfo("America/New_York")
 WEEK = BusinessCalendar(

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import app as handoff_app
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from bot.sandbox import Fault
 from storage.enums import OutboxStatus
 from storage.models import Handoff, OutboxMessage

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from storage.models import Deadline, Handoff
 from tests.conftest import AE_ID, RunningApp
 from tests.workflow_support import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.ids import FEATURE_SCOPES, METHOD_SCOPES, Command, Event
+from bot.slack.ids import FEATURE_SCOPES, METHOD_SCOPES, Command, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

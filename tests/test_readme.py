@@ -43,7 +43,7 @@ def test_curl_example_is_accepted(running_app: RunningApp) -> None:
 
 
 def test_readme_names_every_environment_variable() -> None:
-    from bot.settings import ENVIRONMENT_NAMES
+    from bot.config.settings import ENVIRONMENT_NAMES
 
     for name in ENVIRONMENT_NAMES.values():
         assert f"`{name}`" in README

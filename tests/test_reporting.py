@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import app as handoff_app
-from bot.kpis import compute
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.reporting.kpis import compute
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage
 from tests.conftest import RunningApp, make_settings

@@ -11,8 +11,8 @@ import pytest
 import requests
 from sqlalchemy import Engine
 
-from bot.clock import ManualClock
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack
 from storage.enums import OutboxKind, OutboxStatus
 from storage.models import Handoff, InboxEvent, OutboxMessage
@@ -386,7 +386,7 @@ def test_bad_outbound_messages_get_a_soap_fault_and_store_nothing(
 
 
 def test_check_command_reports_the_org(app: RunningApp, org: FakeSalesforce) -> None:
-    from bot.salesforce_check import check_salesforce
+    from bot.crm.salesforce.check import check_salesforce
 
     assert app.runtime.salesforce is not None
     report = check_salesforce(app.runtime.salesforce.gateway, app.runtime.playbook)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 import app as handoff_app
-from bot.playbook import BusinessHours, Playbook
+from bot.config.playbook import BusinessHours, Playbook
 from storage.enums import AuditAction, DeadlineStatus, OutboxKind
 from storage.models import AuditEvent, Deadline, Handoff, OutboxMessage
 from tests.conftest import AE_ID, RunningApp, make_settings

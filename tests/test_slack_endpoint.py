@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.ids import Action
+from bot.slack.ids import Action
 from tests.conftest import SIGNING_SECRET, RunningApp
 from tests.support.signing import block_action, post_to_slack_endpoint, slash_command
 

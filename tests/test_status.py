@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
 from tests.support.signing import app_home_opened, post_json_to_slack_endpoint
 from tests.workflow_support import (

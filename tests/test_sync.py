@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from storage.models import Handoff
 from tests.conftest import AE_ID, RunningApp
 from tests.workflow_support import (

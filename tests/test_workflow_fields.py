@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from storage.enums import FieldSource, HandoffStatus
 from storage.models import FieldValue, Handoff
 from tests.conftest import AE_ID, RunningApp

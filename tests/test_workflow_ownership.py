@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from bot.sandbox import Fault
 from storage.enums import AuditAction
 from storage.models import AuditEvent, Handoff

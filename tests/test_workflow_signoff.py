@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from storage.enums import AuditAction, HandoffStatus
 from storage.models import AuditEvent, Handoff
 from tests.conftest import AE_ID, RunningApp

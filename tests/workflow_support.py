@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from tests.conftest import AE_ID, RunningApp
 from tests.support.events import deal_event
 

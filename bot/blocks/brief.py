@@ -15,8 +15,8 @@ from slack_sdk.models.views import View
 
 from bot.blocks.card import status_line
 from bot.blocks.text import escape, money, slack_date, truncate, user_mention
-from bot.domain import FieldLine, HandoffCard, RenderedMessage
-from bot.ids import View as ViewId
+from bot.domain.read_models import FieldLine, HandoffCard, RenderedMessage
+from bot.slack.ids import View as ViewId
 
 HEADINGS = {
     "primary_use_case": "Goals — primary use case",

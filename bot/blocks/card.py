@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, money, plural, slack_date, truncate, user_mention
-from bot.domain import HandoffCard, HandoffStatus, RenderedMessage
-from bot.ids import Action, BlockId
+from bot.domain.read_models import HandoffCard, HandoffStatus, RenderedMessage
+from bot.slack.ids import Action, BlockId
 
 STATUS_LABELS = {
     HandoffStatus.UPCOMING: ":crystal_ball: Upcoming",

@@ -17,9 +17,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.modals import modal
 from bot.blocks.text import escape, truncate
-from bot.domain import HandoffCard
-from bot.ids import Input
-from bot.ids import View as ViewId
+from bot.domain.read_models import HandoffCard
+from bot.slack.ids import Input
+from bot.slack.ids import View as ViewId
 
 ACCURACY_BLOCK_PREFIX = "accuracy:"
 ACCURACY_LABELS = {

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.lists import item_block
-from bot.domain import HandoffSummary, HomeData
+from bot.domain.read_models import HandoffSummary, HomeData
 
 PER_GROUP = 10
 

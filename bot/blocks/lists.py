@@ -15,8 +15,14 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.card import STATUS_LABELS, checklist, status_line
 from bot.blocks.text import escape, plural, slack_date, truncate
-from bot.domain import AuditLine, HandoffCard, HandoffStatus, HandoffSummary, RenderedMessage
-from bot.ids import Action, Command
+from bot.domain.read_models import (
+    AuditLine,
+    HandoffCard,
+    HandoffStatus,
+    HandoffSummary,
+    RenderedMessage,
+)
+from bot.slack.ids import Action, Command
 
 HELP_LINES = [
     ("help", "this message"),

@@ -21,10 +21,10 @@ from slack_sdk.models.views import View
 
 from bot.blocks.card import checklist
 from bot.blocks.text import escape, truncate
-from bot.domain import FieldLine, HandoffCard
-from bot.ids import Input
-from bot.ids import View as ViewId
-from bot.playbook import FieldSpec, FieldType
+from bot.config.playbook import FieldSpec, FieldType
+from bot.domain.read_models import FieldLine, HandoffCard
+from bot.slack.ids import Input
+from bot.slack.ids import View as ViewId
 
 FIELD_BLOCK_PREFIX = "field:"
 MAX_INPUT = 3000

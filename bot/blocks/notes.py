@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.blocks.brief import brief_message
-from bot.blocks.sync import AGENDA, outcomes_text
+from bot.blocks.sync_meeting import AGENDA, outcomes_text
 from bot.blocks.text import escape, slack_date, truncate
-from bot.domain import AuditAction, HandoffCard, RenderedMessage
+from bot.domain.read_models import AuditAction, HandoffCard, RenderedMessage
 
 
 def _user(value: object) -> str:

@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.feedback import feedback_text
 from bot.blocks.text import escape, slack_date
-from bot.domain import HandoffCard, RenderedMessage
-from bot.ids import Action
+from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.slack.ids import Action
 
 WHY = {
     "unclaimed": "is waiting for a CSM to claim it",

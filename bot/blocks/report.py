@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, truncate
-from bot.domain import HandoffSummary, Kpis, RenderedMessage, WeeklyReport
+from bot.domain.read_models import HandoffSummary, Kpis, RenderedMessage, WeeklyReport
 
 AUDIT_CHECKLIST = (
     "required fields complete or excepted",

@@ -20,9 +20,9 @@ from pydantic import (
     field_validator,
 )
 
+from bot.config.playbook import CHANNEL_ID, Playbook
 from bot.crm.events import Deal, DealEvent
-from bot.errors import InvalidEvent
-from bot.playbook import CHANNEL_ID, Playbook
+from bot.domain.errors import InvalidEvent
 
 SOURCE = "webhook"
 MAX_BODY_BYTES = 1024 * 1024

@@ -10,13 +10,13 @@ from slack_sdk import WebClient
 from bot.blocks.brief import brief_modal
 from bot.blocks.feedback import feedback_modal, kickoff_modal
 from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
-from bot.blocks.sync import outcomes_modal, sync_modal
+from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
+from bot.domain.permissions import Permission
 from bot.handlers.payloads import actor, clicked_handoff
 from bot.handlers.routing import after_ack
-from bot.ids import Action
-from bot.permissions import Permission
-from bot.services import Services
+from bot.handlers.services import Services
+from bot.slack.ids import Action
 
 
 def register(app: App) -> None:

@@ -9,7 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import handlers
-from bot.services import Services
+from bot.handlers.services import Services
 
 
 def create_bolt_app(

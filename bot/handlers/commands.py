@@ -15,11 +15,11 @@ from bot.blocks.lists import (
     matches_message,
     status_message,
 )
-from bot.domain import RenderedMessage
+from bot.domain.read_models import RenderedMessage
 from bot.handlers.routing import after_ack
-from bot.ids import Command
-from bot.queries import mine
-from bot.services import Services
+from bot.handlers.services import Services
+from bot.slack.ids import Command
+from bot.workflow.queries import mine
 
 
 def register(app: App) -> None:

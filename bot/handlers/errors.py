@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.errors import HandoffError
+from bot.domain.errors import HandoffError
 from bot.handlers.replies import tell
 
 

@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
-from bot.ids import Event
+from bot.slack.ids import Event
 
 
 def register(app: App) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
 from bot.blocks.modals import FIELD_BLOCK_PREFIX
-from bot.errors import NotFound
-from bot.ids import Input
+from bot.domain.errors import NotFound
+from bot.slack.ids import Input
 
 
 def actor(body: dict[str, Any]) -> str:

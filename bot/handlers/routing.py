@@ -18,7 +18,7 @@ from slack_bolt import Ack, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.errors import HandoffError
+from bot.domain.errors import HandoffError
 from bot.handlers.replies import tell
 
 Listener = Callable[..., None]

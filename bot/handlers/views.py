@@ -22,8 +22,8 @@ from bot.handlers.payloads import (
     view_handoff,
 )
 from bot.handlers.routing import after_ack
-from bot.ids import Input, View
-from bot.services import Services
+from bot.handlers.services import Services
+from bot.slack.ids import Input, View
 
 
 def register(app: App) -> None:

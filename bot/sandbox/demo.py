@@ -16,15 +16,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.clock import ManualClock
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import Settings
 from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
-from bot.playbook import Playbook, load_playbook
+from bot.domain.clock import ManualClock
 from bot.sandbox.demo_story import first_day, weeks_later
 from bot.sandbox.executor import DrainableExecutor
 from bot.sandbox.render import blocks_as_text, builder_link, plain
 from bot.sandbox.requests import block_action, form_body, signed_headers, view_submission
 from bot.sandbox.slack_api import FakeSlack
-from bot.settings import Settings
 from bot.web.server import HttpServer
 from storage.migrate import upgrade
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.salesforce_runtime import SalesforceRuntime
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.crm.salesforce.runtime import SalesforceRuntime
 from bot.web.wsgi import Endpoint, JsonResponse
 from storage.db import SessionFactory
 from storage.models import Handoff

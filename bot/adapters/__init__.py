@@ -1,1 +1,0 @@
-"""Adapters that implement the workflow's ports on real clients (Slack Web API, …)."""

@@ -1,0 +1,173 @@
+"""``SalesforcePort`` on the real ``simple_salesforce`` client.
+
+Sessions expire: simple-salesforce logs in again by itself for password and JWT logins; for an
+access token (or if that fails) the gateway reconnects through its ``connect`` factory and
+retries once. Limits and outages become ``CrmUnavailable`` (try later), refusals
+``CrmRejected``. API usage (``Sforce-Limit-Info``) is logged and kept for /healthz.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceError,
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
+from simple_salesforce.format import format_soql
+
+from bot.delivery.ports import CrmRejected, CrmUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+LIMIT_BACKOFF_SECONDS = 300.0
+
+
+class SalesforceGateway:
+    def __init__(self, connect: Callable[[], Salesforce]) -> None:
+        self._connect = connect
+        self._client: Salesforce | None = None
+        self._lock = threading.Lock()
+        self.api_usage: str | None = None
+
+    @property
+    def instance_url(self) -> str:
+        return "https://" + self._sf().sf_instance
+
+    def api_version(self) -> str:
+        return str(self._sf().sf_version)
+
+    def query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]:
+        """Every page of a query (2,000 records each), following nextRecordsUrl."""
+        page = self._call(lambda sf: sf.query(soql))
+        yield list(page["records"])
+        while not page.get("done", True) and page.get("nextRecordsUrl"):
+            page = self._call(partial(_query_more, url=str(page["nextRecordsUrl"])))
+            yield list(page["records"])
+
+    def composite(self, subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        body = {"allOrNone": False, "compositeRequest": subrequests}
+        result = self._call(lambda sf: sf.restful("composite", method="POST", json=body))
+        if not isinstance(result, dict):
+            raise CrmUnavailable("Salesforce answered the composite request with no body")
+        return list(result["compositeResponse"])
+
+    def user_id_by_email(self, email: str) -> str | None:
+        soql = format_soql(
+            "SELECT Id FROM User WHERE Email = {} AND IsActive = true LIMIT 1", email
+        )
+        records = self._call(lambda sf: sf.query(soql))["records"]
+        return str(records[0]["Id"]) if records else None
+
+    def describe(self, object_name: str) -> dict[str, Any]:
+        return dict(self._call(lambda sf: getattr(sf, object_name).describe()))
+
+    def _sf(self) -> Salesforce:
+        with self._lock:
+            if self._client is None:
+                self._client = self._login()
+            return self._client
+
+    def _login(self) -> Salesforce:
+        try:
+            return self._connect()
+        except SalesforceError as error:
+            raise CrmRejected(f"Salesforce login failed: {error}") from error
+        except requests.RequestException as error:
+            raise CrmUnavailable(f"Salesforce login: {type(error).__name__}") from error
+
+    def _call(self, call: Callable[[Salesforce], T]) -> T:
+        for attempt in (1, 2):
+            sf = self._sf()
+            try:
+                result = call(sf)
+            except SalesforceExpiredSession:
+                if attempt == 2:
+                    raise CrmUnavailable(
+                        "Salesforce session expired again after a new login"
+                    ) from None
+                log.info("Salesforce session expired; logging in again")
+                with self._lock:
+                    self._client = None
+                continue
+            except SalesforceRefusedRequest as error:
+                if "REQUEST_LIMIT_EXCEEDED" in str(error.content):
+                    raise CrmUnavailable(
+                        "Salesforce API limit reached", retry_after=LIMIT_BACKOFF_SECONDS
+                    ) from error
+                raise CrmRejected(f"Salesforce refused: {_first_error(error.content)}") from error
+            except SalesforceGeneralError as error:
+                if error.status >= 500:
+                    raise CrmUnavailable(f"Salesforce HTTP {error.status}") from error
+                raise CrmRejected(f"Salesforce: {_first_error(error.content)}") from error
+            except SalesforceError as error:
+                raise CrmRejected(f"Salesforce: {_first_error(error.content)}") from error
+            except requests.RequestException as error:
+                raise CrmUnavailable(f"Salesforce: {type(error).__name__}") from error
+            self._note_usage(sf)
+            return result
+        raise AssertionError("unreachable")
+
+    def _note_usage(self, sf: Salesforce) -> None:
+        usage = sf.api_usage.get("api-usage")
+        if usage is not None:
+            text = f"{usage.used}/{usage.total}"
+            if text != self.api_usage:
+                log.info("Salesforce API usage: %s calls in the last 24 h", text)
+            self.api_usage = text
+
+
+def _query_more(sf: Salesforce, *, url: str) -> Any:
+    return sf.query_more(url, identifier_is_url=True)
+
+
+def _first_error(content: Any) -> str:
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        first = content[0]
+        return f"{first.get('errorCode', 'ERROR')}: {first.get('message', '')}".strip()
+    return str(content)[:300]
+
+
+def connect_factory(
+    *,
+    mode: str,
+    username: str | None,
+    password: str | None,
+    security_token: str | None,
+    domain: str,
+    instance_url: str | None,
+    access_token: str | None,
+    consumer_key: str | None,
+    private_key_file: str | None,
+    session: requests.Session | None = None,
+) -> Callable[[], Salesforce]:
+    """How to (re)connect, from the settings' login mode."""
+
+    def connect() -> Salesforce:
+        if mode == "jwt":
+            return Salesforce(
+                username=username,
+                consumer_key=consumer_key,
+                privatekey_file=private_key_file,
+                domain=domain,
+                session=session,
+            )
+        if mode == "password":
+            return Salesforce(
+                username=username,
+                password=password,
+                security_token=security_token or "",
+                domain=domain,
+                session=session,
+            )
+        return Salesforce(instance_url=instance_url, session_id=access_token, session=session)
+
+    return connect

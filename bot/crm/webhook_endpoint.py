@@ -1,0 +1,82 @@
+"""``POST /crm/events``: authenticate, validate and hand one deal event to the workflow."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.config.playbook import Playbook
+from bot.crm import webhook
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidEvent
+from bot.web.wsgi import JsonResponse
+from bot.workflow.intake import HandoffService, Outcome
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+
+class CrmWebhookEndpoint:
+    def __init__(
+        self, *, secret: str | None, handoffs: HandoffService, playbook: Playbook, clock: Clock
+    ) -> None:
+        self._secret = secret
+        self._handoffs = handoffs
+        self._playbook = playbook
+        self._clock = clock
+
+    def __call__(self, environ: WSGIEnvironment) -> JsonResponse:
+        if not self._secret:
+            return JsonResponse(
+                503, {"ok": False, "error": "CRM_WEBHOOK_SECRET is not configured on this server"}
+            )
+        body, problem = _read_body(environ)
+        if problem is not None:
+            return problem
+        refusal = webhook.verify_signature(
+            secret=self._secret,
+            timestamp=environ.get("HTTP_X_HANDOFF_REQUEST_TIMESTAMP"),
+            given=environ.get("HTTP_X_HANDOFF_SIGNATURE"),
+            body=body,
+            now=self._clock.now().timestamp(),
+        )
+        if refusal is not None:
+            log.warning("rejected CRM webhook: %s", refusal)
+            return JsonResponse(401, {"ok": False, "error": refusal})
+        try:
+            event = webhook.parse_event(body, self._playbook)
+        except InvalidEvent as error:
+            return JsonResponse(
+                400, {"ok": False, "error": error.user_message, "field": error.field}
+            )
+        result = self._handoffs.ingest_deal_event(event=event)
+        reply: dict[str, object] = {
+            "ok": True,
+            "handoff_id": result.handoff_id,
+            "status": result.status.value if result.status else None,
+        }
+        if result.outcome is Outcome.APPLIED:
+            return JsonResponse(202, reply)
+        if result.outcome is Outcome.DUPLICATE:
+            reply["duplicate"] = True
+        else:
+            reply[result.outcome.value] = True
+            reply["reason"] = result.reason
+        return JsonResponse(200, reply)
+
+
+def _read_body(environ: WSGIEnvironment) -> tuple[bytes, JsonResponse | None]:
+    length_header = environ.get("CONTENT_LENGTH") or ""
+    if not length_header.isdigit():
+        return b"", JsonResponse(411, {"ok": False, "error": "Content-Length is required"})
+    length = int(length_header)
+    if length > webhook.MAX_BODY_BYTES:
+        return b"", JsonResponse(413, {"ok": False, "error": "body larger than 1 MB"})
+    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return b"", JsonResponse(
+            415, {"ok": False, "error": "Content-Type must be application/json"}
+        )
+    return environ["wsgi.input"].read(length), None

@@ -1,0 +1,225 @@
+"""The outbox dispatcher: side effects recorded with a state change, delivered until done."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.config.playbook import Playbook
+from bot.delivery.nudges import Later, NudgeDelivery
+from bot.delivery.ports import (
+    HomeRenderer,
+    InviteRenderer,
+    NoteRenderer,
+    ReportRenderer,
+    SlackGateway,
+    SlackRejected,
+    SlackUnavailable,
+)
+from bot.domain.clock import Clock
+from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.workflow.recorder import card_snapshot
+from storage import repositories
+from storage.db import SessionFactory
+from storage.enums import OutboxKind, OutboxStatus
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+SLACK_KINDS = (
+    OutboxKind.INVITE_TO_CHANNEL,
+    OutboxKind.THREAD_NOTE,
+    OutboxKind.PUBLISH_HOME,
+    OutboxKind.NOTIFY_ADMINS,
+    OutboxKind.NUDGE,
+    OutboxKind.ESCALATION,
+    OutboxKind.SYNC_INVITE,
+    OutboxKind.WEEKLY_REPORT,
+    OutboxKind.AUDIT_SAMPLE,
+)
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+@dataclass
+class RelayReport:
+    posted: int = 0
+    updated: int = 0
+    deferred: int = 0
+    failed: int = 0
+    outbox_done: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
+
+
+@dataclass(frozen=True, slots=True)
+class LeasedMessage:
+    id: int
+    kind: OutboxKind
+    handoff_id: int | None
+    payload: dict[str, Any]
+
+
+def lease_due(
+    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
+) -> list[LeasedMessage]:
+    """Take the due messages of these kinds for this process (a lease other replicas respect)."""
+    with sessions.begin() as session:
+        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds)
+    leased = []
+    for message_id in due:
+        with sessions.begin() as session:
+            if repositories.lease_outbox(
+                session, message_id=message_id, now=now, until=now + LEASE
+            ):
+                row = session.get(OutboxMessage, message_id)
+                assert row is not None
+                leased.append(LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload)))
+    return leased
+
+
+def settle(
+    sessions: SessionFactory,
+    message_id: int,
+    *,
+    now: datetime,
+    error: str | None = None,
+    retry_after: float | None = None,
+    failed: bool = False,
+    later: datetime | None = None,
+) -> None:
+    """Record how a delivery went: done, failed for good, retried with back-off, or later."""
+    with sessions.begin() as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        message.lease_until = None
+        message.last_error = error
+        if later is not None:
+            message.next_attempt_at = later
+        elif error is None:
+            message.status = OutboxStatus.DONE
+        elif failed:
+            message.status = OutboxStatus.FAILED
+        else:
+            message.attempts += 1
+            wait = backoff(message.attempts)
+            if retry_after is not None:
+                wait = max(wait, timedelta(seconds=retry_after))
+            message.next_attempt_at = now + wait
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        slack: SlackGateway,
+        playbook: Playbook,
+        render_note: NoteRenderer,
+        render_home: HomeRenderer,
+        nudges: NudgeDelivery,
+        render_invite: InviteRenderer,
+        render_report: ReportRenderer,
+        batch_size: int = 50,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._slack = slack
+        self._playbook = playbook
+        self._render_note = render_note
+        self._render_home = render_home
+        self._nudges = nudges
+        self._render_invite = render_invite
+        self._render_report = render_report
+        self._batch_size = batch_size
+
+    def run_once(self, report: RelayReport) -> None:
+        now = self._clock.now()
+        for message in lease_due(
+            self._sessions, kinds=SLACK_KINDS, now=now, limit=self._batch_size
+        ):
+            try:
+                self._deliver(message.kind, message.payload, message.handoff_id)
+            except Later as later:
+                self._settle(message.id, later=later.until)
+            except SlackUnavailable as error:
+                self._settle(message.id, error=str(error), retry_after=error.retry_after)
+            except SlackRejected as error:
+                log.error(
+                    "Slack rejected outbox message %s (%s): %s",
+                    message.id,
+                    message.kind,
+                    error.error,
+                )
+                self._settle(message.id, error=error.error, failed=True)
+            else:
+                self._settle(message.id)
+                report.outbox_done += 1
+
+    def _deliver(
+        self, kind: OutboxKind, payload: dict[str, object], handoff_id: int | None
+    ) -> None:
+        if kind is OutboxKind.INVITE_TO_CHANNEL:
+            users = payload["users"]
+            assert isinstance(users, list)
+            self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+        elif kind in (OutboxKind.WEEKLY_REPORT, OutboxKind.AUDIT_SAMPLE):
+            message, chart = self._render_report(kind, payload)
+            target = str(payload["to"])
+            self._slack.post_message(channel=target, message=message)
+            if chart is not None:
+                self._slack.send_file(
+                    to=target,
+                    message=RenderedMessage(text="", blocks=[]),
+                    filename="handoff-kpis.png",
+                    content=chart,
+                )
+        elif kind is OutboxKind.SYNC_INVITE:
+            assert handoff_id is not None
+            self._send_invite(str(payload["to"]), self._card(handoff_id))
+        elif kind in (OutboxKind.NUDGE, OutboxKind.ESCALATION):
+            assert handoff_id is not None
+            self._nudges.deliver(kind, payload, self._card(handoff_id))
+        elif kind is OutboxKind.THREAD_NOTE:
+            assert handoff_id is not None
+            card = self._card(handoff_id)
+            if card.channel_id is None or card.card_ts is None:
+                raise SlackUnavailable("the card is not posted yet; the note waits for it")
+            self._slack.post_message(
+                channel=card.channel_id,
+                message=self._render_note(payload, card),
+                thread_ts=card.card_ts,
+            )
+        elif kind is OutboxKind.PUBLISH_HOME:
+            user_id = str(payload["user_id"])
+            self._slack.publish_home(user_id=user_id, view=self._render_home(user_id))
+        elif kind is OutboxKind.NOTIFY_ADMINS:
+            admins = [a for a in self._playbook.team.admins if not a.startswith("@")]
+            if not admins:
+                log.error("no admin (team.admins) to tell: %s", payload["text"])
+            message = RenderedMessage(text=f":rotating_light: {payload['text']}", blocks=[])
+            for admin in admins:
+                self._slack.post_message(channel=admin, message=message)
+
+    def _send_invite(self, user_id: str, card: HandoffCard) -> None:
+        if card.sync_at is None or card.sync_minutes is None:
+            return  # the sync was moved or cancelled since
+        message, content = self._render_invite(card, self._clock.now())
+        self._slack.send_file(
+            to=user_id, message=message, filename="handoff-sync.ics", content=content
+        )
+
+    def _card(self, handoff_id: int) -> HandoffCard:
+        with self._sessions.begin() as session:
+            handoff = repositories.get_handoff(session, handoff_id)
+            assert handoff is not None
+            return card_snapshot(handoff, self._playbook)
+
+    def _settle(self, message_id: int, **outcome: Any) -> None:
+        settle(self._sessions, message_id, now=self._clock.now(), **outcome)

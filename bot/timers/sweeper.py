@@ -1,0 +1,84 @@
+"""The sweeper: timed obligations are rows; a sweep claims the due ones and acts on each once.
+
+APScheduler only ticks ``sweep``. Each claimed deadline is handled and marked done in one
+transaction together with the outbox rows it produces, so a crash either does all of it or
+none of it (and the claim expires so another sweep retries). Work is taken in batches, so
+memory does not grow with the number of pending deadlines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.domain.clock import Clock
+from storage import deadline_store, repositories
+from storage.db import SessionFactory
+from storage.enums import DeadlineKind, DeadlineStatus
+from storage.models import Deadline
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+RETRY_AFTER = timedelta(minutes=5)
+DeadlineHandler = Callable[[Session, Deadline], None]
+
+
+class DeadlineSweeper:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        handlers: dict[DeadlineKind, DeadlineHandler],
+        batch_size: int = 200,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._handlers = handlers
+        self._batch_size = batch_size
+
+    def sweep(self) -> int:
+        """Handle every deadline due now; the number handled."""
+        handled = 0
+        while True:
+            now = self._clock.now()
+            with self._sessions.begin() as session:
+                claimed = deadline_store.claim_due_deadlines(
+                    session, now=now, until=now + CLAIM_LEASE, limit=self._batch_size
+                )
+            if claimed:
+                handled += self._handle_batch(claimed)
+            if len(claimed) < self._batch_size:
+                return handled
+
+    def _handle_batch(self, deadline_ids: list[int]) -> int:
+        """One transaction per batch, a savepoint per deadline: a failing handler undoes only
+        its own work, and its deadline is released for a later sweep — never dropped."""
+        now = self._clock.now()
+        handled = 0
+        with self._sessions.begin() as session:
+            deadlines = {
+                d.id: d
+                for d in session.scalars(select(Deadline).where(Deadline.id.in_(deadline_ids)))
+            }
+            repositories.load_handoffs(session, [d.handoff_id for d in deadlines.values()])
+            for deadline_id in deadline_ids:
+                deadline = deadlines[deadline_id]
+                try:
+                    with session.begin_nested():
+                        self._handlers[deadline.kind](session, deadline)
+                except Exception:  # logged, released and retried later: never swallowed silently
+                    log.exception("deadline %s failed; it will be retried", deadline_id)
+                    deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
+                    deadline.attempts += 1
+                    deadline.due_at = now + RETRY_AFTER
+                    continue
+                deadline.status, deadline.done_at = DeadlineStatus.DONE, now
+                deadline.claimed_until = None
+                handled += 1
+        return handled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,8 @@ from storage.models import Base, Deadline
 
 DEADLINES: Table = Base.metadata.tables["deadlines"]
 _INSERT_DEADLINE = insert(DEADLINES)
+# What acts on a due deadline, inside the sweeper's transaction.
+DeadlineHandler = Callable[[Session, Deadline], None]
 
 
 def schedule_deadline(

@@ -5,6 +5,13 @@ from __future__ import annotations
 import enum
 
 
+class CrmName(enum.StrEnum):
+    """Where a deal came from (``handoffs.crm``, ``inbox.source``)."""
+
+    SALESFORCE = "salesforce"
+    WEBHOOK = "webhook"
+
+
 class HandoffStatus(enum.StrEnum):
     UPCOMING = "upcoming"
     HELD = "held"
@@ -23,7 +30,8 @@ class OutboxKind(enum.StrEnum):
     THREAD_NOTE = "thread_note"
     PUBLISH_HOME = "publish_home"
     NOTIFY_ADMINS = "notify_admins"
-    CRM_SYNC = "crm_sync"
+    # Stored as 'crm_sync' since the first release: the CRM record mirrors the handoff.
+    CRM_WRITE_BACK = "crm_sync"
     CRM_TASK = "crm_task"
     CRM_REFRESH = "crm_refresh"
     NUDGE = "nudge"

@@ -11,7 +11,8 @@ from slack_sdk.models.blocks import Block
 from bot.blocks.card import render_card
 from bot.blocks.lists import help_message
 from bot.blocks.text import escape, money, slack_date
-from bot.domain.read_models import ExceptionGrant, FieldLine, HandoffCard, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import ExceptionGrant, FieldLine, HandoffCard
 from storage.enums import FieldSource, HandoffStatus
 
 

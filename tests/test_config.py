@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.errors import ConfigError
 from bot.config.playbook import load_playbook, parse_playbook
 from bot.config.settings import Settings
-from bot.domain.errors import ConfigError
 
 MINIMAL_FIELDS = "fields: [{key: primary_use_case, label: Primary use case, required: true}]\n"
 

@@ -256,7 +256,7 @@ def test_validation_error_is_shown_to_admins_once_and_not_retried(
     app.relay()
     report = write_back(app)
     assert report.failed == 1 and "FIELD_CUSTOM_VALIDATION_EXCEPTION" in report.errors[0]
-    [row] = [r for r in app.rows(OutboxMessage) if r.kind is OutboxKind.CRM_SYNC]
+    [row] = [r for r in app.rows(OutboxMessage) if r.kind is OutboxKind.CRM_WRITE_BACK]
     assert row.status is OutboxStatus.FAILED
     app.relay()
     dms = app.dms("U0ADMIN01")

@@ -220,7 +220,7 @@ def test_business_hours_count_only_working_time(app: RunningApp, playbook: Playb
     from bot.crm.webhook import parse_event
     from tests.support.events import deal_event
 
-    runtime.handoffs.ingest_deal_event(
+    runtime.intake.ingest_deal_event(
         event=parse_event(json.dumps(deal_event(occurred_at=friday_afternoon)).encode(), working)
     )
     [handoff] = app.rows(Handoff)

@@ -199,7 +199,7 @@ def test_early_introduction_carries_on_when_the_deal_closes(app: RunningApp) -> 
 def test_pre_close_stage_without_a_cs_channel_is_ignored(
     app: RunningApp, playbook: Playbook
 ) -> None:
-    app.runtime.handoffs._playbook = playbook.model_copy(
+    app.runtime.intake._playbook = playbook.model_copy(
         update={"channels": playbook.channels.model_copy(update={"cs_channel_id": None})}
     )
     reply = app.send(deal_event(stage="Proposal/Price Quote"))

@@ -15,7 +15,8 @@ from slack_sdk.models.views import View
 
 from bot.blocks.card import status_line
 from bot.blocks.text import escape, money, slack_date, truncate, user_mention
-from bot.domain.read_models import FieldLine, HandoffCard, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import FieldLine, HandoffCard
 from bot.slack.ids import View as ViewId
 
 HEADINGS = {

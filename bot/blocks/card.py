@@ -14,7 +14,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, money, plural, slack_date, truncate, user_mention
-from bot.domain.read_models import HandoffCard, HandoffStatus, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import HandoffCard, HandoffStatus
 from bot.slack.ids import Action, BlockId
 
 STATUS_LABELS = {

@@ -15,12 +15,12 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.card import STATUS_LABELS, checklist, status_line
 from bot.blocks.text import escape, plural, slack_date, truncate
+from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import (
     AuditLine,
     HandoffCard,
     HandoffStatus,
     HandoffSummary,
-    RenderedMessage,
 )
 from bot.slack.ids import Action, Command
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from bot.blocks.brief import brief_message
 from bot.blocks.sync_meeting import AGENDA, outcomes_text
 from bot.blocks.text import escape, slack_date, truncate
-from bot.domain.read_models import AuditAction, HandoffCard, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import AuditAction, HandoffCard
 
 
 def _user(value: object) -> str:

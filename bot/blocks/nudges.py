@@ -12,7 +12,8 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.feedback import feedback_text
 from bot.blocks.text import escape, slack_date
-from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Action
 
 WHY = {

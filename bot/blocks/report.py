@@ -13,7 +13,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, truncate
-from bot.domain.read_models import HandoffSummary, Kpis, RenderedMessage, WeeklyReport
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import HandoffSummary, Kpis, WeeklyReport
 
 AUDIT_CHECKLIST = (
     "required fields complete or excepted",

@@ -19,7 +19,8 @@ from slack_sdk.models.blocks import (
 from bot.blocks.calendar_invite import google_link, ics, outlook_link
 from bot.blocks.modals import modal
 from bot.blocks.text import escape, slack_date, truncate
-from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.delivery.ports import RenderedMessage
+from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Input
 from bot.slack.ids import View as ViewId
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.domain.errors import ConfigError
+from bot.config.errors import ConfigError
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$")

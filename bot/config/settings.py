@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.domain.errors import ConfigError
+from bot.config.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///handoff.db"

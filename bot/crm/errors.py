@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from bot.domain.errors import Unavailable
 
-class CrmUnavailable(Exception):
+
+class CrmUnavailable(Unavailable):
     """The CRM could not be reached, or asked us to slow down; the work is retried later."""
-
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 class CrmRejected(Exception):

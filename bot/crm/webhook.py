@@ -23,8 +23,9 @@ from pydantic import (
 from bot.config.playbook import CHANNEL_ID, Playbook
 from bot.crm.events import Deal, DealEvent
 from bot.domain.errors import InvalidEvent
+from storage.enums import CrmName
 
-SOURCE = "webhook"
+SOURCE = CrmName.WEBHOOK
 MAX_BODY_BYTES = 1024 * 1024
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 TIMESTAMP_HEADER = "X-Handoff-Request-Timestamp"

@@ -10,7 +10,7 @@ from bot.crm import webhook
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
 from bot.web.wsgi import JsonResponse
-from bot.workflow.intake import HandoffService, Outcome
+from bot.workflow.intake import DealIntake, Outcome
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 
 class CrmWebhookEndpoint:
     def __init__(
-        self, *, secret: str | None, handoffs: HandoffService, playbook: Playbook, clock: Clock
+        self, *, secret: str | None, intake: DealIntake, playbook: Playbook, clock: Clock
     ) -> None:
         self._secret = secret
-        self._handoffs = handoffs
+        self._intake = intake
         self._playbook = playbook
         self._clock = clock
 
@@ -51,7 +51,7 @@ class CrmWebhookEndpoint:
             return JsonResponse(
                 400, {"ok": False, "error": error.user_message, "field": error.field}
             )
-        result = self._handoffs.ingest_deal_event(event=event)
+        result = self._intake.ingest_deal_event(event=event)
         reply: dict[str, object] = {
             "ok": True,
             "handoff_id": result.handoff_id,

@@ -17,7 +17,8 @@ from bot.config.playbook import Playbook
 from bot.delivery.outbox import LEASE, OutboxDispatcher, RelayReport, backoff
 from bot.delivery.ports import CardRenderer, SlackGateway, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
-from bot.workflow.recorder import card_snapshot, sync_crm
+from bot.domain.snapshot import card_snapshot
+from bot.workflow.recorder import queue_write_back
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
@@ -207,7 +208,7 @@ class CardRelay:
             handoff = session.get(Handoff, handoff_id)
             assert handoff is not None
             handoff.card_ts = ts
-            sync_crm(session, crm=handoff.crm, handoff_id=handoff_id, now=self._clock.now())
+            queue_write_back(session, crm=handoff.crm, handoff_id=handoff_id, now=self._clock.now())
             repositories.record_audit(
                 session,
                 handoff_id=handoff_id,

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.delivery.ports import SlackGateway
+from bot.delivery.ports import RenderedMessage, SlackGateway
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
-from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.domain.read_models import HandoffCard
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import OutboxKind

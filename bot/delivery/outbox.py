@@ -13,14 +13,15 @@ from bot.delivery.ports import (
     HomeRenderer,
     InviteRenderer,
     NoteRenderer,
+    RenderedMessage,
     ReportRenderer,
     SlackGateway,
     SlackRejected,
     SlackUnavailable,
 )
 from bot.domain.clock import Clock
-from bot.domain.read_models import HandoffCard, RenderedMessage
-from bot.workflow.recorder import card_snapshot
+from bot.domain.read_models import HandoffCard
+from bot.domain.snapshot import card_snapshot
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import OutboxKind, OutboxStatus

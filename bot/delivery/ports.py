@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.crm.errors import CrmRejected, CrmUnavailable
-from bot.domain.read_models import HandoffCard, RenderedMessage
+from bot.domain.errors import Unavailable
+from bot.domain.read_models import HandoffCard
 
-__all__ = ["CrmRejected", "CrmUnavailable"]
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    """A Slack message as the block builders render it: a ``text`` fallback and its blocks."""
+
+    text: str
+    blocks: list[dict[str, object]]
+
 
 CardRenderer = Callable[[HandoffCard], RenderedMessage]
 NoteRenderer = Callable[[dict[str, object], HandoffCard], RenderedMessage]
@@ -19,12 +27,8 @@ InviteRenderer = Callable[[HandoffCard, datetime], tuple[RenderedMessage, bytes]
 ReportRenderer = Callable[[Any, dict[str, object]], tuple[RenderedMessage, bytes | None]]
 
 
-class SlackUnavailable(Exception):
+class SlackUnavailable(Unavailable):
     """Slack could not be reached or asked us to wait; the work is retried later."""
-
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 class SlackRejected(Exception):
@@ -76,18 +80,3 @@ class SlackGateway(Protocol):
     def find_message_by_metadata(
         self, *, channel: str, event_type: str, key: str, value: str, oldest: datetime
     ) -> str | None: ...
-
-
-class SalesforcePort(Protocol):
-    @property
-    def instance_url(self) -> str: ...
-
-    def query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]: ...
-
-    def composite(self, subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
-
-    def user_id_by_email(self, email: str) -> str | None: ...
-
-    def describe(self, object_name: str) -> dict[str, Any]: ...
-
-    def api_version(self) -> str: ...

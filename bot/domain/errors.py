@@ -11,10 +11,6 @@ class HandoffError(Exception):
         self.user_message = message
 
 
-class ConfigError(HandoffError):
-    """Settings or the playbook are wrong; the app does not start."""
-
-
 class Refused(HandoffError):
     """The person may not do this (role, state or a race lost); nothing was changed."""
 
@@ -29,3 +25,11 @@ class InvalidEvent(HandoffError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class Unavailable(Exception):
+    """An outside system (Slack, a CRM) could not answer now; the work is retried later."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after

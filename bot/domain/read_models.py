@@ -89,12 +89,6 @@ class AuditLine:
 
 
 @dataclass(frozen=True, slots=True)
-class RenderedMessage:
-    text: str
-    blocks: list[dict[str, object]]
-
-
-@dataclass(frozen=True, slots=True)
 class HandoffSummary:
     """One line of a list: /handoff replies and the App Home."""
 

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.config.playbook import Team
-from bot.delivery.ports import SlackUnavailable
 from bot.domain.clock import Clock
-from bot.domain.errors import HandoffError
+from bot.domain.errors import HandoffError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +118,7 @@ class RoleDirectory:
             return cached[1]
         try:
             members = self._groups.usergroup_members(handle.removeprefix("@"))
-        except SlackUnavailable as error:
+        except Unavailable as error:
             if cached is not None:
                 return cached[1]  # a stale answer beats no answer while Slack is away
             raise HandoffError(

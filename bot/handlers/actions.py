@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -13,27 +14,75 @@ from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassi
 from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
 from bot.domain.permissions import Permission
-from bot.handlers.payloads import actor, clicked_handoff
+from bot.domain.read_models import HandoffCard
+from bot.handlers.payloads import actor, clicked_action, clicked_handoff
 from bot.handlers.routing import after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Action
 
+# Who may open a modal (checked before it opens, so a refused click opens nothing) ...
+Authorize = Callable[[Services, int, str], HandoffCard]
+# ... and what it shows.
+BuildModal = Callable[[HandoffCard, Services], dict[str, Any]]
+
+
+def allowed_to(permission: Permission) -> Authorize:
+    def authorize(services: Services, handoff_id: int, user: str) -> HandoffCard:
+        return services.handoffs.authorize(handoff_id=handoff_id, actor=user, permission=permission)
+
+    return authorize
+
+
+def anyone(services: Services, handoff_id: int, _user: str) -> HandoffCard:
+    return services.handoffs.card(handoff_id=handoff_id)
+
+
+def ready_for_sign_off(services: Services, handoff_id: int, user: str) -> HandoffCard:
+    return services.signoff.authorize_ready(handoff_id=handoff_id, actor=user)
+
+
+def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
+    reviewers = [r for r in services.playbook.team.reviewers if not r.startswith("@")][:1]
+    people = [p for p in (card.ae_slack_id, card.owner_slack_id, *reviewers) if p]
+    return sync_modal(card, people)
+
+
+MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
+    Action.ADD_DETAILS: (
+        allowed_to(Permission.ADD_DETAILS),
+        lambda card, services: fields_modal(card, services.playbook.fields),
+    ),
+    Action.REASSIGN: (allowed_to(Permission.REASSIGN), lambda card, _: reassign_modal(card)),
+    Action.GRANT_EXCEPTION: (
+        allowed_to(Permission.GRANT_EXCEPTION),
+        lambda card, _: exception_modal(card),
+    ),
+    Action.VIEW_BRIEF: (anyone, lambda card, _: brief_modal(card)),
+    Action.MARK_READY: (ready_for_sign_off, lambda card, _: ready_modal(card)),
+    Action.KICKOFF_HELD: (
+        allowed_to(Permission.RECORD_MILESTONE),
+        lambda card, services: kickoff_modal(card, services.today()),
+    ),
+    Action.WRITE_FEEDBACK: (
+        allowed_to(Permission.RECORD_MILESTONE),
+        lambda card, _: feedback_modal(card),
+    ),
+    Action.SCHEDULE_SYNC: (allowed_to(Permission.SCHEDULE_SYNC), sync_attendees),
+    Action.CAPTURE_OUTCOMES: (
+        allowed_to(Permission.CAPTURE_OUTCOMES),
+        lambda card, _: outcomes_modal(card),
+    ),
+}
+
 
 def register(app: App) -> None:
     app.action(Action.OPEN_CRM_RECORD)(acknowledge_link)
-    app.action(Action.ADD_DETAILS)(after_ack(open_fields))
+    for action in MODALS:
+        app.action(action)(after_ack(open_modal))
     app.action(Action.CLAIM)(after_ack(claim))
-    app.action(Action.REASSIGN)(after_ack(open_reassign))
     app.action(Action.RELEASE)(after_ack(release))
-    app.action(Action.GRANT_EXCEPTION)(after_ack(open_exception))
-    app.action(Action.VIEW_BRIEF)(after_ack(open_brief))
-    app.action(Action.MARK_READY)(after_ack(open_ready))
-    app.action(Action.KICKOFF_HELD)(after_ack(open_kickoff))
     app.action(Action.FIRST_VALUE)(after_ack(first_value))
     app.action(Action.ONBOARDING_DONE)(after_ack(onboarding_done))
-    app.action(Action.WRITE_FEEDBACK)(after_ack(open_feedback))
-    app.action(Action.SCHEDULE_SYNC)(after_ack(open_sync))
-    app.action(Action.CAPTURE_OUTCOMES)(after_ack(open_outcomes))
     app.action(Action.NUDGE_SNOOZE)(after_ack(snooze))
     app.action(Action.NUDGE_ACK)(after_ack(acknowledge))
 
@@ -48,55 +97,22 @@ def _services(context: BoltContext) -> Services:
     return services
 
 
-def open_fields(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_modal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     services = _services(context)
-    card = services.workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.ADD_DETAILS
-    )
-    client.views_open(
-        trigger_id=body["trigger_id"], view=fields_modal(card, services.playbook.fields)
-    )
+    authorize, build = MODALS[Action(clicked_action(body))]
+    card = authorize(services, clicked_handoff(body), actor(body))
+    client.views_open(trigger_id=body["trigger_id"], view=build(card, services))
 
 
 def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    _services(context).workflow.claim(handoff_id=clicked_handoff(body), actor=actor(body))
-
-
-def open_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.REASSIGN
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=reassign_modal(card))
+    _services(context).ownership.claim(handoff_id=clicked_handoff(body), actor=actor(body))
 
 
 def release(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    _services(context).workflow.release(handoff_id=clicked_handoff(body), actor=actor(body))
-
-
-def open_exception(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.GRANT_EXCEPTION
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=exception_modal(card))
-
-
-def open_brief(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).workflow.card(handoff_id=clicked_handoff(body))
-    client.views_open(trigger_id=body["trigger_id"], view=brief_modal(card))
-
-
-def open_ready(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).signoff.authorize_ready(
-        handoff_id=clicked_handoff(body), actor=actor(body)
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=ready_modal(card))
+    _services(context).ownership.release(handoff_id=clicked_handoff(body), actor=actor(body))
 
 
 def snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -119,15 +135,6 @@ def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltC
     )
 
 
-def open_kickoff(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    services = _services(context)
-    card = services.workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.RECORD_MILESTONE
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=kickoff_modal(card, services.today()))
-
-
 def first_value(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     _services(context).milestones.record_first_value(
@@ -140,30 +147,3 @@ def onboarding_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> Non
     _services(context).milestones.record_onboarding_done(
         handoff_id=clicked_handoff(body), actor=actor(body)
     )
-
-
-def open_feedback(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.RECORD_MILESTONE
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(card))
-
-
-def open_sync(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    services = _services(context)
-    card = services.workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.SCHEDULE_SYNC
-    )
-    reviewers = [r for r in services.playbook.team.reviewers if not r.startswith("@")][:1]
-    people = [p for p in (card.ae_slack_id, card.owner_slack_id, *reviewers) if p]
-    client.views_open(trigger_id=body["trigger_id"], view=sync_modal(card, people))
-
-
-def open_outcomes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    card = _services(context).workflow.authorize(
-        handoff_id=clicked_handoff(body), actor=actor(body), permission=Permission.CAPTURE_OUTCOMES
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=outcomes_modal(card))

@@ -15,7 +15,7 @@ from bot.blocks.lists import (
     matches_message,
     status_message,
 )
-from bot.domain.read_models import RenderedMessage
+from bot.delivery.ports import RenderedMessage
 from bot.handlers.routing import after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Command

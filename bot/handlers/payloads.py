@@ -16,6 +16,10 @@ def actor(body: dict[str, Any]) -> str:
     return str(body["user"]["id"])
 
 
+def clicked_action(body: dict[str, Any]) -> str:
+    return str(body["actions"][0]["action_id"])
+
+
 def clicked_handoff(body: dict[str, Any]) -> int:
     value = body["actions"][0].get("value", "")
     if not str(value).isdigit():

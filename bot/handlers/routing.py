@@ -10,50 +10,43 @@ handler uses. Anything else still propagates to ``@app.error``.
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Callable
 from typing import Any
-
-from slack_bolt import Ack, BoltContext
-from slack_bolt.context.respond import Respond
-from slack_sdk import WebClient
 
 from bot.domain.errors import HandoffError
 from bot.handlers.replies import tell
 
 Listener = Callable[..., None]
+# What answering a refusal needs, whatever the listener itself asks Bolt for.
+REPLY_ARGUMENTS = ("ack", "body", "client", "logger", "respond")
 
 
 def after_ack(listener: Listener) -> Listener:
-    wanted = inspect.getfullargspec(listener).args
+    wanted = inspect.getfullargspec(inspect.unwrap(listener)).args
 
-    def run(
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-        respond: Respond,
-        view: dict[str, Any] | None,
-        command: dict[str, Any] | None,
-    ) -> None:
-        available = {
-            "ack": ack,
-            "body": body,
-            "client": client,
-            "context": context,
-            "logger": logger,
-            "respond": respond,
-            "view": view,
-            "command": command,
-        }
+    def run(**arguments: Any) -> None:
         try:
-            listener(**{name: available[name] for name in wanted})
+            listener(**{name: arguments[name] for name in wanted})
         except HandoffError as refusal:
+            ack, logger = arguments["ack"], arguments["logger"]
             if ack.response is None:
                 ack()
             logger.info("refused: %s", refusal.user_message)
-            tell(refusal.user_message, body=body, respond=respond, client=client, logger=logger)
+            tell(
+                refusal.user_message,
+                body=arguments["body"],
+                respond=arguments["respond"],
+                client=arguments["client"],
+                logger=logger,
+            )
 
+    # Bolt injects arguments by the names a listener declares: declare the listener's own
+    # plus the ones the refusal reply needs, so a listener may ask for any of Bolt's.
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for name in dict.fromkeys([*wanted, *REPLY_ARGUMENTS])
+        ]
+    )
     run.__name__ = getattr(listener, "__name__", "listener")
     return run

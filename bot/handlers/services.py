@@ -9,27 +9,28 @@ from bot.config.playbook import Playbook
 from bot.domain.clock import Clock
 from bot.reporting.schedule import ReportScheduler
 from bot.timers.sla import SlaService
-from bot.workflow.intake import HandoffService
+from bot.workflow.changes import HandoffChanges
+from bot.workflow.details import DetailsService
 from bot.workflow.milestones import MilestoneService
-from bot.workflow.ownership import WorkflowService
+from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService
-from bot.workflow.sync_meeting import SyncService
+from bot.workflow.sync_meeting import SyncMeetingService
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Services:
-    handoffs: HandoffService
-    workflow: WorkflowService
+    handoffs: HandoffChanges  # look a handoff up, or check a permission before opening a modal
+    details: DetailsService
+    ownership: OwnershipService
     signoff: SignoffService
     sla: SlaService
     milestones: MilestoneService
-    sync: SyncService
+    sync_meeting: SyncMeetingService
     reports: ReportScheduler
+    queries: HandoffQueries
+    playbook: Playbook
     clock: Clock
 
     def today(self) -> date:
         return self.clock.now().date()
-
-    queries: HandoffQueries
-    playbook: Playbook

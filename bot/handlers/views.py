@@ -43,14 +43,14 @@ def _services(context: BoltContext) -> Services:
 
 
 def save_fields(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    workflow = _services(context).workflow
+    details = _services(context).details
     handoff_id, values = view_handoff(view), field_values(view)
-    errors = workflow.field_errors(handoff_id=handoff_id, values=values)
+    errors = details.field_errors(handoff_id=handoff_id, values=values)
     if errors:
         ack(response_action="errors", errors={FIELD_BLOCK_PREFIX + k: v for k, v in errors.items()})
         return
     ack()
-    workflow.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
+    details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
 
 
 def grant_exception(
@@ -78,7 +78,7 @@ def reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bolt
         ack(response_action="errors", errors={Input.NEW_OWNER: "Pick the new owner."})
         return
     ack()
-    _services(context).workflow.reassign(
+    _services(context).ownership.reassign(
         handoff_id=view_handoff(view), actor=actor(body), new_owner=new_owner
     )
 
@@ -124,7 +124,7 @@ def send_feedback(
 def schedule_sync(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
-    sync = _services(context).sync
+    sync = _services(context).sync_meeting
     start, minutes = datetime_input(view, Input.SYNC_START), choice(view, Input.SYNC_MINUTES)
     length = int(minutes) if minutes and minutes.isdigit() else None
     errors = sync.sync_errors(start=start, minutes=length)
@@ -147,7 +147,7 @@ def capture_outcomes(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     ack()
-    _services(context).sync.capture_outcomes(
+    _services(context).sync_meeting.capture_outcomes(
         handoff_id=view_handoff(view),
         actor=actor(body),
         summary=text_input(view, Input.OUTCOME_SUMMARY),

@@ -7,11 +7,11 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config.errors import ConfigError
 from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
 from bot.crm.salesforce.check import check_salesforce
 from bot.crm.salesforce.runtime import gateway_from_settings
-from bot.domain.errors import ConfigError
 
 log = logging.getLogger("handoff")
 

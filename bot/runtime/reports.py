@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.blocks.report import audit_message, report_message
 from bot.config.playbook import Playbook
-from bot.delivery.ports import ReportRenderer
-from bot.domain.read_models import RenderedMessage
+from bot.delivery.ports import RenderedMessage, ReportRenderer
 from bot.reporting.chart import kpi_chart
 from bot.reporting.kpis import audit_sample, compute
 from storage.db import SessionFactory

@@ -20,8 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.metadata import Metadata
 
-from bot.delivery.ports import SlackRejected, SlackUnavailable
-from bot.domain.read_models import RenderedMessage
+from bot.delivery.ports import RenderedMessage, SlackRejected, SlackUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound, Refused
-from bot.workflow.recorder import exception_active, mark_changed, missing_required, record_change
+from bot.domain.status import exception_active, missing_required
+from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
@@ -21,25 +22,6 @@ log = logging.getLogger(__name__)
 
 SLA_KINDS = (DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH)
 DONE = (HandoffStatus.READY, HandoffStatus.CANCELLED)
-
-
-def sla_marks(
-    started: datetime, playbook: Playbook, calendar: BusinessCalendar
-) -> tuple[datetime, datetime]:
-    """When the warn and the breach fall, counting working time only if the playbook says so."""
-    return (
-        calendar.add_hours(started, playbook.sla.warn_hours),
-        calendar.add_hours(started, playbook.sla.breach_hours),
-    )
-
-
-def schedule_sla(session: Session, *, handoff_id: int, warn: datetime, due: datetime) -> None:
-    deadline_store.schedule_deadline(
-        session, handoff_id=handoff_id, kind=DeadlineKind.SLA_WARN, due_at=warn
-    )
-    deadline_store.schedule_deadline(
-        session, handoff_id=handoff_id, kind=DeadlineKind.SLA_BREACH, due_at=due
-    )
 
 
 def blocker(handoff: Handoff, playbook: Playbook, today: datetime) -> tuple[str, list[str]]:

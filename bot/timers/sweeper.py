@@ -9,15 +9,14 @@ memory does not grow with the number of pending deadlines.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
+from storage.deadline_store import DeadlineHandler
 from storage.enums import DeadlineKind, DeadlineStatus
 from storage.models import Deadline
 
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
 RETRY_AFTER = timedelta(minutes=5)
-DeadlineHandler = Callable[[Session, Deadline], None]
 
 
 class DeadlineSweeper:

@@ -1,15 +1,15 @@
-"""GET /healthz: database reachable? cards keeping up? Salesforce API usage."""
+"""GET /healthz: database reachable? cards keeping up? the CRM's API usage."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config.settings import Settings
-from bot.crm.salesforce.runtime import SalesforceRuntime
 from bot.web.wsgi import Endpoint, JsonResponse
 from storage.db import SessionFactory
 from storage.models import Handoff
@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 
 def health_endpoint(
-    settings: Settings, sessions: SessionFactory, salesforce: SalesforceRuntime | None
+    settings: Settings,
+    sessions: SessionFactory,
+    *,
+    crm_usage: Callable[[], str | None] | None = None,
 ) -> Endpoint:
     def health(_environ: WSGIEnvironment) -> JsonResponse:
         try:
@@ -43,7 +46,7 @@ def health_endpoint(
                 "mode": "socket" if settings.socket_mode else "http",
                 "cards_pending": lagging,
                 "cards_failing": failing,
-                "salesforce_api_usage": salesforce.gateway.api_usage if salesforce else None,
+                "salesforce_api_usage": crm_usage() if crm_usage else None,
             },
         )
 

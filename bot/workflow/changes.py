@@ -14,13 +14,9 @@ from bot.domain.errors import NotFound, Refused
 from bot.domain.permissions import Permission, require
 from bot.domain.read_models import HandoffCard
 from bot.domain.roles import Party, RoleDirectory
-from bot.workflow.recorder import (
-    card_snapshot,
-    mark_changed,
-    record_change,
-    refresh_homes,
-    status_for,
-)
+from bot.domain.snapshot import card_snapshot
+from bot.domain.status import status_for
+from bot.workflow.recorder import mark_changed, record_change, refresh_homes
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, HandoffStatus

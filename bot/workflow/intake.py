@@ -15,7 +15,7 @@ from bot.config.playbook import Playbook
 from bot.crm.events import DealEvent
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
-from bot.timers.sla import schedule_sla, sla_marks
+from bot.domain.status import status_for, status_from_fields
 from bot.workflow.deal_copy import (
     DEAL_ATTRIBUTES,
     copy_deal,
@@ -23,13 +23,8 @@ from bot.workflow.deal_copy import (
     jsonable,
     merge_crm_fields,
 )
-from bot.workflow.recorder import (
-    mark_changed,
-    record_change,
-    status_for,
-    status_from_fields,
-    sync_crm,
-)
+from bot.workflow.recorder import mark_changed, queue_write_back, record_change
+from bot.workflow.sla_clock import schedule_sla, sla_marks
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction, FieldSource, HandoffStatus
@@ -55,7 +50,7 @@ class IngestResult:
     reason: str | None = None
 
 
-class HandoffService:
+class DealIntake:
     def __init__(
         self,
         *,
@@ -156,7 +151,7 @@ class HandoffService:
             action=AuditAction.INTRODUCED if upcoming else AuditAction.HANDOFF_STARTED,
             detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
         )
-        sync_crm(session, crm=event.source, handoff_id=handoff_id, now=now)
+        queue_write_back(session, crm=event.source, handoff_id=handoff_id, now=now)
         if warn and due:
             schedule_sla(session, handoff_id=handoff_id, warn=warn, due=due)
         return handoff_id, status

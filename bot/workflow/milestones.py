@@ -16,10 +16,10 @@ from bot.domain.errors import Refused
 from bot.domain.permissions import Permission
 from bot.domain.roles import RoleDirectory
 from bot.workflow.changes import HandoffChanges
-from bot.workflow.recorder import SALESFORCE, record_change
+from bot.workflow.recorder import record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
-from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
 ACCURACY = ("accurate", "partly", "inaccurate", "unused")
@@ -92,7 +92,7 @@ class MilestoneService(HandoffChanges):
                         "answers": dict(answers),
                     },
                 )
-            if handoff.crm == SALESFORCE:
+            if handoff.crm == CrmName.SALESFORCE:
                 repositories.enqueue(
                     session,
                     kind=OutboxKind.CRM_TASK,

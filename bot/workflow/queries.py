@@ -11,7 +11,8 @@ from bot.config.playbook import Playbook
 from bot.domain.clock import Clock
 from bot.domain.read_models import AuditLine, HandoffCard, HandoffSummary, HomeData
 from bot.domain.roles import Role, RoleDirectory
-from bot.workflow.recorder import card_snapshot, missing_required
+from bot.domain.snapshot import card_snapshot
+from bot.domain.status import missing_required
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import HandoffStatus

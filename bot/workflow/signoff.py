@@ -11,17 +11,12 @@ from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
-from bot.timers.sweeper import DeadlineHandler
+from bot.domain.snapshot import card_snapshot
+from bot.domain.status import exception_active, missing_required, status_for
 from bot.workflow.changes import HandoffChanges
-from bot.workflow.recorder import (
-    card_snapshot,
-    exception_active,
-    mark_changed,
-    missing_required,
-    record_change,
-    status_for,
-)
+from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store
+from storage.deadline_store import DeadlineHandler
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus
 from storage.models import Deadline, Handoff
 

@@ -10,9 +10,8 @@ from bot.crm.tasks import completed_task
 from bot.domain.errors import Refused
 from bot.domain.permissions import Permission
 from bot.workflow.changes import HandoffChanges
-from bot.workflow.recorder import SALESFORCE
 from storage import deadline_store, repositories
-from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
 DURATIONS = (15, 20, 30)
@@ -20,7 +19,7 @@ REMINDER_BEFORE = timedelta(minutes=15)
 SYNC_KINDS = (DeadlineKind.SYNC_REMINDER, DeadlineKind.SYNC_OUTCOMES)
 
 
-class SyncService(HandoffChanges):
+class SyncMeetingService(HandoffChanges):
     def sync_errors(self, *, start: datetime | None, minutes: int | None) -> dict[str, str]:
         errors: dict[str, str] = {}
         if start is None:
@@ -90,7 +89,7 @@ class SyncService(HandoffChanges):
             deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.SYNC_OUTCOMES,)
             )
-            if handoff.crm == SALESFORCE:
+            if handoff.crm == CrmName.SALESFORCE:
                 text = "\n\n".join(
                     f"{k.replace('_', ' ').capitalize()}:\n{v}" for k, v in outcomes.items()
                 )

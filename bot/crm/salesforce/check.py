@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.config.playbook import Playbook
-from bot.delivery.ports import CrmRejected, CrmUnavailable, SalesforcePort
+from bot.crm.errors import CrmRejected, CrmUnavailable
+from bot.crm.salesforce.client import SalesforcePort
 
 TASK_FIELDS = ("WhatId", "OwnerId", "Subject", "ActivityDate", "Status", "Description")
 

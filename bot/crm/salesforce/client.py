@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import requests
 from simple_salesforce.api import Salesforce
@@ -24,7 +24,7 @@ from simple_salesforce.exceptions import (
 )
 from simple_salesforce.format import format_soql
 
-from bot.delivery.ports import CrmRejected, CrmUnavailable
+from bot.crm.errors import CrmRejected, CrmUnavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -171,3 +171,18 @@ def connect_factory(
         return Salesforce(instance_url=instance_url, session_id=access_token, session=session)
 
     return connect
+
+
+class SalesforcePort(Protocol):
+    @property
+    def instance_url(self) -> str: ...
+
+    def query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]: ...
+
+    def composite(self, subrequests: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def user_id_by_email(self, email: str) -> str | None: ...
+
+    def describe(self, object_name: str) -> dict[str, Any]: ...
+
+    def api_version(self) -> str: ...

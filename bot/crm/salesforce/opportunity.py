@@ -10,8 +10,9 @@ from simple_salesforce.format import format_soql
 
 from bot.config.playbook import Playbook
 from bot.crm.events import Deal, DealEvent
+from storage.enums import CrmName
 
-SOURCE = "salesforce"
+SOURCE = CrmName.SALESFORCE
 BASE_FIELDS = ("Id", "Name", "StageName", "Amount", "CloseDate", "SystemModstamp")
 
 

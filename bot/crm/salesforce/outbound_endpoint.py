@@ -18,7 +18,7 @@ from bot.crm.salesforce import outbound
 from bot.crm.salesforce.opportunity import to_event
 from bot.domain.clock import Clock
 from bot.web.wsgi import TextResponse
-from bot.workflow.intake import HandoffService
+from bot.workflow.intake import DealIntake
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import OutboxKind
@@ -35,14 +35,14 @@ class SalesforceOutboundEndpoint:
         self,
         *,
         organization_id: str | None,
-        handoffs: HandoffService,
+        intake: DealIntake,
         playbook: Playbook,
         sessions: SessionFactory,
         clock: Clock,
         refresh_records: bool,
     ) -> None:
         self._organization_id = organization_id
-        self._handoffs = handoffs
+        self._intake = intake
         self._playbook = playbook
         self._sessions = sessions
         self._clock = clock
@@ -72,7 +72,7 @@ class SalesforceOutboundEndpoint:
                 received_at=now,
                 partial=True,
             )
-            self._handoffs.ingest_deal_event(
+            self._intake.ingest_deal_event(
                 event=dataclasses.replace(event, external_id=f"om:{notification.id}")
             )
         if self._refresh_records:

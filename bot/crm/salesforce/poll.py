@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.config.playbook import Playbook
+from bot.crm.salesforce.client import SalesforcePort
 from bot.crm.salesforce.opportunity import changed_since_query, modstamp, one_query, to_event
-from bot.delivery.ports import SalesforcePort
 from bot.domain.clock import Clock
-from bot.workflow.intake import HandoffService, Outcome
+from bot.workflow.intake import DealIntake, Outcome
 from storage import repositories
 from storage.db import SessionFactory
 
@@ -24,13 +24,13 @@ class SalesforcePoller:
         sessions: SessionFactory,
         clock: Clock,
         salesforce: SalesforcePort,
-        handoffs: HandoffService,
+        intake: DealIntake,
         playbook: Playbook,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._salesforce = salesforce
-        self._handoffs = handoffs
+        self._intake = intake
         self._playbook = playbook
 
     def poll(self) -> int:
@@ -49,7 +49,7 @@ class SalesforcePoller:
                 continue
             for record in page:
                 event = to_event(record, self._playbook, instance_url=self._salesforce.instance_url)
-                if self._handoffs.ingest_deal_event(event=event).outcome is Outcome.APPLIED:
+                if self._intake.ingest_deal_event(event=event).outcome is Outcome.APPLIED:
                     applied += 1
             newest = max(modstamp(record) for record in page)
             with self._sessions.begin() as session:
@@ -63,4 +63,4 @@ class SalesforcePoller:
         for page in self._salesforce.query_batches(one_query(self._playbook, opportunity_id)):
             for record in page:
                 event = to_event(record, self._playbook, instance_url=self._salesforce.instance_url)
-                self._handoffs.ingest_deal_event(event=event)
+                self._intake.ingest_deal_event(event=event)

@@ -15,7 +15,7 @@ from bot.crm.salesforce.write_back import SalesforceWriteBack
 from bot.delivery.ports import SlackGateway
 from bot.domain.clock import Clock
 from bot.timers.periodic import Job
-from bot.workflow.intake import HandoffService
+from bot.workflow.intake import DealIntake
 from storage.db import SessionFactory
 
 WRITE_BACK_SECONDS = 2
@@ -41,14 +41,14 @@ def build_salesforce(
     sessions: SessionFactory,
     clock: Clock,
     playbook: Playbook,
-    handoffs: HandoffService,
+    intake: DealIntake,
     slack: SlackGateway,
 ) -> SalesforceRuntime | None:
     gateway = SalesforceGateway(connect) if connect else gateway_from_settings(settings)
     if gateway is None:
         return None
     poller = SalesforcePoller(
-        sessions=sessions, clock=clock, salesforce=gateway, handoffs=handoffs, playbook=playbook
+        sessions=sessions, clock=clock, salesforce=gateway, intake=intake, playbook=playbook
     )
     writeback = SalesforceWriteBack(
         sessions=sessions,

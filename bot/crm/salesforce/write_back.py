@@ -11,9 +11,11 @@ import logging
 from typing import Any
 
 from bot.config.playbook import Playbook
+from bot.crm.errors import CrmRejected, CrmUnavailable
+from bot.crm.salesforce.client import SalesforcePort
 from bot.crm.salesforce.poll import SalesforcePoller
 from bot.delivery.outbox import LeasedMessage, RelayReport, lease_due, settle
-from bot.delivery.ports import CrmRejected, CrmUnavailable, SalesforcePort, SlackGateway
+from bot.delivery.ports import SlackGateway
 from bot.domain.clock import Clock
 from storage import repositories
 from storage.db import SessionFactory
@@ -23,7 +25,7 @@ from storage.models import Handoff
 log = logging.getLogger(__name__)
 
 COMPOSITE_LIMIT = 25
-WRITE_KINDS = (OutboxKind.CRM_SYNC, OutboxKind.CRM_TASK)
+WRITE_KINDS = (OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK)
 STATUS_LABELS = {
     HandoffStatus.UPCOMING: "Upcoming",
     HandoffStatus.HELD: "Held",
@@ -89,7 +91,7 @@ class SalesforceWriteBack:
                 "deal_name": handoff.deal_name,
             }
         base = f"/services/data/v{self._salesforce.api_version()}/sobjects"
-        if kind is OutboxKind.CRM_SYNC:
+        if kind is OutboxKind.CRM_WRITE_BACK:
             body = self._opportunity_fields(snapshot)
             if not body:
                 return None

@@ -1,0 +1,215 @@
+"""Building Handoff: settings → engine → clients → services → Bolt app → HTTP router.
+
+Everything is constructed here, by explicit arguments, and nowhere at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
+
+from simple_salesforce.api import Salesforce
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.blocks.card import render_card
+from bot.blocks.home import home_view
+from bot.blocks.notes import render_note
+from bot.blocks.nudges import render_escalation, render_nudge
+from bot.blocks.sync_meeting import sync_invite
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import Settings
+from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
+from bot.crm.salesforce.runtime import SalesforceRuntime, build_salesforce
+from bot.crm.webhook_endpoint import CrmWebhookEndpoint
+from bot.delivery.card_relay import CardRelay
+from bot.delivery.nudges import NudgeDelivery
+from bot.delivery.outbox import OutboxDispatcher
+from bot.domain.business_time import BusinessCalendar
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.roles import RoleDirectory
+from bot.handlers.app import create_bolt_app
+from bot.handlers.services import Services
+from bot.reporting.schedule import ReportScheduler
+from bot.runtime.reports import report_renderer
+from bot.slack.gateway import WebApiSlackGateway, make_web_client
+from bot.timers.sla import SlaService
+from bot.timers.sweeper import DeadlineSweeper
+from bot.web.health import health_endpoint
+from bot.web.wsgi import make_router
+from bot.workflow.changes import HandoffChanges
+from bot.workflow.details import DetailsService
+from bot.workflow.intake import DealIntake
+from bot.workflow.milestones import MilestoneService
+from bot.workflow.ownership import OwnershipService
+from bot.workflow.queries import HandoffQueries
+from bot.workflow.signoff import SignoffService, on_exception_expiry
+from bot.workflow.sync_meeting import SyncMeetingService
+from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.enums import DeadlineKind
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
+
+
+class Acting(TypedDict):
+    """What every service people drive from Slack is built from."""
+
+    sessions: SessionFactory
+    clock: Clock
+    playbook: Playbook
+    roles: RoleDirectory
+
+
+@dataclass(kw_only=True)
+class Runtime:
+    settings: Settings
+    playbook: Playbook
+    clock: Clock
+    engine: Engine
+    sessions: SessionFactory
+    slack_client: WebClient
+    intake: DealIntake
+    services: Services
+    roles: RoleDirectory
+    relay: CardRelay
+    bolt_app: App
+    wsgi_app: WSGIApplication
+    sweeper: DeadlineSweeper
+    reports: ReportScheduler
+    salesforce: SalesforceRuntime | None = None
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    playbook: Playbook | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    listener_executor: Executor | None = None,
+    salesforce_connect: Callable[[], Salesforce] | None = None,
+) -> Runtime:
+    playbook = playbook or load_playbook(settings.playbook_path)
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    gateway = WebApiSlackGateway(slack_client)
+    roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
+    calendar = BusinessCalendar(playbook.business_hours)
+    acting = Acting(sessions=sessions, clock=clock, playbook=playbook, roles=roles)
+    intake = DealIntake(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
+    sla = SlaService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
+    milestones = MilestoneService(**acting, calendar=calendar)
+    sync_meeting = SyncMeetingService(**acting)
+    reports = ReportScheduler(sessions=sessions, clock=clock, playbook=playbook)
+    queries = HandoffQueries(**acting)
+    sweeper = DeadlineSweeper(
+        sessions=sessions,
+        clock=clock,
+        handlers={
+            DeadlineKind.SLA_WARN: sla.on_warn,
+            DeadlineKind.SLA_BREACH: sla.on_breach,
+            DeadlineKind.FEEDBACK_REQUEST: milestones.on_feedback_request,
+            DeadlineKind.SYNC_REMINDER: sync_meeting.on_reminder,
+            DeadlineKind.SYNC_OUTCOMES: sync_meeting.on_outcomes_due,
+            DeadlineKind.EXCEPTION_EXPIRY: on_exception_expiry(playbook, clock),
+        },
+    )
+    outbox = OutboxDispatcher(
+        sessions=sessions,
+        clock=clock,
+        slack=gateway,
+        playbook=playbook,
+        render_note=render_note,
+        render_home=lambda user_id: home_view(queries.home(user_id)),
+        nudges=NudgeDelivery(
+            sessions=sessions,
+            clock=clock,
+            slack=gateway,
+            calendar=calendar,
+            expand=roles.expand,
+            render_nudge=render_nudge,
+            render_escalation=render_escalation,
+        ),
+        render_invite=sync_invite,
+        render_report=report_renderer(sessions, playbook),
+    )
+    relay = CardRelay(
+        sessions=sessions,
+        clock=clock,
+        slack=gateway,
+        playbook=playbook,
+        render=render_card,
+        outbox=outbox,
+    )
+    services = Services(
+        handoffs=HandoffChanges(**acting),
+        details=DetailsService(**acting),
+        ownership=OwnershipService(**acting),
+        signoff=SignoffService(**acting),
+        sla=sla,
+        milestones=milestones,
+        sync_meeting=sync_meeting,
+        reports=reports,
+        queries=queries,
+        playbook=playbook,
+        clock=clock,
+    )
+    bolt_app = create_bolt_app(
+        client=slack_client,
+        signing_secret=settings.slack_signing_secret,
+        services=services,
+        listener_executor=listener_executor,
+    )
+    salesforce = build_salesforce(
+        settings,
+        connect=salesforce_connect,
+        sessions=sessions,
+        clock=clock,
+        playbook=playbook,
+        intake=intake,
+        slack=gateway,
+    )
+    wsgi_app = make_router(
+        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app),
+        endpoints={
+            ("POST", "/crm/events"): CrmWebhookEndpoint(
+                secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
+            ),
+            ("POST", "/crm/salesforce/outbound"): SalesforceOutboundEndpoint(
+                organization_id=settings.salesforce_organization_id,
+                intake=intake,
+                playbook=playbook,
+                sessions=sessions,
+                clock=clock,
+                refresh_records=salesforce is not None,
+            ),
+            ("GET", "/healthz"): health_endpoint(
+                settings,
+                sessions,
+                crm_usage=(lambda: salesforce.gateway.api_usage) if salesforce else None,
+            ),
+        },
+    )
+    return Runtime(
+        settings=settings,
+        playbook=playbook,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        slack_client=slack_client,
+        intake=intake,
+        services=services,
+        roles=roles,
+        relay=relay,
+        bolt_app=bolt_app,
+        wsgi_app=wsgi_app,
+        sweeper=sweeper,
+        reports=reports,
+        salesforce=salesforce,
+    )

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
 from storage.db import make_engine
 from storage.enums import AuditAction, DeadlineKind, DeadlineStatus, FieldSource, HandoffStatus
@@ -179,7 +179,7 @@ def raw_insert(count: int, workdir: Path) -> float:
                     "account_name": f"Account {n}",
                     "amount": 1000 + n,
                     "currency": "USD",
-                    "owner_email": "ae@vendor.example",
+                    "ae_email": "ae@vendor.example",
                     "requested_channel_id": "C0BENCH01",
                     "status": HandoffStatus.HELD,
                     "triggered_at": now,

@@ -65,7 +65,7 @@ def main() -> None:
                 Name=f"Deal {n}",
                 StageName="Closed Won",
                 Amount=1000.0,
-                owner_email="ae@vendor.example",
+                ae_email="ae@vendor.example",
                 account_name=f"Account {n}",
             )
         calls = org.api_calls

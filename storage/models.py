@@ -99,7 +99,7 @@ class Handoff(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     close_date: Mapped[date | None]
     deal_url: Mapped[str | None] = mapped_column(String(2000))
-    owner_email: Mapped[str | None] = mapped_column(String(320))
+    ae_email: Mapped[str | None] = mapped_column(String(320))
     requested_channel_id: Mapped[str | None] = mapped_column(String(32))
 
     status: Mapped[HandoffStatus] = mapped_column(_enum(HandoffStatus))
@@ -230,6 +230,16 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
     detail: Mapped[dict[str, Any]]
+
+
+class ReportMarker(Base):
+    """The last period a periodic report was sent for; taken once across replicas."""
+
+    __tablename__ = "report_markers"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period_start: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class CrmCursor(Base):

@@ -15,7 +15,7 @@ from storage.enums import (
     OutboxKind,
     OutboxStatus,
 )
-from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage
+from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage, ReportMarker
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
@@ -257,12 +257,12 @@ def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> None:
 def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:
     """Record that the periodic job ``name`` ran for the period starting ``period_start``;
     ``False`` when it already has (here or on another replica)."""
-    cursor = session.get(CrmCursor, name, with_for_update=True)
-    if cursor is None:
-        session.add(CrmCursor(name=name, position=period_start, updated_at=now))
+    marker = session.get(ReportMarker, name, with_for_update=True)
+    if marker is None:
+        session.add(ReportMarker(name=name, period_start=period_start, updated_at=now))
         session.flush()
         return True
-    if cursor.position >= period_start:
+    if marker.period_start >= period_start:
         return False
-    cursor.position, cursor.updated_at = period_start, now
+    marker.period_start, marker.updated_at = period_start, now
     return True

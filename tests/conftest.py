@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,15 +58,11 @@ def _postgres_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    """A migrated database, once per backend per session. Each backend runs the whole suite."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("db") / "handoff.db"
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
+@contextmanager
+def empty_database(backend: str, folder: Path) -> Iterator[Engine]:
+    """A database with no tables: a SQLite file, or a PostgreSQL schema of its own."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{folder / 'handoff.db'}")
         yield engine
         engine.dispose()
         return
@@ -79,12 +76,30 @@ def database(
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A migrated database, once per backend per session. Each backend runs the whole suite."""
+    with empty_database(request.param, tmp_path_factory.mktemp("db")) as engine:
+        upgrade(engine)
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unmigrated_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of each backend, for tests of the migrations themselves."""
+    with empty_database(request.param, tmp_path) as engine:
+        yield engine
 
 
 @pytest.fixture

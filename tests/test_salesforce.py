@@ -80,7 +80,7 @@ def closed_won(
         "StageName": "Closed Won",
         "Amount": 120000.0,
         "CloseDate": "2026-11-21",
-        "owner_email": AE_EMAIL,
+        "ae_email": AE_EMAIL,
         "account_name": "Acme Corp",
         "Primary_Use_Case__c": "Consolidate billing",
     }
@@ -348,10 +348,10 @@ def test_outbound_message_becomes_a_card_and_is_enriched(
     assert "<Ack>true</Ack>" in reply.text
     [handoff] = app.rows(Handoff)
     assert (
-        handoff.deal_id == OPP and handoff.owner_email is None
+        handoff.deal_id == OPP and handoff.ae_email is None
     )  # an Outbound Message has no Owner.Email
     write_back(app)  # the refresh reads the record through the API
-    assert app.rows(Handoff)[0].owner_email == AE_EMAIL
+    assert app.rows(Handoff)[0].ae_email == AE_EMAIL
     app.relay()
     [card] = app.cards(app.rows(Handoff)[0].channel_id)
     assert f"<@{AE_ID}>" in json.dumps(card["blocks"])

@@ -217,7 +217,7 @@ def test_business_hours_count_only_working_time(app: RunningApp, playbook: Playb
     runtime = handoff_app.build_runtime(
         make_settings(app.slack), playbook=working, clock=app.clock, engine=app.runtime.engine
     )
-    from bot.crm.webhook import parse_event
+    from bot.crm.webhook.events import parse_event
     from tests.support.events import deal_event
 
     runtime.intake.ingest_deal_event(

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import make_session_factory
-from storage.models import Base, InboxEvent
+from storage.migrate import upgrade
+from storage.models import Base, CrmCursor, Handoff, InboxEvent, ReportMarker
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -42,3 +43,31 @@ def test_datetimes_come_back_aware_in_utc(engine: Engine) -> None:
     with sessions.begin() as session:
         stored = session.query(InboxEvent).one().received_at
     assert stored == moment and stored.tzinfo is not None
+
+
+def test_migration_0007_keeps_the_aes_email_and_moves_report_markers(
+    unmigrated_database: Engine,
+) -> None:
+    engine = unmigrated_database
+    upgrade(engine, "0006")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, stage, owner_email, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts) VALUES ('webhook', 'D1', 'Acme', 'Closed Won', "
+                "'dana@vendor.example', 'held', :now, :now, :now, 1, 0, false, 0)"
+            ),
+            {"now": now},
+        )
+        for name in ("report.weekly", "salesforce.opportunities"):
+            connection.execute(
+                text("INSERT INTO crm_cursors (name, position, updated_at) VALUES (:n, :t, :t)"),
+                {"n": name, "t": now},
+            )
+    upgrade(engine)
+    with make_session_factory(engine).begin() as session:
+        assert session.query(Handoff).one().ae_email == "dana@vendor.example"
+        assert [m.name for m in session.query(ReportMarker)] == ["report.weekly"]
+        assert [c.name for c in session.query(CrmCursor)] == ["salesforce.opportunities"]

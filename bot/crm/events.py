@@ -16,7 +16,7 @@ class Deal:
     amount: Decimal | None = None
     currency: str | None = None
     close_date: date | None = None
-    owner_email: str | None = None
+    ae_email: str | None = None  # the deal owner in the CRM
     url: str | None = None
     slack_channel_id: str | None = None
     fields: dict[str, str | None] = field(default_factory=dict)

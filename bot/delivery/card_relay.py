@@ -126,7 +126,7 @@ class CardRelay:
         with self._sessions.begin() as session:
             handoff = session.get(Handoff, handoff_id)
             assert handoff is not None
-            email = None if handoff.ae_lookup_done else handoff.owner_email
+            email = None if handoff.ae_lookup_done else handoff.ae_email
         if not email:
             return
         user_id = self._slack.lookup_user_id(email)
@@ -135,7 +135,7 @@ class CardRelay:
         with self._sessions.begin() as session:
             handoff = session.get(Handoff, handoff_id)
             assert handoff is not None
-            if handoff.owner_email == email:
+            if handoff.ae_email == email:
                 handoff.ae_slack_id = user_id
                 handoff.ae_lookup_done = True
             if user_id is None:

@@ -46,7 +46,7 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         deal_url=handoff.deal_url,
         status=handoff.status,
         ae_slack_id=handoff.ae_slack_id,
-        ae_email=handoff.owner_email,
+        ae_email=handoff.ae_email,
         owner_slack_id=handoff.owner_slack_id,
         sla_due_at=handoff.sla_due_at,
         fields=lines,

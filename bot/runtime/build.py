@@ -25,7 +25,7 @@ from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
 from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
 from bot.crm.salesforce.runtime import SalesforceRuntime, build_salesforce
-from bot.crm.webhook_endpoint import CrmWebhookEndpoint
+from bot.crm.webhook.endpoint import CrmWebhookEndpoint
 from bot.delivery.card_relay import CardRelay
 from bot.delivery.nudges import NudgeDelivery
 from bot.delivery.outbox import OutboxDispatcher

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
-from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.domain.clock import ManualClock
 from bot.sandbox.demo_story import first_day, weeks_later
 from bot.sandbox.executor import DrainableExecutor

@@ -16,7 +16,7 @@ DEAL_ATTRIBUTES = (
     "currency",
     "close_date",
     "deal_url",
-    "owner_email",
+    "ae_email",
     "requested_channel_id",
 )
 
@@ -30,13 +30,13 @@ def deal_columns(deal: Deal) -> dict[str, object]:
         "currency": deal.currency,
         "close_date": deal.close_date,
         "deal_url": deal.url,
-        "owner_email": deal.owner_email,
+        "ae_email": deal.ae_email,
         "requested_channel_id": deal.slack_channel_id,
     }
 
 
 def copy_deal(handoff: Handoff, deal: Deal) -> None:
-    if deal.owner_email != handoff.owner_email and not (deal.partial and deal.owner_email is None):
+    if deal.ae_email != handoff.ae_email and not (deal.partial and deal.ae_email is None):
         handoff.ae_slack_id = None
         handoff.ae_lookup_done = False
     for name, value in deal_columns(deal).items():

@@ -120,7 +120,7 @@ class FakeSalesforce:
         with self._lock:
             record = self.opportunities.setdefault(opportunity_id, {"Id": opportunity_id})
             for key, value in fields.items():
-                if key == "owner_email":
+                if key == "ae_email":
                     record["Owner"] = {"attributes": {"type": "User"}, "Email": value}
                 elif key == "account_name":
                     record["Account"] = {"attributes": {"type": "Account"}, "Name": value}

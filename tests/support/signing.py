@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from bot.crm.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox.requests import (
     app_home_opened,
     block_action,

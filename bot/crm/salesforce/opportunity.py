@@ -112,7 +112,7 @@ def to_event(
             amount=_decimal(record.get("Amount")),
             currency=_text(field_value(record, mapping.currency)) if mapping.currency else None,
             close_date=_date(record.get("CloseDate")),
-            owner_email=str(email).lower() if email else None,
+            ae_email=str(email).lower() if email else None,
             url=f"{instance_url.rstrip('/')}/lightning/r/Opportunity/{opportunity_id}/view",
             fields=fields,
             partial=partial,

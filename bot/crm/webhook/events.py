@@ -139,7 +139,7 @@ def parse_event(body: bytes, playbook: Playbook) -> DealEvent:
             amount=deal.amount,
             currency=deal.currency,
             close_date=deal.close_date,
-            owner_email=deal.owner_email,
+            ae_email=deal.owner_email,
             url=deal.url,
             slack_channel_id=deal.slack_channel_id,
             fields=dict(deal.fields),

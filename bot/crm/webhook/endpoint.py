@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.config.playbook import Playbook
-from bot.crm import webhook
+from bot.crm.webhook import events as webhook
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
 from bot.web.wsgi import JsonResponse

@@ -138,3 +138,27 @@ def test_quarterly_audit_sample(app: RunningApp) -> None:
     assert "Quarterly handoff audit — Jul – Sep 2026" in text
     assert "A random sample of 2 handoffs" in text and "reviewer flag" in text
     assert text.count("*Acme — Platform*") == 2
+
+
+def test_field_accuracy_counts_the_csms_ratings_but_not_fields_they_did_not_need(
+    running_app: RunningApp,
+) -> None:
+    handoff_id = start_handoff(running_app, fields=COMPLETE)
+    with running_app.runtime.sessions.begin() as session:
+        from storage.models import Handoff
+
+        handoff = session.get(Handoff, handoff_id)
+        assert handoff is not None
+        handoff.feedback_at = MONDAY - timedelta(days=3)
+        handoff.feedback = {
+            "accuracy": {
+                "primary_use_case": "accurate",
+                "success_metrics": "inaccurate",
+                "risks": "unused",
+                "promises_made": "something a future version wrote",
+            }
+        }
+    report = compute(
+        running_app.runtime.sessions, running_app.runtime.playbook, week_start=MONDAY - timedelta(7)
+    )
+    assert report.this_week.field_accuracy == {"Primary use case": 1.0, "Success metrics": 0.0}

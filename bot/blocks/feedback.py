@@ -17,16 +17,17 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.modals import modal
 from bot.blocks.text import escape, truncate
+from bot.domain.feedback import FieldAccuracy
 from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Input
 from bot.slack.ids import View as ViewId
 
 ACCURACY_BLOCK_PREFIX = "accuracy:"
-ACCURACY_LABELS = {
-    "accurate": "Accurate",
-    "partly": "Partly right",
-    "inaccurate": "Wrong or misleading",
-    "unused": "Not needed",
+ACCURACY_LABELS: dict[str, str] = {
+    FieldAccuracy.ACCURATE: "Accurate",
+    FieldAccuracy.PARTLY: "Partly right",
+    FieldAccuracy.INACCURATE: "Wrong or misleading",
+    FieldAccuracy.UNUSED: "Not needed",
 }
 
 

@@ -34,33 +34,61 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
         return RenderedMessage(text=text, blocks=[])
     if action is AuditAction.MARKED_READY:
         return brief_message(card, f":white_check_mark: {actor} marked this handoff ready.")
-    text = {
-        AuditAction.CLAIMED: f":raising_hand: {_user(after)} claimed this handoff and owns it now.",
-        AuditAction.REASSIGNED: f":arrows_counterclockwise: {actor} reassigned this handoff "
-        f"from {_user(before)} to {_user(after)}.",
-        AuditAction.RELEASED: f":leftwards_arrow_with_hook: {actor} released this handoff; "
-        "it is unclaimed again.",
-        AuditAction.FIELD_SET: f":pencil2: {actor} updated {_labels(note)}.",
-        AuditAction.EXCEPTION_GRANTED: f":large_orange_diamond: {actor} granted an exception: "
-        f"“{escape(truncate(str(note.get('reason', '')), 300))}”{_until(note)}.",
-        AuditAction.CLOSED_WON: f":tada: The deal is {escape(str(note.get('stage')))}: the handoff "
-        f"starts now{_due(note)}.",
-        AuditAction.DEAL_LOST: f":no_entry_sign: The deal is {escape(str(note.get('stage')))}: "
-        "this handoff is closed. Nothing more to do.",
-        AuditAction.ACKNOWLEDGED: f":thumbsup: {actor} is on it.",
-        AuditAction.EXCEPTION_EXPIRED: ":double_vertical_bar: The exception ended "
-        f"({note.get('until')}); the handoff is held until the required fields are filled.",
-        AuditAction.KICKOFF_HELD: f":calendar: {actor} recorded the customer kickoff "
-        f"({note.get('day')}).",
-        AuditAction.FIRST_VALUE: f":dart: {actor} recorded that the customer reached first value.",
-        AuditAction.ONBOARDING_DONE: f":checkered_flag: {actor} recorded onboarding complete.",
-        AuditAction.FEEDBACK_SENT: f":memo: {actor} sent the two-week feedback to the AE.",
-        AuditAction.ESCALATED: ":rotating_light: The SLA is breached; this handoff was escalated.",
-        AuditAction.FIELD_CONFLICT: f":warning: The CRM has a different "
-        f"*{escape(str(note.get('label')))}* from the one entered in Slack; the entered value "
-        "stands (the CRM's is on the card).",
-    }.get(action, f"{actor}: {action.value.replace('_', ' ')}.")
-    return RenderedMessage(text=text, blocks=[])
+    return RenderedMessage(text=_one_line(action, actor, before, after, note), blocks=[])
+
+
+def _one_line(
+    action: AuditAction, actor: str, before: object, after: object, note: dict[str, object]
+) -> str:
+    match action:
+        case AuditAction.CLAIMED:
+            return f":raising_hand: {_user(after)} claimed this handoff and owns it now."
+        case AuditAction.REASSIGNED:
+            return (
+                f":arrows_counterclockwise: {actor} reassigned this handoff "
+                f"from {_user(before)} to {_user(after)}."
+            )
+        case AuditAction.RELEASED:
+            return (
+                f":leftwards_arrow_with_hook: {actor} released this handoff; it is unclaimed again."
+            )
+        case AuditAction.FIELD_SET:
+            return f":pencil2: {actor} updated {_labels(note)}."
+        case AuditAction.EXCEPTION_GRANTED:
+            reason = escape(truncate(str(note.get("reason", "")), 300))
+            return f":large_orange_diamond: {actor} granted an exception: “{reason}”{_until(note)}."
+        case AuditAction.CLOSED_WON:
+            stage = escape(str(note.get("stage")))
+            return f":tada: The deal is {stage}: the handoff starts now{_due(note)}."
+        case AuditAction.DEAL_LOST:
+            stage = escape(str(note.get("stage")))
+            return (
+                f":no_entry_sign: The deal is {stage}: this handoff is closed. Nothing more to do."
+            )
+        case AuditAction.ACKNOWLEDGED:
+            return f":thumbsup: {actor} is on it."
+        case AuditAction.EXCEPTION_EXPIRED:
+            return (
+                f":double_vertical_bar: The exception ended ({note.get('until')}); the handoff "
+                "is held until the required fields are filled."
+            )
+        case AuditAction.KICKOFF_HELD:
+            return f":calendar: {actor} recorded the customer kickoff ({note.get('day')})."
+        case AuditAction.FIRST_VALUE:
+            return f":dart: {actor} recorded that the customer reached first value."
+        case AuditAction.ONBOARDING_DONE:
+            return f":checkered_flag: {actor} recorded onboarding complete."
+        case AuditAction.FEEDBACK_SENT:
+            return f":memo: {actor} sent the two-week feedback to the AE."
+        case AuditAction.ESCALATED:
+            return ":rotating_light: The SLA is breached; this handoff was escalated."
+        case AuditAction.FIELD_CONFLICT:
+            label = escape(str(note.get("label")))
+            return (
+                f":warning: The CRM has a different *{label}* from the one entered in Slack; "
+                "the entered value stands (the CRM's is on the card)."
+            )
+    return f"{actor}: {action.value.replace('_', ' ')}."
 
 
 def _labels(note: dict[str, object]) -> str:

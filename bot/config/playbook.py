@@ -8,11 +8,19 @@ import re
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.config.errors import ConfigError
 
@@ -20,6 +28,25 @@ SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 USERGROUP_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _channel_id(value: str) -> str:
+    if not CHANNEL_ID.match(value):
+        raise ValueError(f"must be a Slack channel id such as C0123ABCD, not {value!r}")
+    return value
+
+
+def _member(value: str) -> str:
+    if not (SLACK_ID.match(value) or USERGROUP_HANDLE.match(value)):
+        raise ValueError(
+            f"{value!r} is neither a Slack user id (U…) nor a user group handle (@name)"
+        )
+    return value
+
+
+# A Slack channel id (C… or G…), and a person: a user id (U…/W…) or a user group (@handle).
+ChannelId = Annotated[str, AfterValidator(_channel_id)]
+Member = Annotated[str, AfterValidator(_member)]
 
 
 class FieldType(enum.StrEnum):
@@ -115,8 +142,8 @@ class Sla(_Strict):
     warn_hours: float = Field(default=24, gt=0)
     breach_hours: float = Field(default=48, gt=0)
     # Where a breach goes: a channel, or else these people (Slack user ids) by DM.
-    escalation_channel_id: str | None = None
-    managers: list[str] = Field(default_factory=list)
+    escalation_channel_id: ChannelId | None = None
+    managers: list[Member] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _warn_before_breach(self) -> Self:
@@ -128,15 +155,8 @@ class Sla(_Strict):
 class Channels(_Strict):
     strategy: Literal["per_deal", "fixed"] = "per_deal"
     name_prefix: str = Field(default="handoff-", max_length=40)
-    fixed_channel_id: str | None = None
-    cs_channel_id: str | None = None
-
-    @field_validator("fixed_channel_id", "cs_channel_id")
-    @classmethod
-    def _channel_shape(cls, value: str | None) -> str | None:
-        if value is not None and not CHANNEL_ID.match(value):
-            raise ValueError("must be a Slack channel id such as C0123ABCD")
-        return value
+    fixed_channel_id: ChannelId | None = None
+    cs_channel_id: ChannelId | None = None
 
     @field_validator("name_prefix")
     @classmethod
@@ -153,19 +173,9 @@ class Channels(_Strict):
 
 
 class Team(_Strict):
-    csms: list[str] = Field(default_factory=list)
-    reviewers: list[str] = Field(default_factory=list)
-    admins: list[str] = Field(default_factory=list)
-
-    @field_validator("csms", "reviewers", "admins")
-    @classmethod
-    def _members_shape(cls, members: list[str]) -> list[str]:
-        for member in members:
-            if not (SLACK_ID.match(member) or USERGROUP_HANDLE.match(member)):
-                raise ValueError(
-                    f"{member!r} is neither a Slack user id (U…) nor a user group handle (@name)"
-                )
-        return members
+    csms: list[Member] = Field(default_factory=list)
+    reviewers: list[Member] = Field(default_factory=list)
+    admins: list[Member] = Field(default_factory=list)
 
 
 SF_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(__c)?(\.[A-Za-z][A-Za-z0-9_]*(__c)?)?$")
@@ -214,19 +224,12 @@ class Feedback(_Strict):
 class Reporting(_Strict):
     """Weekly KPIs for leadership and the quarterly audit sample for RevOps."""
 
-    channel_id: str | None = None
+    channel_id: ChannelId | None = None
     weekday: Weekday = "mon"
     send_at: dt.time = Field(default=dt.time(9, 0), alias="time")
     time_zone: str = "UTC"
-    audit_channel_id: str | None = None
+    audit_channel_id: ChannelId | None = None
     audit_sample_size: int = Field(default=5, ge=1, le=50)
-
-    @field_validator("channel_id", "audit_channel_id")
-    @classmethod
-    def _channel(cls, value: str | None) -> str | None:
-        if value is not None and not CHANNEL_ID.match(value):
-            raise ValueError("must be a Slack channel id such as C0123ABCD")
-        return value
 
     @field_validator("time_zone")
     @classmethod

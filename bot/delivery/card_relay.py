@@ -11,7 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
 from bot.delivery.outbox import LEASE, OutboxDispatcher, RelayReport, backoff
@@ -85,9 +89,7 @@ class CardRelay:
         # must not hold a database lock that incoming CRM events are waiting for.
         self._resolve_ae(handoff_id)
         channel = self._resolve_channel(handoff_id)
-        with self._sessions.begin() as session:
-            handoff = repositories.get_handoff(session, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (_session, handoff):
             snapshot = card_snapshot(handoff, self._playbook)
             card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
         message = self._render(snapshot)
@@ -123,18 +125,14 @@ class CardRelay:
         self._mark_rendered(handoff_id, snapshot.version)
 
     def _resolve_ae(self, handoff_id: int) -> None:
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (session, handoff):
             email = None if handoff.ae_lookup_done else handoff.ae_email
         if not email:
             return
         user_id = self._slack.lookup_user_id(email)
         if user_id is None:
             log.warning("no Slack user has the email %s; the card shows the email", email)
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (session, handoff):
             if handoff.ae_email == email:
                 handoff.ae_slack_id = user_id
                 handoff.ae_lookup_done = True
@@ -153,9 +151,7 @@ class CardRelay:
                 )
 
     def _resolve_channel(self, handoff_id: int) -> str:
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (session, handoff):
             if handoff.channel_id is not None:
                 return handoff.channel_id
             requested = handoff.requested_channel_id
@@ -179,9 +175,7 @@ class CardRelay:
             if channel_id is None:
                 raise SlackRejected(f"channel #{name} exists but the bot cannot see it")
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (session, handoff):
             handoff.channel_id = channel_id
             if handoff.ae_slack_id:
                 session.add(
@@ -197,16 +191,21 @@ class CardRelay:
                 )
         return channel_id
 
-    def _record_intent(self, handoff_id: int, now: datetime) -> None:
+    @contextmanager
+    def _handoff(self, handoff_id: int) -> Iterator[tuple[Session, Handoff]]:
+        """One transaction on a handoff the relay leased (a lease is only taken on a row)."""
         with self._sessions.begin() as session:
             handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+            if handoff is None:
+                raise SlackRejected(f"handoff {handoff_id} was deleted")
+            yield session, handoff
+
+    def _record_intent(self, handoff_id: int, now: datetime) -> None:
+        with self._handoff(handoff_id) as (_session, handoff):
             handoff.card_post_intent_at = now
 
     def _store_ts(self, handoff_id: int, ts: str) -> None:
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (session, handoff):
             handoff.card_ts = ts
             queue_write_back(session, crm=handoff.crm, handoff_id=handoff_id, now=self._clock.now())
             repositories.record_audit(
@@ -219,9 +218,7 @@ class CardRelay:
             )
 
     def _mark_rendered(self, handoff_id: int, version: int) -> None:
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (_session, handoff):
             handoff.rendered_version = max(handoff.rendered_version, version)
             handoff.card_attempts = 0
             handoff.card_error = None
@@ -232,9 +229,7 @@ class CardRelay:
         self, handoff_id: int, reason: str, *, retry_after: float | None, rejected: bool
     ) -> None:
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            assert handoff is not None
+        with self._handoff(handoff_id) as (_session, handoff):
             handoff.card_attempts += 1
             wait = REJECTED_RETRY if rejected else backoff(handoff.card_attempts)
             if retry_after is not None:

@@ -9,6 +9,7 @@ from statistics import median
 from sqlalchemy import or_, select
 
 from bot.config.playbook import Playbook
+from bot.domain.feedback import FieldAccuracy
 from bot.domain.read_models import HandoffSummary, Kpis, WeeklyReport
 from storage import repositories
 from storage.db import SessionFactory
@@ -115,8 +116,10 @@ def _accuracy(rows: Sequence[Handoff], playbook: Playbook) -> dict[str, float]:
     for handoff in rows:
         accuracy = (handoff.feedback or {}).get("accuracy") or {}
         for key, value in accuracy.items():
-            if value in ("accurate", "partly", "inaccurate"):
-                rated.setdefault(key, []).append(value == "accurate")
+            known = value in {rating.value for rating in FieldAccuracy}
+            rating = FieldAccuracy(value) if known else None
+            if rating is not None and rating.counts_towards_accuracy:
+                rated.setdefault(key, []).append(rating is FieldAccuracy.ACCURATE)
     labels = {spec.key: spec.label for spec in playbook.fields}
     return {labels.get(key, key): sum(v) / len(v) for key, v in rated.items()}
 

@@ -198,12 +198,6 @@ def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = pri
         (LEADERSHIP, "cs-leadership"),
     ):
         slack.add_channel(channel, name)
-    for channel, name in (
-        (CS_CHANNEL, "cs-team"),
-        (ESCALATIONS, "cs-escalations"),
-        (LEADERSHIP, "cs-leadership"),
-    ):
-        slack.add_channel(channel, name)
     for user, name in NAMES.items():
         slack.add_user(
             user, email="dana@acme-vendor.example" if user == AE else f"{user}@x.example", name=name

@@ -70,10 +70,6 @@ class BlockId(enum.StrEnum):
     CARD_ACTIONS = "card_actions"
 
 
-class MetadataEvent(enum.StrEnum):
-    HANDOFF_CARD = "handoff_card"
-
-
 # Web API methods the app calls, with the bot scope each needs. manifest.yml's bot scopes
 # must be exactly these plus the ones features need without a method call (commands).
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {

@@ -22,8 +22,6 @@ from storage.db import SessionFactory
 from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
-ACCURACY = ("accurate", "partly", "inaccurate", "unused")
-
 
 class MilestoneService(HandoffChanges):
     def __init__(

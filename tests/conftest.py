@@ -126,8 +126,12 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def playbook() -> Playbook:
-    return load_playbook()
+def playbook(request: pytest.FixtureRequest) -> Playbook:
+    """The default playbook; in a module marked ``team``, with the test team in it."""
+    from tests.support.team import team_playbook
+
+    playbook = load_playbook()
+    return team_playbook(playbook) if request.node.get_closest_marker("team") else playbook
 
 
 @dataclass
@@ -238,3 +242,12 @@ def running_app(
     app = start_app(engine, slack, clock, playbook)
     yield app
     app.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def app(running_app: RunningApp) -> RunningApp:
+    """The running app, with the test team's people and user group known to Slack."""
+    from tests.support.team import seed_team
+
+    seed_team(running_app)
+    return running_app

@@ -7,32 +7,20 @@ import threading
 
 import pytest
 
-from bot.config.playbook import Playbook
 from bot.sandbox import Fault
 from storage.enums import AuditAction
 from storage.models import AuditEvent, Handoff
 from tests.conftest import AE_ID, RunningApp
-from tests.workflow_support import (
+from tests.support.team import (
     ADMIN,
     CSM,
     CSM_IN_GROUP,
     OUTSIDER,
     REVIEWER,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
-
-@pytest.fixture
-def playbook(playbook: Playbook) -> Playbook:
-    return team_playbook(playbook)
-
-
-@pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    return running_app
+pytestmark = pytest.mark.team
 
 
 def owner(app: RunningApp) -> str | None:

@@ -7,30 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config.playbook import Playbook
 from storage.enums import FieldSource, HandoffStatus
 from storage.models import FieldValue, Handoff
 from tests.conftest import AE_ID, RunningApp
 from tests.support.events import deal_event
-from tests.workflow_support import (
+from tests.support.team import (
     CSM,
     OUTSIDER,
     field_state,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
-
-@pytest.fixture
-def playbook(playbook: Playbook) -> Playbook:
-    return team_playbook(playbook)
-
-
-@pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    return running_app
+pytestmark = pytest.mark.team
 
 
 def test_add_details_opens_the_modal_prefilled_for_the_ae(app: RunningApp) -> None:

@@ -46,7 +46,10 @@ def test_default_playbook_has_the_standard_fields() -> None:
             MINIMAL_FIELDS + "channels: {fixed_channel_id: general}",
             "channels.fixed_channel_id: must be a Slack channel id",
         ),
-        (MINIMAL_FIELDS + "team: {csms: [casey]}", "team.csms[0]: 'casey' is neither a Slack user id"),
+        (
+            MINIMAL_FIELDS + "team: {csms: [casey]}",
+            "team.csms[0]: 'casey' is neither a Slack user id",
+        ),
         (MINIMAL_FIELDS + "sla: {warn_hour: 3}", "sla.warn_hour: unknown key"),
         ("fields: []", "fields: List should have at least 1 item"),
         ("fields: [{key: Use Case, label: x}]", "fields[0].key: must be lower_snake_case"),

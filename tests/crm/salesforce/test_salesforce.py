@@ -18,7 +18,7 @@ from storage.enums import OutboxKind, OutboxStatus
 from storage.models import Handoff, InboxEvent, OutboxMessage
 from tests.conftest import AE_EMAIL, AE_ID, RunningApp, start_app
 from tests.support.fake_salesforce import ORG_ID, FakeSalesforce
-from tests.workflow_support import CSM, REVIEWER, seed_team, team_playbook
+from tests.support.team import CSM, REVIEWER, seed_team, team_playbook
 
 OPP = "006Dn000004TmiQAAS"
 
@@ -407,7 +407,7 @@ def test_check_command_as_a_process(org: FakeSalesforce, tmp_path: Path) -> None
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]
     env = {
         **{
             k: v

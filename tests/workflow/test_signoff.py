@@ -12,26 +12,15 @@ from storage.enums import AuditAction, HandoffStatus
 from storage.models import AuditEvent, Handoff
 from tests.conftest import AE_ID, RunningApp
 from tests.support.events import deal_event
-from tests.workflow_support import (
+from tests.support.team import (
     CS_CHANNEL,
     CSM,
     REVIEWER,
     field_state,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
-
-@pytest.fixture
-def playbook(playbook: Playbook) -> Playbook:
-    return team_playbook(playbook)
-
-
-@pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    return running_app
+pytestmark = pytest.mark.team
 
 
 def handoff(app: RunningApp) -> Handoff:

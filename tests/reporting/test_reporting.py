@@ -13,15 +13,16 @@ from bot.reporting.kpis import compute
 from storage.enums import OutboxKind
 from storage.models import OutboxMessage
 from tests.conftest import RunningApp, make_settings
-from tests.workflow_support import COMPLETE, CSM, REVIEWER, seed_team, start_handoff, team_playbook
+from tests.support.team import COMPLETE, CSM, REVIEWER, start_handoff
 
+pytestmark = pytest.mark.team
 LEADERS, REVOPS = "C0LEADERS", "C0REVOPS1"
 MONDAY = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 @pytest.fixture
 def playbook(playbook: Playbook) -> Playbook:
-    team = team_playbook(playbook)
+    team = playbook
     reporting = team.reporting.model_copy(
         update={"channel_id": LEADERS, "audit_channel_id": REVOPS, "audit_sample_size": 2}
     )
@@ -29,11 +30,10 @@ def playbook(playbook: Playbook) -> Playbook:
 
 
 @pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    running_app.slack.add_channel(LEADERS, "cs-leadership")
-    running_app.slack.add_channel(REVOPS, "revops")
-    return running_app
+def app(app: RunningApp) -> RunningApp:
+    app.slack.add_channel(LEADERS, "cs-leadership")
+    app.slack.add_channel(REVOPS, "revops")
+    return app
 
 
 def finished_week(app: RunningApp) -> None:

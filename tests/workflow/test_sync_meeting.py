@@ -8,29 +8,17 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from bot.config.playbook import Playbook
 from storage.models import Handoff
 from tests.conftest import AE_ID, RunningApp
-from tests.workflow_support import (
+from tests.support.team import (
     COMPLETE,
     CSM,
     OUTSIDER,
     REVIEWER,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
-
-@pytest.fixture
-def playbook(playbook: Playbook) -> Playbook:
-    return team_playbook(playbook)
-
-
-@pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    return running_app
+pytestmark = pytest.mark.team
 
 
 def claimed(app: RunningApp) -> int:

@@ -7,29 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config.playbook import Playbook
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
 from tests.support.signing import app_home_opened, post_json_to_slack_endpoint
-from tests.workflow_support import (
+from tests.support.team import (
     COMPLETE,
     CSM,
     REVIEWER,
     field_state,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
-
-@pytest.fixture
-def playbook(playbook: Playbook) -> Playbook:
-    return team_playbook(playbook)
-
-
-@pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    return running_app
+pytestmark = pytest.mark.team
 
 
 def reply_of(app: RunningApp, text: str, user: str = CSM) -> dict:

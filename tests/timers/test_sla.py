@@ -13,25 +13,23 @@ from bot.config.playbook import BusinessHours, Playbook
 from storage.enums import AuditAction, DeadlineStatus, OutboxKind
 from storage.models import AuditEvent, Deadline, Handoff, OutboxMessage
 from tests.conftest import AE_ID, RunningApp, make_settings
-from tests.workflow_support import (
+from tests.support.team import (
     COMPLETE,
     CS_CHANNEL,
     CSM,
     CSM_IN_GROUP,
     REVIEWER,
-    seed_team,
     start_handoff,
-    team_playbook,
 )
 
+pytestmark = pytest.mark.team
 ESCALATIONS = "C0ESCALATE"
 
 
 @pytest.fixture
 def playbook(playbook: Playbook) -> Playbook:
-    team = team_playbook(playbook)
-    team = team.model_copy(
-        update={"team": team.team.model_copy(update={"reviewers": [REVIEWER, "@cs-team"]})}
+    team = playbook.model_copy(
+        update={"team": playbook.team.model_copy(update={"reviewers": [REVIEWER, "@cs-team"]})}
     )
     return team.model_copy(
         update={"sla": team.sla.model_copy(update={"escalation_channel_id": ESCALATIONS})}
@@ -39,10 +37,9 @@ def playbook(playbook: Playbook) -> Playbook:
 
 
 @pytest.fixture
-def app(running_app: RunningApp) -> RunningApp:
-    seed_team(running_app)
-    running_app.slack.add_channel(ESCALATIONS, "cs-escalations")
-    return running_app
+def app(app: RunningApp) -> RunningApp:
+    app.slack.add_channel(ESCALATIONS, "cs-escalations")
+    return app
 
 
 def tick(app: RunningApp, hours: float = 0) -> int:

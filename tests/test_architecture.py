@@ -1,4 +1,8 @@
-"""The layers of DESIGN.md, kept by reading every module's imports."""
+"""The layers of docs/ARCHITECTURE.md, kept by reading every module's imports.
+
+Each package of ``bot/`` may import only the packages its row below names. The rules speak in
+packages; no module has an exception of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,55 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Modules that may talk to Slack's libraries: listeners, builders, adapters, HTTP, the sandbox.
-SLACK_FACING = (
-    "bot/handlers/",
-    "bot/blocks/",
-    "bot/adapters/",
-    "bot/sandbox/",
-    "bot/web/",
-    "bot/startup.py",  # the command line's start-up checks
-    "bot/report_delivery.py",  # composes the KPI services with their renderers
-)
+
+# The CRM port: what the workflow knows of any CRM. Everything else in bot/crm/ is an adapter.
+CRM_PORT = {"crm.events", "crm.errors", "crm.tasks"}
+
+# package -> the packages of bot/ it may import (besides itself).
+ALLOWED: dict[str, set[str]] = {
+    "config": set(),
+    "domain": {"config"},
+    "crm.port": {"config", "domain"},
+    "workflow": {"config", "domain", "crm.port"},
+    "timers": {"config", "domain", "workflow"},
+    "reporting": {"config", "domain"},
+    # Reading calls and conversations: transcripts, extractors, suggestions.
+    "context": {"config", "domain"},
+    "delivery": {"config", "domain", "workflow"},
+    "slack": {"config", "domain", "delivery"},
+    "blocks": {"config", "domain", "delivery", "slack"},
+    "web": {"config", "domain"},
+    "crm.adapters": {"config", "domain", "crm.port", "workflow", "delivery", "timers", "web"},
+    "handlers": {
+        "config",
+        "domain",
+        "workflow",
+        "timers",
+        "reporting",
+        "delivery",
+        "slack",
+        "blocks",
+    },
+    "sandbox": {"config", "domain", "crm.port", "crm.adapters", "web"},
+    "runtime": {
+        "config",
+        "domain",
+        "crm.port",
+        "crm.adapters",
+        "workflow",
+        "timers",
+        "reporting",
+        "context",
+        "delivery",
+        "slack",
+        "blocks",
+        "web",
+        "handlers",
+        "sandbox",
+    },
+}
+# Slack's libraries: the listeners, the gateway, HTTP, the stand-in and the composition root.
+SLACK_FACING = {"handlers", "slack", "web", "sandbox", "runtime"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -40,6 +83,41 @@ def top(name: str) -> str:
     return name.split(".")[0]
 
 
+def package_of_module(dotted: str) -> str | None:
+    """``bot.workflow.intake`` -> ``workflow``; the CRM port and adapters are told apart."""
+    parts = dotted.split(".")
+    if parts[0] != "bot" or len(parts) < 2:
+        return None
+    if parts[1] == "crm" and len(parts) > 2:
+        return "crm.port" if ".".join(parts[1:3]) in CRM_PORT else "crm.adapters"
+    return parts[1]
+
+
+def package_of_file(path: Path) -> str | None:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    if parts[0] != "bot" or len(parts) < 3:
+        return None
+    return package_of_module(".".join(parts))
+
+
+def test_every_package_of_bot_has_a_row() -> None:
+    packages = {package_of_file(p) for p in modules("bot")} - {None}
+    assert packages <= set(ALLOWED)
+    assert {"workflow", "crm.port", "crm.adapters", "runtime"} <= packages
+
+
+def test_each_package_imports_only_the_layers_below_it() -> None:
+    offenders: dict[str, list[str]] = {}
+    for path in modules("bot"):
+        package = package_of_file(path)
+        if package is None:
+            continue
+        used = {package_of_module(name) for name in imports_of(path)} - {None, package}
+        if not used <= ALLOWED[package]:
+            offenders[rel(path)] = sorted(str(p) for p in used - ALLOWED[package])
+    assert not offenders
+
+
 def test_storage_imports_nothing_from_bot() -> None:
     offenders = {
         rel(p): i for p in modules("storage") for i in imports_of(p) if top(i) in ("bot", "app")
@@ -47,34 +125,36 @@ def test_storage_imports_nothing_from_bot() -> None:
     assert not offenders
 
 
-def test_services_import_neither_slack_bolt_nor_slack_sdk() -> None:
-    services = [p for p in modules("bot") if not rel(p).startswith(SLACK_FACING)]
-    assert any(rel(p) == "bot/handoffs.py" for p in services)
-    offenders = {
-        rel(p): sorted(i for i in imports_of(p) if top(i) in ("slack_bolt", "slack_sdk"))
-        for p in services
-    }
-    assert not {k: v for k, v in offenders.items() if v}
-
-
-def test_services_do_not_reach_up_into_handlers_web_or_blocks() -> None:
-    services = [p for p in modules("bot") if not rel(p).startswith(SLACK_FACING)]
-    upward = ("bot.handlers", "bot.web", "bot.blocks", "bot.adapters", "bot.sandbox")
-    offenders = {rel(p): i for p in services for i in imports_of(p) if i.startswith(upward)}
+def test_only_the_slack_facing_packages_import_slacks_libraries() -> None:
+    """Block builders may use slack_sdk.models (pure, validating data classes), nothing else."""
+    offenders = {}
+    for path in modules("bot"):
+        package = package_of_file(path)
+        if package in SLACK_FACING:
+            continue
+        slack = {i for i in imports_of(path) if top(i) in ("slack_bolt", "slack_sdk")}
+        if package == "blocks":
+            slack = {i for i in slack if not i.startswith("slack_sdk.models")}
+        if slack:
+            offenders[rel(path)] = sorted(slack)
     assert not offenders
 
 
 def test_block_builders_are_pure() -> None:
-    forbidden = (
-        "sqlalchemy",
-        "storage.models",
-        "storage.db",
-        "storage.repositories",
-        "slack_bolt",
-        "requests",
-    )
+    forbidden = ("sqlalchemy", "storage", "slack_bolt", "requests", "bot.delivery.outbox")
     offenders = {
         rel(p): i for p in modules("bot/blocks") for i in imports_of(p) if i.startswith(forbidden)
+    }
+    assert not offenders
+
+
+def test_blocks_take_only_ports_and_ids_from_delivery_and_slack() -> None:
+    offenders = {
+        rel(p): i
+        for p in modules("bot/blocks")
+        for i in imports_of(p)
+        if i.startswith(("bot.delivery", "bot.slack"))
+        and i not in ("bot.delivery.ports", "bot.slack.ids")
     }
     assert not offenders
 
@@ -84,8 +164,7 @@ def test_handlers_do_not_touch_the_database() -> None:
         rel(p): i
         for p in modules("bot/handlers")
         for i in imports_of(p)
-        if top(i) == "sqlalchemy"
-        or i.startswith(("storage.db", "storage.models", "storage.repositories"))
+        if top(i) == "sqlalchemy" or top(i) == "storage"
     }
     assert not offenders
 
@@ -99,6 +178,11 @@ def test_nothing_in_the_package_imports_the_composition_root_or_tests() -> None:
         if top(i) in ("app", "tests")
     }
     assert not offenders
+
+
+def test_no_module_sits_loose_in_bot() -> None:
+    loose = [rel(p) for p in (ROOT / "bot").glob("*.py") if p.name != "__init__.py"]
+    assert not loose
 
 
 def test_modules_stay_small() -> None:

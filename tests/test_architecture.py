@@ -202,3 +202,14 @@ def test_importing_app_builds_nothing() -> None:
 
     importlib.reload(app)
     assert not any(type(v).__name__ in ("App", "Engine", "WebClient") for v in vars(app).values())
+
+
+def test_the_architecture_document_names_every_package() -> None:
+    document = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    folders = sorted(
+        p.parent.relative_to(ROOT / "bot").as_posix()
+        for p in (ROOT / "bot").rglob("__init__.py")
+        if p.parent != ROOT / "bot"
+    )
+    missing = [f for f in folders if f"{f.split('/')[-1]}/" not in document]
+    assert not missing

@@ -37,7 +37,7 @@ class HttpServer:
         return int(self._server.server_address[1])
 
     def serve_forever(self) -> None:
-        self._server.serve_forever(poll_interval=0.2)
+        self._server.serve_forever(poll_interval=0.05)
 
     def start_in_background(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)

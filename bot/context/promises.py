@@ -1,0 +1,211 @@
+"""Seller commitments: what our side promised, with the date it is due.
+
+A clause (see sentences.split_clauses) said by a seller-side speaker is a commitment when it
+- binds us in the first person: "I'll send", "we will", "we're going to", "your CSM will",
+  "our team will", "Kofi will", "we can put that in the DPA", "let me loop in";
+- grants a term: "is included", "includes … at no cost", "we'll waive", "in the order form",
+  "we guarantee", "we're crediting";
+- reports one: "I promised Marco we'd …", "Aisha told Raj we'd …", "I agreed we'd …";
+- or agrees to the customer's date: "End of Q1 is doable.", "February 22 it is."
+and it is not hedged ("might", "maybe", "probably", "let me check", "no promises", "I'd have
+to …"), not a question, not negated ("I can't"), and not call logistics ("I'll stop sharing").
+The due date is the clause's deadline date (see dates.py); a date that is the customer's
+condition ("if you sign by …") or relative to an unknown event ("within 30 days of signature")
+gives no due date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from bot.context.dates import DateMention, find_dates
+from bot.context.model import Commitment, Side
+from bot.context.sentences import Sentence, plain, split_clauses
+
+_BINDING = re.compile(
+    r"(?i:\b(?:I'll|I will|we'll|we will|I'm going to|we're going to|we are going to|"
+    r"(?:your|our)\s+(?:[\w-]+\s+){0,3}(?:CSM|team|manager|engineer|lead|specialist)\s+will|"
+    r"you'll (?:get|have)|you will (?:get|have)|"
+    r"you can (?:drop|cancel|add|keep|swap|pause|downgrade|terminate)\b|"
+    r"(?<!if\s)(?:we|I) can (?!also\s+see)(?:\w+\s+)?(?:put|configure|add|include|record|do|"
+    r"set|give|offer|provide|extend|waive|lock|commit|guarantee|get you|build|support)|"
+    r"let me (?:also\s+)?(?:loop|set up|send|introduce|bring|get you)|"
+    r"we (?:guarantee|guaranteed|commit|committed|promise|promised)|I (?:promise|promised|agreed)|"
+    r"(?:told|assured|promised)\s+\w+\s+(?:that\s+)?(?:we'd|we would|we'll|we will)|"
+    r"we're crediting|we'll credit|"
+    # something of ours being delivered: "Sandbox will be ready for you on Monday"
+    r"will be (?:ready|live|available|done|enabled|set up|configured|delivered|in place)"
+    r"\s+(?:for you|by|on|before|in time)|"
+    r"(?:I'll|we'll) make sure)\b)"
+)
+# "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
+_NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
+_TERMS = re.compile(
+    r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
+    r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
+    r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price)\b",
+    re.IGNORECASE,
+)
+_AGREEMENT = re.compile(
+    r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}\s)?(?:is|it's|that's)\s+(?:\w+\s+)?(?:doable|achievable)\b|"
+    r"\bit is\.?$|^(?:yes|yep|sure)[,.]?\s+(?:that|it) works\b|"
+    r"^(?:\w+\s+){0,2}\d{1,2}(?:st|nd|rd|th)?\s+works\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:might|may be able|maybe|perhaps|possibly|probably|not sure|no promises?|"
+    r"can't (?:promise|commit|confirm)|cannot (?:promise|commit|confirm)|don't hold me|"
+    r"I'd have to|I'd need to|I would have to|we'd have to|let me (?:check|find out|look into|"
+    r"double-check|see|confirm)|before I (?:say yes|promise)|hopefully|ideally|on the roadmap|"
+    r"thinking about|I believe|not a promise|no commitment|depends on|I don't think|"
+    r"I'm not sure|could probably|we could maybe|I think we could|try to|trying to|"
+    r"(?:I|we) (?:can't|cannot|won't|will not)\b|I hope|hopeful|should be able|aim to|"
+    r"(?:I'll|we'll|we will|I will) (?:see|figure|talk|need|have to|want|try|aim|cross|"
+    r"find out|think about|consider|discuss))\b",
+    re.IGNORECASE,
+)
+_LOGISTICS = re.compile(
+    r"\b(?:I'll|I will|I'm going to|we're going to|let me|[A-Z][a-z]+ will) "
+    r"(?:just |quickly |go ahead and )?(?:stop sharing|"
+    r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|keep (?:it|this) short|"
+    r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
+    r"record|take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
+    r"give you an example|explain|answer that|come back to that|skip|switch|scroll|open|"
+    r"turn it over|stop there|wrap up|leave it)\b|\bI'll be (?:your|the|on)\b|"
+    r"\bhere's what (?:I|we) can do\b",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"^(?:(?:so|and|yes|yeah|yep|okay|ok|sure|great|perfect|absolutely|correct|totally|"
+    r"understood|will do|also|plus|but|then|on it|no problem|here's what I can do)[,.!:]?\s+)+",
+    re.IGNORECASE,
+)
+_SUBJECT = re.compile(
+    r"^(?:I'll|I will|we'll|we will|I'm going to|we're going to|we can|I can|let me(?: also)?)\s+",
+    re.IGNORECASE,
+)
+_I = re.IGNORECASE
+_DEADLINE_WORD = re.compile(r"\b(?:by|before|until|no later than|on|within|in)\s+$", re.I)
+
+
+_CONDITIONAL_START = re.compile(r"^(?:\w+,?\s+)?(?:once|if|when|after|as soon as|assuming)\b", _I)
+
+
+def find_commitments(
+    sentences: Sequence[Sentence],
+    *,
+    sides: dict[str, Side],
+    base: date | None,
+    colleagues: Sequence[str] = (),
+) -> list[Commitment]:
+    """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff"."""
+    named = _named_pattern(colleagues)
+    found: list[Commitment] = []
+    for index, sentence in enumerate(sentences):
+        if sides.get(sentence.speaker or "", "customer") != "seller":
+            continue
+        # "Once we have the export, … within two weeks": the date hangs on an unknown event
+        conditional = bool(_CONDITIONAL_START.search(plain(sentence.text)))
+        for clause in split_clauses(sentence.text):
+            agreement = bool(_AGREEMENT.search(plain(clause)))
+            if not (agreement or _is_commitment(plain(clause), named=named)):
+                continue
+            due = None if conditional else _due(plain(clause), base=base)
+            if due is None and agreement and index > 0 and base is not None:
+                due = _last_date(sentences, before=index, base=base)  # "That's very doable."
+            found.append(
+                Commitment(
+                    text=describe(clause),
+                    by=sentence.speaker,
+                    due=due,
+                    quote=clause,
+                    at=sentence.at,
+                )
+            )
+    return found
+
+
+def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
+    names = sorted({n for n in colleagues if n.isalpha() and n[0].isupper()})
+    if not names:
+        return None
+    return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
+
+
+def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool:
+    if len(clause.split()) < 4 or _is_question(clause):
+        return False
+    if _HEDGE.search(clause) or _LOGISTICS.search(clause):
+        return False
+    binding = _BINDING.search(clause) or (named is not None and named.search(clause))
+    return bool(binding or _TERMS.search(clause))
+
+
+def _is_question(clause: str) -> bool:
+    """A question, unless the promise comes before the question: "I promised Marco we'd have
+    it by Friday, so can you chase product?" still promises."""
+    if not clause.rstrip().endswith("?"):
+        return False
+    head = clause.rsplit(",", 1)[0] if "," in clause else ""
+    return not (_BINDING.search(head) or _TERMS.search(head))
+
+
+def describe(clause: str) -> str:
+    """A short imperative-ish text: fillers and the "I'll" subject dropped, first letter up."""
+    text = _SUBJECT.sub("", _LEAD.sub("", plain(clause).strip())).rstrip(" .,;!")
+    return text[:1].upper() + text[1:] if text else clause
+
+
+def best_deadline(mentions: list[DateMention], text: str) -> DateMention | None:
+    """Prefer a date after "by / before / on / within"; then today/tomorrow/weekday phrases;
+    a date used as an attribute ("for the April 6 kickoff", "the February 28 go-live") last."""
+    usable = [m for m in mentions if m.usable and not _hedged(text, m)]
+    if not usable:
+        return None
+
+    def rank(mention: DateMention) -> int:
+        before = text[: mention.start]
+        if _DEADLINE_WORD.search(before) or mention.phrase.lower().startswith(("within", "in ")):
+            return 0
+        if re.search(r"\b(?:for|the)\s+$", before, re.IGNORECASE):
+            return 2
+        return 1
+
+    return min(usable, key=rank)
+
+
+def _hedged(text: str, mention: DateMention) -> bool:
+    """ "which should be within a week or so" is an estimate, not a promised date."""
+    window = text[max(0, mention.start - 25) : mention.end + 8]
+    return bool(re.search(r"\b(?:should|usually|typically|roughly|or so)\b", window, re.I))
+
+
+def _due(clause: str, *, base: date | None) -> date | None:
+    if base is None:
+        return None
+    mentions = find_dates(clause, base=base)
+    if any(m.value is None for m in mentions):  # "within 30 days of signature"
+        return None
+    if re.search(r"\bwhichever comes (?:first|later|last)\b", clause, re.IGNORECASE):
+        return None  # alternatives, not one date
+    chosen = best_deadline(mentions, clause)
+    return chosen.value if chosen else None
+
+
+def _last_date(sentences: Sequence[Sentence], *, before: int, base: date) -> date | None:
+    """The customer's date that the seller just agreed to: the last usable date said in the
+    segment before the one holding the agreement."""
+    own = sentences[before].segment
+    earlier = [s for s in sentences[:before] if s.segment != own]
+    if not earlier:
+        return None
+    previous = earlier[-1].segment
+    for sentence in reversed(earlier):
+        if sentence.segment != previous:
+            break
+        usable = [m for m in find_dates(plain(sentence.text), base=base) if m.usable]
+        if usable:
+            return usable[-1].value
+    return None

@@ -1,0 +1,76 @@
+"""Split segments into sentences (the unit every rule reads and every quote cites).
+
+Each sentence is an exact substring of its segment's text, so a quote built from it always
+passes `quotes.quote_in_source`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from bot.context.segments import Transcript, format_offset
+
+# Abbreviations whose final dot does not end a sentence.
+_ABBREVIATIONS = {
+    "dr", "mr", "mrs", "ms", "st", "vs", "etc", "inc", "ltd", "co", "no", "approx",
+    "e.g", "i.e", "a.m", "p.m", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
+# Clause breaks for two commitments in one sentence: ", and I'll …" / "; we'll …".
+_CLAUSE = re.compile(
+    r"(?:,?\s+(?:and|plus|also)\s+|;\s+)"
+    r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b))"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    speaker: str | None
+    at: str | None
+    segment: int  # index of the segment it came from
+
+
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def plain(text: str) -> str:
+    """Curly quotes made straight, one character for one, so rules can match "I'll" while
+    offsets (and so quotes) still refer to the original text."""
+    return text.translate(_PLAIN)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentence-split one segment's text; every piece is a substring of `text`."""
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.start()].rstrip("\"'”’)")
+        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
+        if last_word.rstrip(".").lower() in _ABBREVIATIONS:
+            continue
+        pieces.append(text[start : match.start()].strip())
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Split before a second "I'll" / "we'll" clause; pieces stay verbatim substrings."""
+    cuts = [m.start() for m in _CLAUSE.finditer(plain(sentence))]
+    bounds = [0, *cuts, len(sentence)]
+    clauses = [sentence[a:b].strip(" ;,") for a, b in pairwise(bounds)]
+    return [c for c in clauses if c]
+
+
+def sentences_of(transcript: Transcript, *, timed: bool = True) -> list[Sentence]:
+    """All sentences in order; `timed=False` (Slack) leaves `at` empty."""
+    found: list[Sentence] = []
+    for index, segment in enumerate(transcript.segments):
+        at = format_offset(segment.start) if timed else None
+        for text in split_sentences(segment.text):
+            found.append(Sentence(text=text, speaker=segment.speaker, at=at, segment=index))
+    return found

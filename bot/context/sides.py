@@ -1,0 +1,151 @@
+"""Who is on which side of the table: the seller (us) or the customer.
+
+Evidence, strongest first: a hint (the AE's name, our email domains); an email of ours said by
+the speaker; naming our company as their own ("here at Brightwave"); seller-only vocabulary
+("account executive", "our platform", "onboarding includes", "deal desk"); talk about the
+customer in the third person (internal calls and Slack). Customer vocabulary ("we're looking
+to", "our CFO", "my concern") counts the other way. A speaker with no evidence is a customer:
+Handoff's users are the sellers, whom the hints usually name (in a Slack deal channel the
+default flips: it is an internal channel).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.context.model import Side
+from bot.context.sentences import Sentence
+
+GENERIC_SPEAKER = re.compile(
+    r"^(?:speaker|participant|guest|unknown|user|caller|host|attendee|person)\s*[\w-]{0,3}$",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+_SELLER_STRONG = re.compile(
+    r"\b(?:account executive|solutions? (?:engineer|consultant|architect)|sales engineer|"
+    r"customer success manager|implementation (?:manager|lead)|deal desk|our (?:product|platform|"
+    r"pricing|roadmap|connector|customers|tax engine|agent|security docs|implementation team|"
+    r"onboarding|solutions team|integrations team|support tier|customer success team|CRO|"
+    r"sandbox|SE|SOC 2|pen test|security overview)|onboarding includes|share my screen|"
+    r"see my screen|the demo|your CSM|"
+    r"I'll be your|CRM notes|closed won)\b",
+    re.IGNORECASE,
+)
+_SELLER_WEAK = re.compile(
+    r"\b(?:we'll(?! need)|we will|I'll send|I'll get you|let me (?:show|loop)|(?<!if )we can|"
+    r"you'll get|order form|I'll (?:show you|walk you through|click)|out of the box|built in|"
+    r"product is (?:looking|working)|can't commit)\b",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"\b(?:your|you'll)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:they|their|them)\b", re.IGNORECASE)
+_CUSTOMER = re.compile(
+    r"\b(?:we're looking to|we are looking to|our (?:main )?goal|we need|we want|our current|"
+    r"we're on|we use|we're paying|we ship|my concern|I'm worried|we're (?:kind of )?nervous|"
+    r"our (?:CFO|CEO|COO|CISO|CTO|board|legal|procurement|IT|ERP|budget|customers|agents|"
+    r"clinics|DCs|warehouses|policy|contract|fiscal)|right now (?:our|we|it's)|"
+    r"can we|do you|does (?:that|it)|is that|what about|how does)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the app knows about its own side: the AE's name, the company's email domains."""
+
+    seller_names: tuple[str, ...] = ()
+    seller_domains: tuple[str, ...] = ()
+    seller_company: str | None = None  # the workspace's company name, e.g. "Quorum HR"
+
+    def email_side(self, email: str) -> Side | None:
+        if not self.seller_domains:
+            return None
+        domain = email.rsplit("@", 1)[-1].lower()
+        ours = any(domain == d or domain.endswith("." + d) for d in self._domains())
+        return "seller" if ours else "customer"
+
+    def names_seller(self, name: str) -> bool:
+        key = name.casefold()
+        return any(
+            key == n.casefold() or key.split()[0] == n.casefold().split()[0]
+            for n in self.seller_names
+            if n.split()
+        )
+
+    def company_pattern(self) -> re.Pattern[str] | None:
+        """Our company name as people say it, from the domain: quorumhr.com -> "Quorum HR"."""
+        labels = [d.split(".")[0] for d in self._domains() if d.split(".")[0]]
+        if self.seller_company:
+            labels.append(re.sub(r"[^\w]", "", self.seller_company.lower()))
+        labels = [label for label in labels if label]
+        if not labels:
+            return None
+        spelled = ["[\\s-]?".join(re.escape(ch) for ch in label) for label in labels]
+        return re.compile(r"\b(?:" + "|".join(spelled) + r")\b", re.IGNORECASE)
+
+    def _domains(self) -> Iterable[str]:
+        return (d.lower().lstrip("@") for d in self.seller_domains)
+
+
+def is_person_label(speaker: str | None) -> bool:
+    return (
+        bool(speaker)
+        and not GENERIC_SPEAKER.match(speaker or "")
+        and any(c.isalpha() for c in speaker or "")
+    )
+
+
+def infer_sides(
+    sentences: Sequence[Sentence], *, hints: Hints, default: Side = "customer"
+) -> dict[str, Side]:
+    """Side of every speaker label, by the evidence described in the module docstring.
+    `default` decides a speaker with too little evidence either way: "customer" on calls,
+    "seller" in a deal channel (an internal channel: its posters are our own people)."""
+    scores: dict[str, float] = defaultdict(float)
+    fixed: dict[str, Side] = {}
+    company = hints.company_pattern()
+    for sentence in sentences:
+        speaker = sentence.speaker
+        if speaker is None:
+            continue
+        scores[speaker] += _score(sentence.text, company=company)
+        for email in EMAIL.findall(sentence.text):
+            if re.search(r"\b(?:reach me|my email|email me|me at)\b", sentence.text, re.I):
+                side = hints.email_side(email)
+                if side is not None:
+                    fixed[speaker] = side
+        if hints.names_seller(speaker):
+            fixed[speaker] = "seller"
+    sides = {
+        speaker: fixed.get(speaker, _decide(score, default=default))
+        for speaker, score in scores.items()
+    }
+    if default == "customer" and "seller" not in sides.values():
+        # every sales call has a seller: the clearest one, if anyone leans that way at all
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        leader_clear = len(ranked) == 1 or ranked[0][1] > ranked[1][1]
+        if ranked and ranked[0][1] > 0 and leader_clear and ranked[0][0] not in fixed:
+            sides[ranked[0][0]] = "seller"
+    return sides
+
+
+def _decide(score: float, *, default: Side) -> Side:
+    if score >= 2.5:
+        return "seller"
+    if score <= -1.5:
+        return "customer"
+    return default
+
+
+def _score(text: str, *, company: re.Pattern[str] | None) -> float:
+    score = 2.0 * len(_SELLER_STRONG.findall(text)) + 1.0 * len(_SELLER_WEAK.findall(text))
+    score += 0.5 * len(_THIRD_PERSON.findall(text)) + 0.3 * len(_SECOND_PERSON.findall(text))
+    if company is not None and re.search(
+        rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})", text, re.I
+    ):
+        score += 6.0
+    return score - 1.5 * len(_CUSTOMER.findall(text))

@@ -1,0 +1,1 @@
+"""Tests of bot.context: transcripts, dates, quotes, the extractors."""

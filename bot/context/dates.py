@@ -3,9 +3,9 @@
 Our own rules handle the phrases dateparser does not resolve the way a deadline means them
 (quarters, "end of next week", "early March", "within 30 days", days said as spoken ordinals:
 "December eighteenth", "Monday the sixth", "by the ninth"); dateparser handles explicit calendar
-dates and weekdays ("January 15", "Nov 20", "1/15", "Friday"). The arithmetic is datemath.py's. Each phrase is found
-by a pattern first and only that phrase is given to dateparser: searching whole sentences with
-dateparser turns words like "may" or "second" into dates.
+dates and weekdays ("January 15", "Nov 20", "1/15", "Friday"). The arithmetic is datemath.py's.
+Each phrase is found by a pattern first and only that phrase is given to dateparser: searching
+whole sentences with dateparser turns words like "may" or "second" into dates.
 
 Conventions (deadline semantics: the last day the phrase still covers):
 - quarters are calendar quarters (Q1 = Jan-Mar); "end of Q1" is the next Q1 end not yet past;

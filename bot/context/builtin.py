@@ -32,6 +32,7 @@ from bot.context.signals import (
     find_timeline,
     find_use_cases,
 )
+from bot.context.speakers import canonical_speakers
 
 T = TypeVar("T", FieldSuggestion, Commitment, Stakeholder)
 
@@ -62,7 +63,7 @@ class BuiltinExtractor:
 
     def findings(self, transcript: Transcript, *, source: Source) -> Findings:
         slack = source.kind == "slack"
-        sentences = sentences_of(transcript, timed=not slack)
+        sentences = canonical_speakers(sentences_of(transcript, timed=not slack))
         sides = infer_sides(sentences, hints=self.hints, default="seller" if slack else "customer")
         base = source.occurred_at
         stakeholders = find_stakeholders(sentences, sides=sides, hints=self.hints)

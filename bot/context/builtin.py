@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from bot.context.dates import fiscal_start_month
 from bot.context.model import (
     Commitment,
     Extraction,
@@ -69,14 +70,24 @@ class BuiltinExtractor:
         stakeholders = find_stakeholders(sentences, sides=sides, hints=self.hints)
         colleagues = {p.name.split()[0] for p in stakeholders if p.side == "seller"}
         colleagues |= {name.split()[0] for name, side in sides.items() if side == "seller"}
+        fiscal = fiscal_start_month(s.text for s in sentences)
         return Findings(
             use_case=_unique(find_use_cases(sentences, sides=sides), key=_by_quote),
             success_metrics=_unique(find_metrics(sentences, sides=sides), key=_by_quote),
             timeline=_unique(find_timeline(sentences, sides=sides, base=base), key=_by_value),
             recordings=_unique(find_recordings(sentences), key=_by_value),
             risks=_unique(find_risks(sentences), key=_by_quote),
-            stakeholders=tuple(find_stakeholders(sentences, sides=sides, hints=self.hints)),
-            commitments=_unique(find_commitments(sentences, sides=sides, base=base), key=_by_quote),
+            stakeholders=tuple(stakeholders),
+            commitments=_unique(
+                find_commitments(
+                    sentences,
+                    sides=sides,
+                    base=base,
+                    colleagues=sorted(colleagues),
+                    fiscal_start=fiscal,
+                ),
+                key=_by_quote,
+            ),
         )
 
 

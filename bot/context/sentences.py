@@ -19,10 +19,19 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "mt", "ft",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
-# Clause breaks for two commitments in one sentence: ", and I'll …" / "; we'll …".
+# Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …". Not
+# before "and I'll be there": being somewhere or something elaborates the first promise.
 _CLAUSE = re.compile(
     r"(?:,?\s+(?:and|plus|also)\s+|;\s+)"
-    r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b))"
+    r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b)(?!\s*be\b))"
+)
+# The first piece must itself be ours ("Once we have the export, Devon will run the analysis
+# and we'll have the results back" is one promise, not two).
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|we)(?:'ll|'m going to|'re going to|\s+(?:will|can|guarantee|promise|commit)\b)|"
+    r"\blet me\b|\b(?:your|our)\s+(?:[\w-]+\s+){0,3}(?:CSM|team|manager|engineer|lead|specialist)"
+    r"\s+will\b",
+    re.IGNORECASE,
 )
 
 
@@ -60,7 +69,11 @@ def split_sentences(text: str) -> list[str]:
 
 def split_clauses(sentence: str) -> list[str]:
     """Split before a second "I'll" / "we'll" clause; pieces stay verbatim substrings."""
-    cuts = [m.start() for m in _CLAUSE.finditer(plain(sentence))]
+    text = plain(sentence)
+    cuts: list[int] = []
+    for match in _CLAUSE.finditer(text):
+        if _FIRST_PERSON.search(text[cuts[-1] if cuts else 0 : match.start()]):
+            cuts.append(match.start())
     bounds = [0, *cuts, len(sentence)]
     clauses = [sentence[a:b].strip(" ;,") for a, b in pairwise(bounds)]
     return [c for c in clauses if c]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from bot.context.dates import fiscal_start_month
+from bot.context.metrics import find_metrics
 from bot.context.model import (
     Commitment,
     Extraction,
@@ -23,17 +24,13 @@ from bot.context.model import (
 from bot.context.people import find_stakeholders
 from bot.context.promises import find_commitments
 from bot.context.quotes import normalize
+from bot.context.risks import find_risks
 from bot.context.segments import Transcript
 from bot.context.sentences import sentences_of
 from bot.context.sides import Hints, infer_sides
-from bot.context.signals import (
-    find_metrics,
-    find_recordings,
-    find_risks,
-    find_timeline,
-    find_use_cases,
-)
+from bot.context.signals import find_recordings, find_use_cases
 from bot.context.speakers import canonical_speakers
+from bot.context.timeline import find_timeline
 
 T = TypeVar("T", FieldSuggestion, Commitment, Stakeholder)
 
@@ -74,9 +71,12 @@ class BuiltinExtractor:
         return Findings(
             use_case=_unique(find_use_cases(sentences, sides=sides), key=_by_quote),
             success_metrics=_unique(find_metrics(sentences, sides=sides), key=_by_quote),
-            timeline=_unique(find_timeline(sentences, sides=sides, base=base), key=_by_value),
+            timeline=_unique(
+                find_timeline(sentences, sides=sides, base=base, fiscal_start=fiscal),
+                key=_by_value,
+            ),
             recordings=_unique(find_recordings(sentences), key=_by_value),
-            risks=_unique(find_risks(sentences), key=_by_quote),
+            risks=_unique(find_risks(sentences, sides=sides), key=_by_quote),
             stakeholders=tuple(stakeholders),
             commitments=_unique(
                 find_commitments(

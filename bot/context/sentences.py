@@ -7,6 +7,7 @@ passes `quotes.quote_in_source`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -41,6 +42,8 @@ class Sentence:
     speaker: str | None
     at: str | None
     segment: int  # index of the segment it came from
+    source: str = ""  # that segment's whole text (shared, not copied) ...
+    start: int = 0  # ... and where this sentence starts in it
 
 
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -84,6 +87,24 @@ def sentences_of(transcript: Transcript, *, timed: bool = True) -> list[Sentence
     found: list[Sentence] = []
     for index, segment in enumerate(transcript.segments):
         at = format_offset(segment.start) if timed else None
+        position = 0
         for text in split_sentences(segment.text):
-            found.append(Sentence(text=text, speaker=segment.speaker, at=at, segment=index))
+            position = segment.text.index(text, position)
+            found.append(
+                Sentence(text, segment.speaker, at, index, source=segment.text, start=position)
+            )
+            position += len(text)
     return found
+
+
+def passage(sentences: Sequence[Sentence]) -> str:
+    """The verbatim stretch of one segment from the first sentence to the last (what a quote
+    of several sentences must be); sentences of other segments are left out."""
+    if not sentences:
+        return ""
+    first = sentences[0]
+    same = [s for s in sentences if s.segment == first.segment and s.source]
+    if not same:
+        return first.text
+    last = max(same, key=lambda s: s.start)
+    return first.source[first.start : last.start + len(last.text)]

@@ -16,8 +16,9 @@ quote (heldout), or for the timeline an ISO date.
 
 Matching is one to one: every candidate (gold, predicted) pair gets a score and pairs are taken
 best score first, so a loose pair never takes the partner of a closer one.
-- Quotes match when, lower-cased with word characters only, one contains the other (score 1)
-  or their token F1 is at least 0.5 (score: the F1). Predicted quotes are sentences, clauses
+- Quotes match when, lower-cased with word characters only, one contains the other (score
+  0.5 to 1, the closer their lengths the higher) or their token F1 is at least 0.5 (score: the
+  F1). Predicted quotes are sentences, clauses
   or short passages of one turn; gold quotes may be any of these.
 - A commitment matches a gold commitment when their quotes match. "due exact" is the share of
   matched commitments whose due date equals the gold one (both null counts as equal); "dated
@@ -111,8 +112,8 @@ def quote_score(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     ja, jb = " ".join(ta), " ".join(tb)
-    if ja in jb or jb in ja:
-        return 1.0
+    if ja in jb or jb in ja:  # the closer in length, the better when choosing pairs
+        return 0.5 + 0.5 * min(len(ta), len(tb)) / max(len(ta), len(tb))
     f1 = token_f1(ta, tb)
     return f1 if f1 >= 0.5 else 0.0
 

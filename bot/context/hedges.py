@@ -4,6 +4,8 @@
   "we can usually": the seller keeps the option open.
 - Call logistics: "I'll share my screen", "I'll cover architecture", "I'll give you ten minutes
   back", "I'm going to ask a lot of questions": about the meeting, not a deliverable.
+- Our own bookkeeping: "I'll update the CRM", "I'll log it in Salesforce", "I'll add a note to
+  the opp": an internal to-do, delivered to no customer.
 - An offer: "we can" is an option put to the customer, not a promise, when it hangs on the
   customer's choice ("At three years we can do sixty-eight", "we can do five-minute syncs on
   the enterprise plan") or only introduces one ("The other thing I can do is the fee"). "We
@@ -42,6 +44,8 @@ LOGISTICS = re.compile(
     r"ask (?:for|you|a lot|a few|some|questions|lots)|"
     r"(?:give|get) you (?:\w+ ){0,3}(?:minutes|time) back)\b|"
     r"\bI'll be (?:your|the|on)\b(?![^.]*\b(?:through|until|till)\b)|"
+    r"\b(?:update|log \w+ in|add (?:it|this|that|a note) to) (?:the |our )?(?:CRM|Salesforce|"
+    r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b|"
     r"\bhere's what (?:I|we) can do\b",
     re.IGNORECASE,
 )

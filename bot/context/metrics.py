@@ -50,14 +50,16 @@ _MEASURE = re.compile(
 )
 # the level they want to reach, said in the sentence that holds the quantity
 _TARGET = re.compile(
-    r"\b(?:(?:I|we) (?:want|need|'d like|'d love|would like|would love)|I'd like|I'd love|"
-    r"goal|target|(?:get|got|getting) (?:\w+ )?(?:to|down|under|below|up)|cut|reduce|down to|"
-    r"instead of|near zero|close to zero|same[- ]day|thrilled|hero|from \S+ (?:\w+ )?to)\b",
+    r"\b(?:(?:I|we) (?:want|need|'d like|'d love|would like|would love)|I'd like|I'd love|wants|"
+    r"goal|target|(?:get|got|getting) (?:[\w-]+ ){0,3}(?:to|down|under|below|up)|cut|reduce|"
+    r"down to|instead of|near zero|close to zero|same[- ]day|thrilled|hero|from \S+ (?:\w+ )?to|"
+    r"success (?:for|means|is|looks like)|if (?:we|it|the [\w-]+(?: [\w-]+)?) could)\b",
     _I,
 )
 _NOT_METRIC = re.compile(
     r"\$\s?\d[\d,]*(?:\.\d+)?\s*(?:per|a|/)\s*(?:seat|user|month|year)|\bper (?:seat|agent)\b|"
-    r"\bmost of our customers\b|\bour customers\b|\bpricing\b|\bside effect\b|"
+    r"\bmost of our customers\b|\bour customers\b|\bcustomers like\b|\bwe did this (?:with|for)\b|"
+    r"\bpricing\b|\bside effect\b|"
     r"\bnice[- ]to[- ]have\b|\b\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)",
     _I,
 )

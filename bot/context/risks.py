@@ -109,7 +109,7 @@ def _open_gaps(
         if not ask or not hedge or covered.intersection(previous):
             continue
         asked = passage([sentences[i] for i in previous if i >= ask[0]][:2])
-        answer = [sentences[i] for i in same_turn(sentences, hedge[0], before=1, after=0)]
+        answer = [sentences[i] for i in current if hedge[0] - 1 <= i <= hedge[-1]][:3]
         found.append(suggestion(answer, value=f"{asked} (not committed: {passage(answer)})"))
     return found
 

@@ -49,7 +49,7 @@ _TIMING_QUESTION = re.compile(
 _PLANNED = r"(?:scheduled|planned|expected|supposed|slated|booked|targeted|committed|needed)"
 _PAST_VERB = re.compile(
     rf"\b(?!{_PLANNED}\b)(?:\w+ed|left|went|was|were|did|had|began|got|came|took|ran)\s+"
-    r"(?:\w+\s+){0,2}(?:in|on|back in|around|since)\s+(?:the\s+)?$",
+    r"(?:\w+\s+){0,2}(?:(?:in|on|back in|around|since)\s+)?(?:the\s+)?$",
     _I,
 )
 _FUTURE = re.compile(r"\b(?:will|'ll|going to|want|need|by|before|until|has to|must)\b", _I)

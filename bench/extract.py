@@ -65,6 +65,18 @@ TEXT_FIELDS = ("primary_use_case", "success_metrics", "risks")
 KINDS = ("commitments", "stakeholders", *TEXT_FIELDS, "customer_timeline", "call_recordings")
 DEVELOPMENT_SETS = ("dev", "heldout")  # the only sets whose items may ever be printed
 PARAPHRASE_F1 = 0.35
+# The floors tests/context/test_quality.py holds dev and heldout to: (precision, recall). The
+# issue's own target for commitments and stakeholders is 0.80 / 0.60; these sit above it so
+# that calls nobody has tuned against still clear it.
+FLOORS = {
+    "commitments": (0.85, 0.70),
+    "stakeholders": (0.85, 0.70),
+    "primary_use_case": (0.50, 0.40),
+    "success_metrics": (0.50, 0.40),
+    "risks": (0.50, 0.40),
+    "customer_timeline": (0.70, 0.50),
+}
+DATED_DUE_FLOOR = 0.90  # matched commitments whose gold has a date: due date exact
 
 Item = dict[str, Any]
 Score = Callable[[Item, Item], float]  # 0 = no match
@@ -344,11 +356,12 @@ def _list_misses(
 def render(title: str, report: Report) -> str:
     lines = [
         f"{title}: {report.calls} calls",
-        f"  {'kind':<20}{'P':>7}{'R':>7}   matched/predicted  found/gold",
+        f"  {'kind':<20}{'P':>7}{'R':>7}   {'floor P/R':<11}matched/predicted  found/gold",
     ]
     for kind, t in report.tallies.items():
+        floor = "/".join(f"{f:.2f}" for f in FLOORS[kind]) if kind in FLOORS else ""
         lines.append(
-            f"  {kind:<20}{t.precision():>7.2f}{t.recall():>7.2f}   "
+            f"  {kind:<20}{t.precision():>7.2f}{t.recall():>7.2f}   {floor:<11}"
             f"{f'{t.matched}/{t.predicted}':>17}  {t.found}/{t.gold}"
         )
     due = report.due_exact / report.due_pairs if report.due_pairs else 1.0
@@ -356,7 +369,8 @@ def render(title: str, report: Report) -> str:
     timeline = report.tallies["customer_timeline"].recall()
     lines.append(
         f"  commitment due exact: {due:.2f} ({report.due_exact}/{report.due_pairs}); "
-        f"dated due exact: {dated:.2f} ({report.dated_exact}/{report.dated_pairs})"
+        f"dated due exact: {dated:.2f} ({report.dated_exact}/{report.dated_pairs}), "
+        f"floor {DATED_DUE_FLOOR:.2f}"
     )
     lines.append(f"  timeline dates exact: {timeline:.2f}")
     return "\n".join(lines)

@@ -1,8 +1,14 @@
 """The built-in extractor: offline, deterministic rules; always available.
 
-Pipeline: sentences (sentences.py) -> each speaker's side (sides.py) -> stakeholders
-(people.py), seller commitments (promises.py) and field findings (signals.py), each carrying
-its verbatim sentence as the quote -> duplicates dropped -> mapped onto playbook fields.
+Pipeline: sentences (sentences.py) -> one label per speaker (speakers.py) -> each speaker's
+side (sides.py) -> the customer's fiscal year if the call states it (dates.py) ->
+- stakeholders (people.py);
+- seller commitments (promises.py, minus what hedges.py rules out: hedges, offers, logistics,
+  retractions), each with its due date (dates.py, datemath.py, numbers.py);
+- field findings: use case and recordings (signals.py), success metrics (metrics.py), risks
+  (risks.py), the customer's timeline (timeline.py);
+each carrying its verbatim sentence, clause or passage of one turn as the quote -> duplicates
+dropped -> mapped onto playbook fields.
 """
 
 from __future__ import annotations

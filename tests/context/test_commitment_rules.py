@@ -132,13 +132,16 @@ def test_clauses_split_only_between_our_own_promises() -> None:
     ]
 
 
-def test_a_customers_promise_stays_the_customers() -> None:
+def test_a_customers_promise_stays_the_customers_under_either_of_their_labels() -> None:
     assert (
         promised(
-            "Marco: Can you guys do, like, a discount?\n"
-            "Marco Ruiz: I want that under two. Can you send pricing?\n"
-            "Marco: And I'll get you read access to the Snowflake dev account.\n"
             "Dana Reyes: I'm Dana Reyes, the account executive here at Acme.\n"
+            "Marco Ruiz: And I'm Marco Ruiz, I run data. I want that under two.\n"
+            "Marco: They add a column, we die. Their API breaks and they never tell us.\n"
+            "Marco: And I'll get you read access to the Snowflake dev account.\n"
+            "Nate Cole: Their rep calls me every day. Can you match their price? Good luck with "
+            "deal desk.\n"
+            "Nate Cole: And I'll set up time with Hannah.\n"
         )
         == {}
     )

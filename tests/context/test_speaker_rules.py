@@ -55,8 +55,9 @@ def test_a_seller_title_in_a_self_introduction_decides_the_side() -> None:
 def test_a_buyer_who_mentions_third_parties_and_deal_desk_stays_a_customer() -> None:
     sides = people(
         "Jenna Morales: I'm Jenna Morales, account executive at Pipewell.\n"
-        "Nate Cole: Their rep calls me every day. I talked to them. What about our old tickets?\n"
-        "Nate Cole: CSAT, we're at eighty-two, I want ninety. Good luck with deal desk.\n"
+        "Nate Cole: Their rep calls me every day. I talked to them.\n"
+        "Nate Cole: CSAT, we're at eighty-two. Can you match their price? Good luck with deal "
+        "desk.\n"
     )
     assert sides == {"Jenna Morales": "seller", "Nate Cole": "customer"}
 

@@ -35,7 +35,7 @@ HEDGE = re.compile(
 )
 LOGISTICS = re.compile(
     r"\b(?:I'll|I will|I'm going to|we're going to|let me|[A-Z][a-z]+ will) "
-    r"(?:just |quickly |go ahead and )?(?:stop sharing|"
+    r"(?:just |quickly |mostly |go ahead and )?(?:stop sharing|(?:be )?listen(?:ing)?|"
     r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|keep (?:it|this) short|"
     r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
     r"record|take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
@@ -45,7 +45,7 @@ LOGISTICS = re.compile(
     r"(?:give|get) you (?:\w+ ){0,3}(?:minutes|time) back)\b|"
     r"\bI'll be (?:your|the|on)\b(?![^.]*\b(?:through|until|till)\b)|"
     r"\b(?:update|log \w+ in|add (?:it|this|that|a note) to) (?:the |our )?(?:CRM|Salesforce|"
-    r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b|"
+    r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b(?!\s+and\b)|"
     r"\bhere's what (?:I|we) can do\b",
     re.IGNORECASE,
 )

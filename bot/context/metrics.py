@@ -38,6 +38,7 @@ _QUANTITY = re.compile(
     _I,
 )
 _NUMBER = re.compile(rf"\b{_NUM}\b", _I)
+_UNIT_QUANTITY = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|(?:\w+\s+)?{_UNITS}\b)", _I)
 # what is measured: anywhere in the speaker's turn ("Manager time. Each manager spends ...")
 _MEASURE = re.compile(
     r"\b(?:close|response|resolution|CSAT|NPS|churn|retention|calls|tickets|deflect\w*|"
@@ -77,8 +78,8 @@ def find_metrics(sentences: Sequence[Sentence], *, sides: dict[str, Side]) -> li
         said = " ".join(plain(sentences[i].text) for i in turn)
         if side_of(s, sides) == "seller" and not RESTATED.search(said):
             continue  # the seller's own numbers; a restatement speaks of "them"
-        if not _MEASURE.search(said):
-            continue
+        if not (_MEASURE.search(said) or _UNIT_QUANTITY.search(said)):
+            continue  # what is measured: a KPI word, or a baseline with a unit ("twelve days")
         group = [index]
         baseline = index - 1
         if (

@@ -35,7 +35,8 @@ _WORRY = re.compile(
     r"keeps? me up at night|twitchy|(?:a |real |big |huge )problem|(?:real |big |huge )gap|"
     r"(?:my |our |the )?(?:big|bigger|biggest|main|other|real) issue|non-?starter|deal-?breaker|"
     r"hard requirement|non-negotiable|won't (?:sign|budge|approve|roll out|switch)|"
-    r"can't (?:slip|move|have that)|not switching|skeptical|hesitant|reluctant|push ?back|"
+    r"can't (?:slip|move|have that|lose|afford)|not switching|skeptical|hesitant|reluctant|"
+    r"push ?back|"
     r"budget (?:freeze|cuts?|is tight)|over (?:what we|our) budget\w*|tight (?:timeline|budget)|"
     r"(?:is|that's|it's) (?:aggressive|tight)|bottleneck|been burned|burned (?:on|by)|"
     r"also (?:evaluating|looking at|talking to)|looking at (?:you and|a few|other)|competitor|"
@@ -63,8 +64,9 @@ _NOT_COMMITTED = re.compile(
     r"\b(?:might be able|may be able|could maybe|no promises|don't want to promise|"
     r"let me not promise|not (?:going to|gonna) promise|can't (?:promise|commit)|"
     r"cannot (?:promise|commit)|I'd have to (?:check|see|take|think|ask)|have to check|"
-    r"in beta|on the roadmap|not there yet|don't know (?:if|when|whether)|"
-    r"wouldn't (?:count|plan) on|we'll see what)\b",
+    r"in beta|on the roadmap|not there yet|partially there|don't know (?:if|when|whether)|"
+    r"wouldn't (?:count|plan) on|we'll see what|(?:I'd|I would|we'd) (?:want|need) to check|"
+    r"check with (?:product|engineering)|before I (?:say yes|commit|promise))\b",
     _I,
 )
 
@@ -84,16 +86,18 @@ def find_risks(sentences: Sequence[Sentence], *, sides: dict[str, Side]) -> list
             spans[-1] = merged[:_LONGEST]
         else:
             spans.append(span)
-    found = [suggestion([sentences[i] for i in span]) for span in spans]
+    found = [(span[0], suggestion([sentences[i] for i in span])) for span in spans]
     covered = {i for span in spans for i in span}
-    return found + _open_gaps(sentences, sides=sides, covered=covered)
+    found += _open_gaps(sentences, sides=sides, covered=covered)
+    return [risk for _, risk in sorted(found, key=lambda item: item[0])]  # in call order
 
 
 def _open_gaps(
     sentences: Sequence[Sentence], *, sides: dict[str, Side], covered: set[int]
-) -> list[FieldSuggestion]:
-    """Requirements the customer raised that the seller's next turn left uncommitted."""
-    found: list[FieldSuggestion] = []
+) -> list[tuple[int, FieldSuggestion]]:
+    """Requirements the customer raised that the seller's next turn left uncommitted, each
+    with the index of the sentence it quotes first."""
+    found: list[tuple[int, FieldSuggestion]] = []
     turns = _turns(sentences)
     for previous, current in pairwise(turns):
         asker, answerer = sentences[previous[0]], sentences[current[0]]
@@ -109,8 +113,10 @@ def _open_gaps(
         if not ask or not hedge or covered.intersection(previous):
             continue
         asked = passage([sentences[i] for i in previous if i >= ask[0]][:2])
-        answer = [sentences[i] for i in current if hedge[0] - 1 <= i <= hedge[-1]][:3]
-        found.append(suggestion(answer, value=f"{asked} (not committed: {passage(answer)})"))
+        span = [i for i in current if hedge[0] - 1 <= i <= hedge[-1]][:3]
+        answer = [sentences[i] for i in span]
+        value = f"{asked} (not committed: {passage(answer)})"
+        found.append((span[0], suggestion(answer, value=value)))
     return found
 
 

@@ -20,10 +20,11 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "mt", "ft",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
-# Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …". Not
+# Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …" /
+# "I can't do two times, but I can do one and a half" (the concession stands alone). Not
 # before "and I'll be there": being somewhere or something elaborates the first promise.
 _CLAUSE = re.compile(
-    r"(?:,?\s+(?:and|plus|also)\s+|;\s+)"
+    r"(?:,?\s+(?:and|plus|also|but)\s+|;\s+)"
     r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b)(?!\s*be\b))"
 )
 # The first piece must itself be ours ("Once we have the export, Devon will run the analysis

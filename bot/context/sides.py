@@ -39,8 +39,9 @@ _SELLER_STRONG = re.compile(
 )
 _SELLER_WEAK = re.compile(
     r"\b(?:we'll(?! need)|we will|I'll send|I'll get you|let me (?:show|loop)|(?<!if )we can|"
-    r"you'll get|order form|I'll (?:show you|walk you through|click)|out of the box|built in|"
-    r"product is (?:looking|working)|can't commit)\b",
+    r"you'll (?:get|have)|I'm going to (?:send|get you)|order form|I'll (?:show you|"
+    r"walk you through|click)|out of the box|built in|product is (?:looking|working)|"
+    r"can't commit|check with (?:product|engineering|my manager|my VP|deal desk))\b",
     re.IGNORECASE,
 )
 SELLER_TITLES = (
@@ -52,7 +53,10 @@ SELLER_TITLES = (
 # "I'm Aaron Feld, I'm the account executive", "I'm still your account exec": a speaker who
 # introduces themself with a seller-only title is on the seller side.
 _SELF_SELLER = re.compile(
-    r"\bI(?:'m| am)\s+(?:still\s+)?(?:[A-Z][\w'-]+,?\s+){0,3}(?:I'm\s+)?(?:the\s+|an?\s+|your\s+)?"
+    r"(?:\bI(?:'m| am)\s+(?:still\s+)?(?:[A-Z][\w'-]+,?\s+){0,3}(?:I'm\s+)?"
+    # or a turn that opens with the speaker's name: "Hi, Wen Liu, solutions engineer."
+    r"|^(?:(?:Hi|Hey|Hello|And|So)\b[,!.]?\s+(?:(?:all|everyone|both|folks)[,!.]?\s+)?)?"
+    r"(?:[A-Z][\w'-]+\s+){1,2}?[A-Z][\w'-]+,\s+(?:I'm\s+)?)(?:the\s+|an?\s+|your\s+)?"
     rf"(?:[a-z-]+\s+){{0,2}}?(?i:(?:regional\s+|senior\s+|enterprise\s+)?{SELLER_TITLES})\b"
 )
 _SECOND_PERSON = re.compile(r"\b(?:your|you'll)\b", re.IGNORECASE)
@@ -65,7 +69,8 @@ _CUSTOMER = re.compile(
     r"right now (?:our|we|it's)|can we|do you|does (?:that|it)|is that|what about|how does|"
     # asking for something, wanting a number, budgeting: the buyer's words
     r"(?:can|could|will) you(?! (?:guys )?(?:hear|see))|is (?:that|it) (?:extra|included)|"
-    r"I want (?:that|it|this|them|everyone|our|my|\w+ percent|\d)|I'd want|I'd like|"
+    r"I want (?:that|it|this|them|everyone|our|my|\w+ percent|\d)|I'd like|"
+    r"I'd want(?! to (?:check|see|confirm|make sure|run|talk))|"
     r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose))\b",
     re.IGNORECASE,
 )

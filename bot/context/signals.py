@@ -25,8 +25,9 @@ from bot.context.sentences import Sentence, passage, plain
 
 _I = re.IGNORECASE
 _USE_CASE = re.compile(
-    r"\b(?:we're looking (?:to|for)|we are looking (?:to|for)|(?:our|the) (?:main |primary |other |"
-    r"big |first )?(?:goal|objective|priority)(?:,[^,]{0,40},)? (?:is|was|here)|"
+    r"\b(?:we're looking (?:to|for)|we are looking (?:to|for)|(?:our|their|the) "
+    r"(?:main |primary |other |big |first )?(?:goal|objective|priority)(?:,[^,]{0,40},)?"
+    r"(?: is| was| here|(?=:))|"
     r"the whole point (?:is|was)|"
     r"what we're trying to do|what we (?:really )?(?:want|need) is|"
     r"we're trying to|our use case|the use case|we need (?:one|a|an|visibility|to automate|"

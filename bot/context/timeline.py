@@ -4,9 +4,9 @@ A date (usable: not a past reference, not a condition; see dates.py) is a milest
 - the customer says it next to a milestone or deadline word: go-live, launch, kickoff, cutover,
   rollout, "contract renews", "decision", "pick a vendor", "sign", "budget committed", "board
   meeting", "committee", "fiscal year starts", "has to", "deadline", "season", ...;
-- or the customer says it answering a question about timing: the turn just before, by someone
-  else, asks about the "timeline", "dates", "when", a "deadline" or a "forcing event" ("So,
-  timeline. You said April?" / "April first. Spring cooling season.");
+- or the customer says it first thing when answering a question about timing: the turn just
+  before, by someone else, asks about the "timeline", "dates", "when", a "deadline" or a
+  "forcing event" ("So, timeline. You said April?" / "April first. Spring cooling season.");
 - or the seller says it next to a milestone word, outside a promise of ours ("we'll have SSO
   live by January 15" is a commitment, not their timeline).
 Each milestone word takes the date nearest to it. Not milestones: the customer's own to-dos
@@ -28,14 +28,17 @@ from bot.context.signals import side_of, suggestion
 _I = re.IGNORECASE
 _MILESTONE = re.compile(
     r"\b(?:go[- ]live|live|launch(?:es|ing)?|kick(?:-| )?off|cut ?over|roll(?:-| )?out|"
-    r"rolled out|contract (?:ends|expires|is up|renews)|renew(?:s|al)|hard date|deadline|date|"
+    r"rolled out|contract (?:ends|is up)|expires?|expiring|renew(?:s|al)|hard (?:date|stop)|"
+    r"deadline|date|"
     r"in production|up and running|deploy(?:ed|ment)?|start (?:the rollout|using|implementation)|"
     r"decision|decide|pick (?:a )?vendor|sign|signature|committed|board meeting|committee|"
     r"trained|has to|have to|needs? to be|must)\b",
     _I,
 )
 _OUR_PROMISE = re.compile(
-    r"\b(?:I'll|we'll|we'd|I will|we will|we're going to|we (?:guarantee|promise|commit))\b", _I
+    r"\b(?:I'll|we'll|we'd|I will|we will|we're going to|we (?:guarantee|promise|commit)|"
+    r"(?:I|we) can)\b",
+    _I,
 )
 _TODAY = re.compile(r"(?:by\s+)?(?:today|tonight|EOD|COB|(?:the\s+)?end\s+of\s+(?:the\s+)?day)", _I)
 _THEIR_TODO = re.compile(
@@ -123,13 +126,9 @@ def _after_past_verb(text: str, mention: DateMention) -> bool:
 
 
 def _answers_timing(sentences: Sequence[Sentence], index: int) -> bool:
-    """Is sentence `index` among the first two of a turn answering a question about timing?"""
-    segment = sentences[index].segment
-    opening = [i for i in range(max(0, index - 2), index) if sentences[i].segment == segment]
-    if len(opening) >= 2:
-        return False
-    first = opening[0] if opening else index
-    if first == 0:
+    """Is sentence `index` the first of a turn answering a question about timing?"""
+    first = index
+    if first == 0 or sentences[first - 1].segment == sentences[index].segment:
         return False
     start = first - 1
     while start > 0 and sentences[start - 1].segment == sentences[first - 1].segment:

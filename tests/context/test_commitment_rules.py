@@ -145,3 +145,23 @@ def test_a_customers_promise_stays_the_customers_under_either_of_their_labels() 
         )
         == {}
     )
+
+
+def test_a_concession_after_a_refusal_stands_alone() -> None:
+    got = promised(
+        "Raj Patel: Legal wants the cap at two times fees.\n"
+        "Dana Reyes: On the cap, I can't move it to two times, but I can do one and a half times.\n"
+        "Dana Reyes: If it helps, I can hold the price through March 20 for your sign-off.\n"
+    )
+    assert got == {
+        "but I can do one and a half times.": None,
+        "If it helps, I can hold the price through March 20 for your sign-off.": date(2027, 3, 20),
+    }
+
+
+def test_listening_is_logistics_and_bookkeeping_does_not_hide_a_promise_joined_to_it() -> None:
+    got = promised(
+        "Dana Reyes: I'll mostly be listening today.\n"
+        "Dana Reyes: I'll update the CRM and send Raj the kickoff invite today.\n"
+    )
+    assert got == {"I'll update the CRM and send Raj the kickoff invite today.": date(2026, 11, 18)}

@@ -162,3 +162,43 @@ def test_the_customers_fiscal_year_resolves_their_fiscal_deadline() -> None:
         "customer_timeline",
     )
     assert [s.value for s in got] == ["2026-07-01", "2026-12-31"]
+
+
+def test_a_baseline_with_a_unit_says_what_a_target_measures() -> None:
+    assert quotes(
+        "Beth Carver: Right now reimbursements take about twelve days on average. "
+        "I'd like that under five.\n",
+        "success_metrics",
+    ) == ["Right now reimbursements take about twelve days on average. I'd like that under five."]
+
+
+def test_a_restated_goal_with_a_colon_and_a_requirement_the_seller_must_check() -> None:
+    slack = Source(kind="slack", occurred_at=date(2026, 5, 11))
+    transcript = parse_transcript(
+        '[{"speaker": "Nadia Ross", "text": "Their main goal: replace spreadsheets for dock '
+        'scheduling."}]'
+    )
+    got = SELLER.extract(transcript, source=slack, targets=ExtractionTargets())
+    assert [s.quote for s in got.fields["primary_use_case"]] == [
+        "Their main goal: replace spreadsheets for dock scheduling."
+    ]
+    risks = field(
+        "Raj Iyer: Does it handle multiple legal entities?\n"
+        "Dana Reyes: Multi-entity is partially there. I'd want to check with product first.\n"
+        "Priya Menon: We have thirty thousand tickets and I can't lose the history.\n",
+        "risks",
+    )
+    assert [s.quote for s in risks] == [
+        "Multi-entity is partially there. I'd want to check with product first.",
+        "We have thirty thousand tickets and I can't lose the history.",
+    ]
+
+
+def test_only_the_first_sentence_of_a_timing_answer_is_dated_without_a_milestone_word() -> None:
+    got = field(
+        "Dana Reyes: And what's the timeline on your side?\n"
+        "Beth Carver: We need to be live by October 31st. Open enrollment hits in November.\n"
+        "Raj Iyer: Our contract with the current vendor expires on December 15.\n",
+        "customer_timeline",
+    )
+    assert [s.value for s in got] == ["2026-10-31", "2026-12-15"]

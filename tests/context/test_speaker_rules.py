@@ -81,3 +81,12 @@ def test_someone_named_as_being_at_another_place_is_not_a_stakeholder() -> None:
         "Elena Ruiz: The last tool was painful. Greg, our admin there, spent half his week on it.\n"
     )
     assert "Greg" not in sides
+
+
+def test_a_turn_that_opens_with_the_speakers_name_and_a_seller_title() -> None:
+    sides = people(
+        "Beth Carver: I'm Beth Carver, VP of Finance. What about SSO?\n"
+        "Wen Liu: Hi, Wen Liu, solutions engineer. I'd want to check with product on that.\n",
+        BuiltinExtractor(),
+    )
+    assert sides == {"Beth Carver": "customer", "Wen Liu": "seller"}

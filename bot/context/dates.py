@@ -104,7 +104,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("eod_weekday", rf"\b{_EOD}\s+(?:on\s+)?(?P<wd>(?:next\s+|this\s+)?{WEEKDAYS})\b"),
         (
             "today",
-            rf"\b(?:today|tonight|(?:by\s+)?{_EOD}(?!\s+(?:on\s+)?(?:{_MONTHS}\b|the\s+\d)))",
+            rf"\b(?:today|tonight|this\s+(?:afternoon|morning|evening)|later\s+today|"
+            rf"(?:by\s+)?{_EOD}(?!\s+(?:on\s+)?(?:{_MONTHS}\b|the\s+\d)))",
         ),
         ("weekday_day", rf"\b(?P<wd>{WEEKDAYS}),?\s+the\s+(?P<d>{_DAY})"),
         (

@@ -13,7 +13,7 @@
   our paper") and the seller's answer does not commit ("we might be able to", "it's in beta",
   "no promises", "I'd have to check", "I don't know if they'd go for it"). Asking for a
   concession ("can you throw in the add-on for free?") is negotiation, not a gap. The quote
-  is the seller's answer; the value names the ask.
+  is the seller's answer; the value is the ask, marked "(no commitment given)".
 A worry's quote is its sentence with the sentences around it in the same turn, the cue often
 only points ("That's my worry. Our Salesforce is not pretty."); worries in adjoining sentences
 of one turn make one passage (up to five sentences).
@@ -53,8 +53,9 @@ _NOT_WORRY = re.compile(
 _FLAG = re.compile(r"\b(?:flag|risks?|heads up|watch out)\b", _I)
 _LONGEST = 5  # sentences in one risk's passage
 _REQUIREMENT = re.compile(
-    r"\b(?:what about|how about|do you (?:have|support|handle|do)|does (?:it|that|the \w+) "
-    r"(?:support|handle|work|have)|is there (?:a way|support)|I'd want|we'd want|I need|we need|"
+    r"\b(?:what about|how about|do you (?:have|support|handle|do|integrate|connect|work with)|"
+    r"does (?:it|that|the \w+) (?:support|handle|work|have|integrate|connect)|"
+    r"is there (?:a way|support)|I'd want|we'd want|I need|we need|"
     r"we require|(?:our|my) (?:legal|policy|security|compliance|IT|procurement)(?: team)? "
     r"(?:prefers|requires|needs|wants)|I don't (?:love|like) (?:being|having))\b",
     _I,
@@ -64,6 +65,7 @@ _NOT_COMMITTED = re.compile(
     r"\b(?:might be able|may be able|could maybe|no promises|don't want to promise|"
     r"let me not promise|not (?:going to|gonna) promise|can't (?:promise|commit)|"
     r"cannot (?:promise|commit)|I'd have to (?:check|see|take|think|ask)|have to check|"
+    r"hate to promise|circle back|"
     r"in beta|on the roadmap|not there yet|partially there|don't know (?:if|when|whether)|"
     r"wouldn't (?:count|plan) on|we'll see what|(?:I'd|I would|we'd) (?:want|need) to check|"
     r"check with (?:product|engineering)|before I (?:say yes|commit|promise))\b",
@@ -115,7 +117,7 @@ def _open_gaps(
         asked = passage([sentences[i] for i in previous if i >= ask[0]][:2])
         span = [i for i in current if hedge[0] - 1 <= i <= hedge[-1]][:3]
         answer = [sentences[i] for i in span]
-        value = f"{asked} (not committed: {passage(answer)})"
+        value = f"{asked} (no commitment given)"
         found.append((span[0], suggestion(answer, value=value)))
     return found
 

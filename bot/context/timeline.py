@@ -32,7 +32,7 @@ _MILESTONE = re.compile(
     r"deadline|date|"
     r"in production|up and running|deploy(?:ed|ment)?|start (?:the rollout|using|implementation)|"
     r"decision|decide|pick (?:a )?vendor|sign|signature|committed|board meeting|committee|"
-    r"trained|has to|have to|needs? to be|must)\b",
+    r"trained|audit|inspection|has to|have to|needs? to be|must)\b",
     _I,
 )
 _OUR_PROMISE = re.compile(
@@ -40,7 +40,11 @@ _OUR_PROMISE = re.compile(
     r"(?:I|we) can)\b",
     _I,
 )
-_TODAY = re.compile(r"(?:by\s+)?(?:today|tonight|EOD|COB|(?:the\s+)?end\s+of\s+(?:the\s+)?day)", _I)
+_TODAY = re.compile(
+    r"(?:by\s+)?(?:today|tonight|this\s+\w+|later\s+today|EOD|COB|"
+    r"(?:the\s+)?end\s+of\s+(?:the\s+)?day)",
+    _I,
+)
 _THEIR_TODO = re.compile(
     r"\b(?:I'll|I will|we'll|we will) (?:\w+ )?(?:get|send|have|put|pull|share|set up|follow up|"
     r"circle back|refresh|do|loop)\b",

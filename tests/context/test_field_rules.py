@@ -102,7 +102,9 @@ def test_a_requirement_left_uncommitted_is_a_risk_a_concession_ask_is_not() -> N
     assert [s.quote for s in got] == [
         "It's in beta. We may be able to get you on it, but I don't want to promise that."
     ]
-    assert got[0].value.startswith("Do you have it in Spanish? A third of my guys would rather")
+    assert got[0].value == (
+        "Do you have it in Spanish? A third of my guys would rather have it. (no commitment given)"
+    )
 
 
 def test_a_date_that_cannot_move_and_a_competing_evaluation_are_risks() -> None:

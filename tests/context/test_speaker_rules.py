@@ -85,8 +85,9 @@ def test_someone_named_as_being_at_another_place_is_not_a_stakeholder() -> None:
 
 def test_a_turn_that_opens_with_the_speakers_name_and_a_seller_title() -> None:
     sides = people(
+        "Omar Haddad: I'm Omar Haddad, account executive here at Clearpath.\n"
         "Beth Carver: I'm Beth Carver, VP of Finance. What about SSO?\n"
-        "Wen Liu: Hi, Wen Liu, solutions engineer. I'd want to check with product on that.\n",
-        BuiltinExtractor(),
+        "Wen Liu: Hi, Wen Liu, solutions engineer. I'd want to check on that.\n",
+        BuiltinExtractor(seller_company="Clearpath"),
     )
-    assert sides == {"Beth Carver": "customer", "Wen Liu": "seller"}
+    assert sides == {"Omar Haddad": "seller", "Beth Carver": "customer", "Wen Liu": "seller"}

@@ -20,7 +20,8 @@ best score first, so a loose pair never takes the partner of a closer one.
   0.5 to 1, the closer their lengths the higher) or their token F1 is at least 0.5 (score: the
   F1). Predicted quotes are sentences, clauses
   or short passages of one turn; gold quotes may be any of these.
-- A commitment matches a gold commitment when their quotes match. "due exact" is the share of
+- A commitment matches a gold commitment when their quotes match (a gold commitment written
+  without a quote: its text as a paraphrase, as below). "due exact" is the share of
   matched commitments whose due date equals the gold one (both null counts as equal); "dated
   due exact" the same over the matched pairs whose gold due is a date.
 - A stakeholder matches when the names agree (case-insensitive; or one name's words are a

@@ -137,6 +137,10 @@ def covered(gold: Sequence[Item], pairs: list[tuple[Item, Item]]) -> list[tuple[
 
 
 def by_quote(g: Item, p: Item) -> float:
+    """Quotes; a gold commitment written without a quote is compared as a paraphrase."""
+    if not g["quote"]:
+        said = (p["quote"], p.get("text") or p.get("value") or "")
+        return paraphrase_score(g.get("text") or g["value"], said)
     return quote_score(g["quote"], p["quote"])
 
 

@@ -78,6 +78,13 @@ def test_a_paraphrase_matches_the_passage_that_says_it_and_not_a_neighbour() -> 
     assert BENCH.paraphrase_score("Board meeting February 19th", ["The board hates meetings."]) == 0
 
 
+def test_a_gold_commitment_without_a_quote_is_matched_as_a_paraphrase() -> None:
+    gold = {"quote": "", "text": "Send the SOC 2 report and bridge letter", "value": ""}
+    said = {"quote": "I'll send the SOC 2 report and the bridge letter by Friday.", "text": ""}
+    assert BENCH.by_quote(gold, said) > 0
+    assert BENCH.by_quote(gold, {"quote": "We'll waive the fee.", "text": ""}) == 0
+
+
 def test_pairs_are_taken_best_first_and_a_passage_covers_the_gold_quotes_it_holds() -> None:
     gold = [{"quote": "We want SSO."}, {"quote": "We want SSO and SCIM by March."}]
     got = [{"quote": "We want SSO and SCIM by March."}, {"quote": "We want SSO."}]

@@ -1,8 +1,14 @@
 """The built-in extractor: offline, deterministic rules; always available.
 
-Pipeline: sentences (sentences.py) -> each speaker's side (sides.py) -> stakeholders
-(people.py), seller commitments (promises.py) and field findings (signals.py), each carrying
-its verbatim sentence as the quote -> duplicates dropped -> mapped onto playbook fields.
+Pipeline: sentences (sentences.py) -> one label per speaker (speakers.py) -> each speaker's
+side (sides.py) -> the customer's fiscal year if the call states it (dates.py) ->
+- stakeholders (people.py);
+- seller commitments (promises.py, minus what hedges.py rules out: hedges, offers, logistics,
+  retractions), each with its due date (dates.py, datemath.py, numbers.py);
+- field findings: use case and recordings (signals.py), success metrics (metrics.py), risks
+  (risks.py), the customer's timeline (timeline.py);
+each carrying its verbatim sentence, clause or passage of one turn as the quote -> duplicates
+dropped -> mapped onto playbook fields.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from bot.context.dates import fiscal_start_month
+from bot.context.metrics import find_metrics
 from bot.context.model import (
     Commitment,
     Extraction,
@@ -22,16 +30,13 @@ from bot.context.model import (
 from bot.context.people import find_stakeholders
 from bot.context.promises import find_commitments
 from bot.context.quotes import normalize
+from bot.context.risks import find_risks
 from bot.context.segments import Transcript
 from bot.context.sentences import sentences_of
 from bot.context.sides import Hints, infer_sides
-from bot.context.signals import (
-    find_metrics,
-    find_recordings,
-    find_risks,
-    find_timeline,
-    find_use_cases,
-)
+from bot.context.signals import find_recordings, find_use_cases
+from bot.context.speakers import canonical_speakers
+from bot.context.timeline import find_timeline
 
 T = TypeVar("T", FieldSuggestion, Commitment, Stakeholder)
 
@@ -62,20 +67,33 @@ class BuiltinExtractor:
 
     def findings(self, transcript: Transcript, *, source: Source) -> Findings:
         slack = source.kind == "slack"
-        sentences = sentences_of(transcript, timed=not slack)
+        sentences = canonical_speakers(sentences_of(transcript, timed=not slack))
         sides = infer_sides(sentences, hints=self.hints, default="seller" if slack else "customer")
         base = source.occurred_at
         stakeholders = find_stakeholders(sentences, sides=sides, hints=self.hints)
         colleagues = {p.name.split()[0] for p in stakeholders if p.side == "seller"}
         colleagues |= {name.split()[0] for name, side in sides.items() if side == "seller"}
+        fiscal = fiscal_start_month(s.text for s in sentences)
         return Findings(
             use_case=_unique(find_use_cases(sentences, sides=sides), key=_by_quote),
             success_metrics=_unique(find_metrics(sentences, sides=sides), key=_by_quote),
-            timeline=_unique(find_timeline(sentences, sides=sides, base=base), key=_by_value),
+            timeline=_unique(
+                find_timeline(sentences, sides=sides, base=base, fiscal_start=fiscal),
+                key=_by_value,
+            ),
             recordings=_unique(find_recordings(sentences), key=_by_value),
-            risks=_unique(find_risks(sentences), key=_by_quote),
-            stakeholders=tuple(find_stakeholders(sentences, sides=sides, hints=self.hints)),
-            commitments=_unique(find_commitments(sentences, sides=sides, base=base), key=_by_quote),
+            risks=_unique(find_risks(sentences, sides=sides), key=_by_quote),
+            stakeholders=tuple(stakeholders),
+            commitments=_unique(
+                find_commitments(
+                    sentences,
+                    sides=sides,
+                    base=base,
+                    colleagues=sorted(colleagues),
+                    fiscal_start=fiscal,
+                ),
+                key=_by_quote,
+            ),
         )
 
 

@@ -1,10 +1,11 @@
 """Find the dates people say on calls and resolve them against the call's date.
 
 Our own rules handle the phrases dateparser does not resolve the way a deadline means them
-(quarters, "end of next week", "early March", "within 30 days"); dateparser handles explicit
-calendar dates and weekdays ("January 15", "Nov 20", "1/15", "Friday"). Each phrase is found
-by a pattern first and only that phrase is given to dateparser: searching whole sentences with
-dateparser turns words like "may" or "second" into dates.
+(quarters, "end of next week", "early March", "within 30 days", days said as spoken ordinals:
+"December eighteenth", "Monday the sixth", "by the ninth"); dateparser handles explicit calendar
+dates and weekdays ("January 15", "Nov 20", "1/15", "Friday"). The arithmetic is datemath.py's.
+Each phrase is found by a pattern first and only that phrase is given to dateparser: searching
+whole sentences with dateparser turns words like "may" or "second" into dates.
 
 Conventions (deadline semantics: the last day the phrase still covers):
 - quarters are calendar quarters (Q1 = Jan-Mar); "end of Q1" is the next Q1 end not yet past;
@@ -13,6 +14,14 @@ Conventions (deadline semantics: the last day the phrase still covers):
 - "end of / late <month>" = its last day, "mid <month>" = the 15th, "early <month>" = the 10th,
   "start / beginning of <month>" = the 1st, "in <month>" = its last day; a month name without a
   year is the next such month (this month counts);
+- a day of the month without a month ("by the 20th", "by the ninth") is the next such day, this
+  month's if still ahead; "Monday the sixth" is the first sixth in the next months that is a
+  Monday (the number wins if none is); a spoken ordinal alone ("the ninth") needs a deadline
+  word before it ("by / on / before / until / through") and no noun after ("the second phase");
+- "end of day Friday" / "EOD Friday" = that Friday, "end of day" alone = the call's date;
+- "the year ends" / "end of the year" = December 31; fiscal phrases ("end of the fiscal year",
+  "fiscal Q2", "FYE") use the fiscal year the call states ("our fiscal year starts July 1",
+  see `fiscal_start_month`); without one they are unknown (value None), never the calendar's;
 - "end of week" / "this week" = this week's Friday; "next week" / "end of next week" = next
   week's Friday; a weekday = its next occurrence after the call date, "next <weekday>" = that
   day in the following week ("next Wednesday" said on a Tuesday is eight days later);
@@ -24,32 +33,37 @@ Conventions (deadline semantics: the last day the phrase still covers):
 
 from __future__ import annotations
 
-import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-import dateparser  # type: ignore[import-untyped]  # ships no type information
+from bot.context.datemath import (
+    WEEKDAYS,
+    add_span,
+    day_of_month_date,
+    explicit_date,
+    fiscal_date,
+    friday,
+    month_date,
+    month_number,
+    next_year_for,
+    quarter_date,
+    spoken_day,
+    weekday_date,
+)
+from bot.context.numbers import CARDINAL, DAY_ORDINAL, cardinal_value
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-_WEEKDAYS = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
-    "a couple of": 2, "a couple": 2,
-}  # fmt: skip
-_NUM = (
-    r"(?P<n>\d{1,3}|a couple(?: of)?|forty-five|"
-    + "|".join(k for k in _NUMBER_WORDS if " " not in k and k != "forty-five")
-    + ")"
-)
+_NUM = rf"(?P<n>\d{{1,3}}|a couple(?: of)?|{CARDINAL}|an?)"
 _UNIT = r"(?P<biz>business\s+|working\s+)?(?P<unit>hours?|days?|weeks?|months?)"
-_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _POSITION = r"(?P<pos>end|close|start|beginning|middle|mid|early|late)"
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{DAY_ORDINAL})"
+_YEAR = r"(?:,?\s+20\d\d)?"
+_EOD = r"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:business\s+)?day|EOD|COB|close\s+of\s+business)"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -62,6 +76,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("span", rf"\b(?:within|in|inside(?:\s+of)?)\s+{_NUM}\s+{_UNIT}(?:\s+or\s+so)?"),
         ("from_today", rf"\b{_NUM}\s+{_UNIT}\s+from\s+(?:today|now)"),
         (
+            "fiscal",  # a bare "fiscal year" is a date only after "end of"
+            rf"\b(?:{_POSITION}\s+of\s+(?:the\s+|our\s+|their\s+|this\s+)?)?(?P<rel>next\s+)?"
+            r"(?:fiscal\s+Q(?P<q>[1-4])|FQ(?P<q2>[1-4])|fiscal[- ]year[- ](?:end|ends)|FYE"
+            r"|(?(pos)fiscal(?:\s+year)?|(?!)))\b",
+        ),
+        (
             "quarter",
             rf"\b{_POSITION}\s+of\s+(?:the\s+)?(?:Q(?P<q>[1-4])|(?P<ord>first|second|"
             r"third|fourth)\s+quarter|(?P<rel>this|next|the)\s+quarter)(?:\s+(?P<y>20\d\d))?",
@@ -69,33 +89,53 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("bare_quarter", r"\b(?:by|before|in|for)\s+Q(?P<q>[1-4])(?:\s+(?P<y>20\d\d))?\b"),
         (
             "year",
-            r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<rel>this|next|the)?\s*(?:fiscal\s+)?"
-            r"year|year[- ]end|EOY)\b",
+            r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<rel>this|next|the)?\s*(?:calendar\s+)?"
+            r"year|year[- ]end|EOY|(?:the|this)\s+year\s+ends)\b",
         ),
         ("rel_month", rf"\b{_POSITION}\s+of\s+(?:the\s+)?(?P<rel>this|next|the)\s+month"),
         ("month_part", rf"\b{_POSITION}(?:\s+of\s+|-|\s+)(?P<m>{_MONTHS})\b(?:\s+(?P<y>20\d\d))?"),
-        ("in_month", rf"\bin\s+(?P<m>{_MONTHS})\b(?!\s+\d)(?:\s+(?P<y>20\d\d))?"),
+        (
+            "in_month",
+            rf"\bin\s+(?P<m>{_MONTHS})\b(?!\s+(?:\d|the\s|{DAY_ORDINAL}))(?:\s+(?P<y>20\d\d))?",
+        ),
         ("next_week", r"\b(?:(?:the\s+)?end\s+of\s+)?next\s+week\b"),
         ("this_week", r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|this\s+week|EOW)\b"),
-        ("tomorrow", r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day\s+)?tomorrow\b"),
-        ("today", r"\b(?:today|tonight|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|EOD|COB)\b"),
+        ("tomorrow", rf"\b(?:(?:by\s+)?{_EOD}\s+)?tomorrow\b"),
+        ("eod_weekday", rf"\b{_EOD}\s+(?:on\s+)?(?P<wd>(?:next\s+|this\s+)?{WEEKDAYS})\b"),
+        (
+            "today",
+            rf"\b(?:today|tonight|this\s+(?:afternoon|morning|evening)|later\s+today|"
+            rf"(?:by\s+)?{_EOD}(?!\s+(?:on\s+)?(?:{_MONTHS}\b|the\s+\d)))",
+        ),
+        ("weekday_day", rf"\b(?P<wd>{WEEKDAYS}),?\s+the\s+(?P<d>{_DAY})"),
         (
             "explicit",
-            rf"\b(?:{_WEEKDAYS},?\s+)?(?:{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
-            rf"(?:,?\s+20\d\d)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:,?\s+20\d\d)?"
+            rf"\b(?:{WEEKDAYS},?\s+)?(?:(?P<m>{_MONTHS})\.?\s+(?:the\s+)?{_DAY}{_YEAR}"
+            rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<m2>{_MONTHS}){_YEAR}"
             r"|\d{1,2}/\d{1,2}(?:/(?:20)?\d\d)?)\b",
         ),
-        ("day_of_month", r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b"),
-        ("weekday", rf"\b(?:next\s+|this\s+)?{_WEEKDAYS}\b"),
+        ("day_of_month", r"\bthe\s+(?P<d>\d{1,2}(?:st|nd|rd|th))\b"),
+        ("day_word", rf"\bthe\s+(?P<d>{DAY_ORDINAL})"),
+        ("weekday", rf"\b(?:next\s+|this\s+)?{WEEKDAYS}\b"),
     )
 )
+_UNKNOWABLE = {"event", "fiscal"}  # kept with value None: they make a deadline unknown
 _PAST = re.compile(r"\b(?:from|since|last|dated)\s+(?:the\s+|on\s+)?$", re.IGNORECASE)
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|on|before|until|till|thru|through)\s+$", re.IGNORECASE)
+# after "the ninth": the end of the phrase, not a noun ("the second phase", "the first year")
+_ORDINAL_AFTER = re.compile(r"^(?:\s*(?:[,.;:!?)\u2014\u2013-]|$)|\s+(?:and|or|so|at|if|then|"
+                            r"when|which|that|is|works|please|for|in|to|with)\b)")  # fmt: skip
+_FISCAL_START = re.compile(
+    rf"\bfiscal\s+year\s+(?:(?P<verb>starts|begins|ends)\s+(?:on\s+|in\s+)?(?:the\s+{_DAY}"
+    rf"\s+of\s+)?(?P<m>{_MONTHS})\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class DateMention:
     phrase: str
-    value: date | None  # None: relative to an event we cannot date ("of signature")
+    value: date | None  # None: relative to an event or calendar we cannot date
     start: int
     end: int
     past: bool = False  # "my email from Nov 20"
@@ -107,8 +147,20 @@ class DateMention:
         return self.value is not None and not self.past and not self.condition
 
 
-def find_dates(text: str, *, base: date) -> list[DateMention]:
-    """Every date phrase in `text`, left to right; earlier patterns win overlapping spans."""
+def fiscal_start_month(texts: Iterable[str]) -> int | None:
+    """The month a customer's fiscal year starts, when the call says it: "our fiscal year
+    starts July 1" -> 7, "our fiscal year ends in June" -> 7."""
+    for text in texts:
+        match = _FISCAL_START.search(text)
+        if match and not (match["m"].lower() in ("may", "march") and match["m"].islower()):
+            month = month_number(match["m"])
+            return month % 12 + 1 if match["verb"].lower() == "ends" else month
+    return None
+
+
+def find_dates(text: str, *, base: date, fiscal_start: int | None = None) -> list[DateMention]:
+    """Every date phrase in `text`, left to right; earlier patterns win overlapping spans.
+    `fiscal_start`: the month the customer's fiscal year starts, if the call said it."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for name, pattern in _PATTERNS:
@@ -117,18 +169,35 @@ def find_dates(text: str, *, base: date) -> list[DateMention]:
                 continue
             if re.search(r"\b(?:every|each)\s+$", text[: match.start()], re.IGNORECASE):
                 continue  # "every Friday" recurs; it is not a deadline
-            value = _resolve(name, match, base=base)
-            if name != "event" and value is None:
+            if not _plausible(name, match, text):
+                continue
+            value = _resolve(name, match, base=base, fiscal_start=fiscal_start)
+            if name not in _UNKNOWABLE and value is None:
                 continue
             taken.append((match.start(), match.end()))
             found.append(_mention(text, match, value))
     return sorted(found, key=lambda m: m.start)
 
 
-def resolve_phrase(phrase: str, *, base: date) -> date | None:
+def resolve_phrase(phrase: str, *, base: date, fiscal_start: int | None = None) -> date | None:
     """The first date in `phrase` ("by end of Q1", "January 15") or None."""
-    mentions = find_dates(phrase, base=base)
+    mentions = find_dates(phrase, base=base, fiscal_start=fiscal_start)
     return mentions[0].value if mentions else None
+
+
+def _plausible(name: str, match: re.Match[str], text: str) -> bool:
+    """Words that are dates only in context: "may" / "march" the verbs, "the second" the
+    ordinal."""
+    groups = match.groupdict()
+    month = groups.get("m") or groups.get("m2") or ""
+    if month.lower() in ("may", "march") and month.islower():
+        return False
+    if name == "day_word":
+        return bool(
+            _DEADLINE_BEFORE.search(text[: match.start()])
+            and _ORDINAL_AFTER.search(text[match.end() :])
+        )
+    return True
 
 
 def _mention(text: str, match: re.Match[str], value: date | None) -> DateMention:
@@ -144,14 +213,28 @@ def _mention(text: str, match: re.Match[str], value: date | None) -> DateMention
     )
 
 
-def _resolve(name: str, match: re.Match[str], *, base: date) -> date | None:
+def _resolve(
+    name: str, match: re.Match[str], *, base: date, fiscal_start: int | None
+) -> date | None:
     groups = match.groupdict()
     if name == "event":
         return None
     if name in ("span", "from_today"):
-        return _add_span(base, _count(groups["n"]), groups["unit"], business=bool(groups["biz"]))
+        return add_span(base, _count(groups["n"]), groups["unit"], business=bool(groups["biz"]))
+    if name == "fiscal":
+        if fiscal_start is None:
+            return None
+        quarter = groups.get("q") or groups.get("q2")
+        if (groups.get("pos") or "end").lower() not in ("end", "close"):
+            return None  # "start of fiscal Q2": a start, not a deadline we resolve
+        return fiscal_date(
+            base,
+            start_month=fiscal_start,
+            quarter=int(quarter) if quarter else None,
+            years_ahead=1 if groups.get("rel") else 0,
+        )
     if name in ("quarter", "bare_quarter"):
-        return _quarter(base, groups, position=groups.get("pos") or "end")
+        return quarter_date(base, groups, position=groups.get("pos") or "end")
     if name == "year":
         year = base.year + 1 if (groups.get("rel") or "").lower() == "next" else base.year
         return date(year, 12, 31)
@@ -159,128 +242,31 @@ def _resolve(name: str, match: re.Match[str], *, base: date) -> date | None:
         year, month = base.year, base.month
         if groups["rel"].lower() == "next":
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return _in_month(year, month, groups["pos"])
+        return month_date(year, month, groups["pos"])
     if name in ("month_part", "in_month"):
-        month = _month_number(groups["m"])
-        year = int(groups["y"]) if groups.get("y") else _next_year_for(base, month)
-        return _in_month(year, month, groups.get("pos") or "end")
+        month = month_number(groups["m"])
+        year = int(groups["y"]) if groups.get("y") else next_year_for(base, month)
+        return month_date(year, month, groups.get("pos") or "end")
     if name == "next_week":
-        return _friday(base) + timedelta(days=7)
+        return friday(base) + timedelta(days=7)
     if name == "this_week":
-        return max(_friday(base), base)
+        return max(friday(base), base)
     if name == "tomorrow":
         return base + timedelta(days=1)
     if name == "today":
         return base
-    if name == "weekday":
-        return _weekday(match.group(0), base=base)
-    return _explicit(match.group(0), base=base)
+    if name in ("weekday", "eod_weekday"):
+        return weekday_date(groups.get("wd") or match.group(0), base=base)
+    if name in ("weekday_day", "day_of_month", "day_word"):
+        day = spoken_day(groups["d"])
+        return day_of_month_date(day, base=base, weekday=groups.get("wd")) if day else None
+    return explicit_date(match.group(0), base=base)
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
-
-
-def _add_span(base: date, n: int, unit: str, *, business: bool) -> date:
-    unit = unit.lower().rstrip("s")
-    if unit == "hour":
-        return base + timedelta(days=-(-n // 24))
-    if unit == "week":
-        return base + timedelta(weeks=n)
-    if unit == "month":
-        month_index = base.month - 1 + n
-        year, month = base.year + month_index // 12, month_index % 12 + 1
-        return date(year, month, min(base.day, calendar.monthrange(year, month)[1]))
-    if not business:
-        return base + timedelta(days=n)
-    day = base
-    while n > 0:
-        day += timedelta(days=1)
-        n -= day.weekday() < 5
-    return day
-
-
-def _quarter(base: date, groups: dict[str, str | None], *, position: str) -> date:
-    current = (base.month - 1) // 3 + 1
-    rel = (groups.get("rel") or "").lower()
-    said, ordinal = groups.get("q"), groups.get("ord")
-    if said or ordinal:
-        quarter = int(said) if said else _ORDINAL[(ordinal or "").lower()]
-        year = base.year if quarter >= current else base.year + 1
-    else:
-        quarter, year = (current + 1, base.year) if rel == "next" else (current, base.year)
-        if quarter == 5:
-            quarter, year = 1, year + 1
-    said_year = groups.get("y")
-    if said_year:
-        year = int(said_year)
-    first_month = 3 * quarter - 2
-    position = position.lower()
-    if position in ("start", "beginning"):
-        return date(year, first_month, 1)
-    if position in ("mid", "middle"):
-        return date(year, first_month + 1, 15)
-    if position == "early":
-        return date(year, first_month, calendar.monthrange(year, first_month)[1])
-    return _in_month(year, first_month + 2, "end")
-
-
-def _in_month(year: int, month: int, position: str) -> date:
-    last = calendar.monthrange(year, month)[1]
-    day = {"start": 1, "beginning": 1, "early": 10, "mid": 15, "middle": 15}.get(
-        position.lower(), last
-    )
-    return date(year, month, day)
-
-
-def _month_number(name: str) -> int:
-    key = name[:3].title()
-    return list(calendar.month_abbr).index(key)
-
-
-def _next_year_for(base: date, month: int) -> int:
-    return base.year if month >= base.month else base.year + 1
-
-
-def _friday(base: date) -> date:
-    return base + timedelta(days=4 - base.weekday())
-
-
-def _weekday(phrase: str, *, base: date) -> date | None:
-    words = phrase.lower().split()
-    parsed = _dateparse(words[-1], base=base)
-    if parsed is None:
-        return None
-    if words[0] == "next":  # "next Wednesday" said on a Tuesday is the week after's
-        monday_next_week = base + timedelta(days=7 - base.weekday())
-        return monday_next_week + timedelta(days=parsed.weekday())
-    if parsed <= base:  # "Friday" said on a Friday means next week's
-        parsed += timedelta(days=7)
-    return parsed
-
-
-def _explicit(phrase: str, *, base: date) -> date | None:
-    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/\d{2,4})?", phrase)
-    if numeric and (int(numeric.group(1)) > 12 or int(numeric.group(2)) > 31):
-        return None  # "24/7" is not a date
-    cleaned = re.sub(rf"^{_WEEKDAYS},?\s+", "", phrase, flags=re.IGNORECASE)
-    cleaned = re.sub(r"^the\s+", "", cleaned, flags=re.IGNORECASE)
-    parsed = _dateparse(cleaned, base=base)
-    if parsed is None:
-        return None
-    said_year = re.search(r"20\d\d|/\d\d$", cleaned)
-    # dateparser's "future" moves today's month/day a year ahead; today is still upcoming.
-    if not said_year and parsed.replace(year=base.year) == base:
-        return base
-    return parsed
-
-
-def _dateparse(phrase: str, *, base: date) -> date | None:
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": "future",
-        "DATE_ORDER": "MDY",  # US-style 1/15; the calls we read are mostly US
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    return parsed.date() if isinstance(parsed, datetime) else None
+    if word.isdigit():
+        return int(word)
+    if word.lower().startswith("a couple"):
+        return 2
+    value = cardinal_value(word) if word.lower() not in ("a", "an") else 1
+    return int(value or 0)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from bot.context.model import Side, Stakeholder
 from bot.context.sentences import Sentence
-from bot.context.sides import EMAIL, Hints, is_person_label
+from bot.context.sides import EMAIL, SELLER_TITLES, Hints, is_person_label
 
 # A capitalised word; "O'Brien" and "Smith-Jones" yes, the possessive "Liu's" no.
 _WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?"
@@ -32,11 +32,12 @@ _FIRST = rf"(?:{_WORD})"
 _ACRONYM = r"(?:CEO|CFO|COO|CTO|CIO|CISO|CRO|CMO|CPO|CHRO|CSM|GM)"
 _HEAD = (
     r"(?i:director|manager|controller|accountant|analyst|engineer|consultant|architect|"
-    r"executive|officer|lead|specialist|administrator|counsel|president|coordinator|founder)"
+    r"executive|officer|lead|specialist|administrator|admin|counsel|president|coordinator|founder|"
+    r"supervisor|owner)"
 )
 _MOD = r"(?:[A-Za-z][\w&/-]*)"
 TITLE = (
-    rf"(?:(?:VP|vice president|head|director|manager)\s+(?:of|for)\s+{_MOD}(?:\s+(?!and\b){_MOD})?"
+    rf"(?:(?i:VP|vice president|head|director|manager)\s+(?:of|for)\s+{_MOD}(?:\s+(?!and\b){_MOD})?"
     rf"|{_ACRONYM}\b|(?:{_MOD}\s+){{0,3}}{_HEAD}\b)"
 )
 _NOT_MODIFIERS = {
@@ -45,12 +46,7 @@ _NOT_MODIFIERS = {
     "i'm", "he's", "she's", "who's", "also", "just", "basically", "really",
 }  # fmt: skip
 _DETERMINERS = {"the", "a", "an", "our", "their", "your", "my", "new", "his", "her"}
-_SELLER_TITLES = re.compile(
-    r"\b(?:account executive|account manager|solutions? (?:engineer|consultant|architect)|"
-    r"sales (?:engineer|director|rep|representative|executive)|CSM|customer success|"
-    r"implementation manager|deal desk)\b",
-    re.IGNORECASE,
-)
+_SELLER_TITLES = re.compile(rf"\b{SELLER_TITLES}\b", re.IGNORECASE)
 _LINK_WORD = r"(?:he's|she's|who's|who'll be|who is|is|I'm|I'll be)"
 _LINK = rf"(?:,\s*(?:{_LINK_WORD}\s+)?|\s+{_LINK_WORD}\s+)"
 _OWN = r"(?i:our|my|their|your|the)"
@@ -76,6 +72,11 @@ _PATTERNS = (
             rf"(?P<name>{NAME}|{_FIRST}){_LINK}(?:(?P<own>{_OWN}|an?)\s+)?"
             rf"(?:new\s+)?(?P<title>{TITLE})"
         ),
+    ),
+    # "Jordan Blake's our CRO": the contraction, never the possessive "Jordan Blake's CRO"
+    (
+        "contracted",
+        re.compile(rf"(?P<name>{NAME})['’]s\s+(?P<own>{_OWN}|an?)\s+(?:new\s+)?(?P<title>{TITLE})"),
     ),
     (
         "paren",
@@ -184,6 +185,8 @@ def _mentions(sentence: Sentence, *, sides: dict[str, Side]) -> list[_Found]:
                 continue
             if re.search(r"\b(?:at|from|with|for)\s+$", sentence.text[: match.start()]):
                 continue  # "here at Pinecrest Outdoor, director of CX" names a company
+            if re.match(r"\s+(?:there|back then)\b", sentence.text[match.end() :]):
+                continue  # "Greg, our admin there": someone at another place
             title = clean_title(groups.get("title"))
             if " " not in name and title is None and kind != "self":
                 continue

@@ -4,14 +4,17 @@ A clause (see sentences.split_clauses) said by a seller-side speaker is a commit
 - binds us in the first person: "I'll send", "we will", "we're going to", "your CSM will",
   "our team will", "Kofi will", "we can put that in the DPA", "let me loop in";
 - grants a term: "is included", "includes … at no cost", "we'll waive", "in the order form",
-  "we guarantee", "we're crediting";
+  "we guarantee", "we're crediting", "at the same per-site price";
 - reports one: "I promised Marco we'd …", "Aisha told Raj we'd …", "I agreed we'd …";
-- or agrees to the customer's date: "End of Q1 is doable.", "February 22 it is."
-and it is not hedged ("might", "maybe", "probably", "let me check", "no promises", "I'd have
-to …"), not a question, not negated ("I can't"), and not call logistics ("I'll stop sharing").
+- or agrees to the customer's goal: "End of Q1 is doable.", "That's very achievable."; a
+  settling "February 22 it is." / "That works." counts only when it settles a date (said in
+  it or in the turn before): "Thirty-one it is." settles a number of trucks, not a promise;
+and it is not a question, and not hedged, call logistics, an offer that hangs on the
+customer's choice, or taken back later in the turn (hedges.py).
 The due date is the clause's deadline date (see dates.py); a date that is the customer's
 condition ("if you sign by …") or relative to an unknown event ("within 30 days of signature")
-gives no due date.
+gives no due date; in a sentence that hangs on an event ("If you get me access, I will have it
+connected by the 20th"), a calendar date still counts but a span ("within two weeks") does not.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.context.dates import DateMention, find_dates
+from bot.context.hedges import is_hedged, is_logistics, is_offer, is_retracted
 from bot.context.model import Commitment, Side
 from bot.context.sentences import Sentence, plain, split_clauses
 
@@ -30,7 +34,8 @@ _BINDING = re.compile(
     r"you'll (?:get|have)|you will (?:get|have)|"
     r"you can (?:drop|cancel|add|keep|swap|pause|downgrade|terminate)\b|"
     r"(?<!if\s)(?:we|I) can (?!also\s+see)(?:\w+\s+)?(?:put|configure|add|include|record|do|"
-    r"set|give|offer|provide|extend|waive|lock|commit|guarantee|get you|build|support)|"
+    r"set|give|offer|provide|extend|waive|lock|commit|guarantee|get you|build|support|hold|"
+    r"keep|honor|match)|"
     r"let me (?:also\s+)?(?:loop|set up|send|introduce|bring|get you)|"
     r"we (?:guarantee|guaranteed|commit|committed|promise|promised)|I (?:promise|promised|agreed)|"
     r"(?:told|assured|promised)\s+\w+\s+(?:that\s+)?(?:we'd|we would|we'll|we will)|"
@@ -45,36 +50,15 @@ _NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|like
 _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
     r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
-    r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price)\b",
+    r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price|"
+    r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate))\b",
     re.IGNORECASE,
 )
+_FEASIBLE = re.compile(r"\b(?:doable|achievable)\b", re.IGNORECASE)
 _AGREEMENT = re.compile(
     r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}\s)?(?:is|it's|that's)\s+(?:\w+\s+)?(?:doable|achievable)\b|"
     r"\bit is\.?$|^(?:yes|yep|sure)[,.]?\s+(?:that|it) works\b|"
     r"^(?:\w+\s+){0,2}\d{1,2}(?:st|nd|rd|th)?\s+works\b",
-    re.IGNORECASE,
-)
-_HEDGE = re.compile(
-    r"\b(?:might|may be able|maybe|perhaps|possibly|probably|not sure|no promises?|"
-    r"can't (?:promise|commit|confirm)|cannot (?:promise|commit|confirm)|don't hold me|"
-    r"I'd have to|I'd need to|I would have to|we'd have to|let me (?:check|find out|look into|"
-    r"double-check|see|confirm)|before I (?:say yes|promise)|hopefully|ideally|on the roadmap|"
-    r"thinking about|I believe|not a promise|no commitment|depends on|I don't think|"
-    r"I'm not sure|could probably|we could maybe|I think we could|try to|trying to|"
-    r"(?:I|we) (?:can't|cannot|won't|will not)\b|I hope|hopeful|should be able|aim to|"
-    r"(?:I'll|we'll|we will|I will) (?:see|figure|talk|need|have to|want|try|aim|cross|"
-    r"find out|think about|consider|discuss))\b",
-    re.IGNORECASE,
-)
-_LOGISTICS = re.compile(
-    r"\b(?:I'll|I will|I'm going to|we're going to|let me|[A-Z][a-z]+ will) "
-    r"(?:just |quickly |go ahead and )?(?:stop sharing|"
-    r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|keep (?:it|this) short|"
-    r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
-    r"record|take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
-    r"give you an example|explain|answer that|come back to that|skip|switch|scroll|open|"
-    r"turn it over|stop there|wrap up|leave it)\b|\bI'll be (?:your|the|on)\b|"
-    r"\bhere's what (?:I|we) can do\b",
     re.IGNORECASE,
 )
 _LEAD = re.compile(
@@ -87,7 +71,10 @@ _SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _I = re.IGNORECASE
-_DEADLINE_WORD = re.compile(r"\b(?:by|before|until|no later than|on|within|in)\s+$", re.I)
+_DEADLINE_WORD = re.compile(
+    r"\b(?:by|before|until|till|through|no later than|on|within|in)\s+$", re.IGNORECASE
+)
+_SPAN = re.compile(r"(?:within|in|inside)\b|\S+\s+\S+\s+from\s+(?:today|now)", re.IGNORECASE)
 
 
 _CONDITIONAL_START = re.compile(r"^(?:\w+,?\s+)?(?:once|if|when|after|as soon as|assuming)\b", _I)
@@ -99,32 +86,56 @@ def find_commitments(
     sides: dict[str, Side],
     base: date | None,
     colleagues: Sequence[str] = (),
+    fiscal_start: int | None = None,
 ) -> list[Commitment]:
-    """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff"."""
+    """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff";
+    `fiscal_start`: the month the customer's fiscal year starts, if the call said it."""
     named = _named_pattern(colleagues)
-    found: list[Commitment] = []
+    found: list[tuple[int, int, Commitment]] = []  # (sentence index, clause end, commitment)
     for index, sentence in enumerate(sentences):
         if sides.get(sentence.speaker or "", "customer") != "seller":
             continue
-        # "Once we have the export, … within two weeks": the date hangs on an unknown event
+        # "Once we have the export, … within two weeks": a span hangs on an unknown event
         conditional = bool(_CONDITIONAL_START.search(plain(sentence.text)))
+        position = 0
         for clause in split_clauses(sentence.text):
-            agreement = bool(_AGREEMENT.search(plain(clause)))
-            if not (agreement or _is_commitment(plain(clause), named=named)):
+            position = sentence.text.index(clause, position) + len(clause)
+            text = plain(clause)
+            agreement = bool(_AGREEMENT.search(text))
+            settled = agreement and not _FEASIBLE.search(text)  # "X it is", "X works"
+            if not (agreement or _is_commitment(text, named=named)):
                 continue
-            due = None if conditional else _due(plain(clause), base=base)
+            due = _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
             if due is None and agreement and index > 0 and base is not None:
                 due = _last_date(sentences, before=index, base=base)  # "That's very doable."
-            found.append(
-                Commitment(
-                    text=describe(clause),
-                    by=sentence.speaker,
-                    due=due,
-                    quote=clause,
-                    at=sentence.at,
-                )
+            if settled and due is None:
+                continue  # "Thirty-one it is." settles a number, not the customer's date
+            commitment = Commitment(
+                text=describe(clause), by=sentence.speaker, due=due, quote=clause, at=sentence.at
             )
-    return found
+            found.append((index, position, commitment))
+    return [c for n, (i, end, c) in enumerate(found) if not _taken_back(sentences, found, n)]
+
+
+def _taken_back(
+    sentences: Sequence[Sentence], found: list[tuple[int, int, Commitment]], n: int
+) -> bool:
+    """What the speaker says after promise `n` in the same turn, up to their next promise,
+    retracts it ("I'll get it to you Friday. Oh, wait, Friday's a holiday.")."""
+    index, end, commitment = found[n]
+    after = [sentences[index].text[end:]]
+    following = found[n + 1] if n + 1 < len(found) else None
+    if following is None or following[0] != index:
+        stop = following[0] if following else len(sentences)
+        for sentence in sentences[index + 1 : stop]:
+            if sentence.segment != sentences[index].segment:
+                break
+            after.append(sentence.text)
+    # "I can get you the SOC report today, actually, hold on": inside the promise's own clause
+    own = commitment.quote
+    binding = _BINDING.search(plain(own))
+    after.insert(0, own[binding.end() :] if binding else "")
+    return is_retracted(plain(" ".join(after)))
 
 
 def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
@@ -137,9 +148,11 @@ def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
 def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool:
     if len(clause.split()) < 4 or _is_question(clause):
         return False
-    if _HEDGE.search(clause) or _LOGISTICS.search(clause):
+    if is_hedged(clause) or is_logistics(clause):
         return False
-    binding = _BINDING.search(clause) or (named is not None and named.search(clause))
+    binding = _BINDING.search(clause) or (named.search(clause) if named else None)
+    if is_offer(clause, binding=binding):
+        return False
     return bool(binding or _TERMS.search(clause))
 
 
@@ -182,14 +195,20 @@ def _hedged(text: str, mention: DateMention) -> bool:
     return bool(re.search(r"\b(?:should|usually|typically|roughly|or so)\b", window, re.I))
 
 
-def _due(clause: str, *, base: date | None) -> date | None:
+def _due(
+    clause: str, *, base: date | None, spans: bool = True, fiscal_start: int | None = None
+) -> date | None:
+    """The clause's deadline; `spans=False` when the clause hangs on an event ("once we have
+    the export"): then a span ("within two weeks") has no date, a calendar date still does."""
     if base is None:
         return None
-    mentions = find_dates(clause, base=base)
+    mentions = find_dates(clause, base=base, fiscal_start=fiscal_start)
     if any(m.value is None for m in mentions):  # "within 30 days of signature"
         return None
     if re.search(r"\bwhichever comes (?:first|later|last)\b", clause, re.IGNORECASE):
         return None  # alternatives, not one date
+    if not spans:
+        mentions = [m for m in mentions if not _SPAN.match(m.phrase)]
     chosen = best_deadline(mentions, clause)
     return chosen.value if chosen else None
 

@@ -7,6 +7,7 @@ passes `quotes.quote_in_source`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -19,10 +20,20 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "mt", "ft",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
-# Clause breaks for two commitments in one sentence: ", and I'll …" / "; we'll …".
+# Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …" /
+# "I can't do two times, but I can do one and a half" (the concession stands alone). Not
+# before "and I'll be there": being somewhere or something elaborates the first promise.
 _CLAUSE = re.compile(
-    r"(?:,?\s+(?:and|plus|also)\s+|;\s+)"
-    r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b))"
+    r"(?:,?\s+(?:and|plus|also|but)\s+|;\s+)"
+    r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b)(?!\s*be\b))"
+)
+# The first piece must itself be ours ("Once we have the export, Devon will run the analysis
+# and we'll have the results back" is one promise, not two).
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|we)(?:'ll|'m going to|'re going to|\s+(?:will|can|guarantee|promise|commit)\b)|"
+    r"\blet me\b|\b(?:your|our)\s+(?:[\w-]+\s+){0,3}(?:CSM|team|manager|engineer|lead|specialist)"
+    r"\s+will\b",
+    re.IGNORECASE,
 )
 
 
@@ -32,6 +43,8 @@ class Sentence:
     speaker: str | None
     at: str | None
     segment: int  # index of the segment it came from
+    source: str = ""  # that segment's whole text (shared, not copied) ...
+    start: int = 0  # ... and where this sentence starts in it
 
 
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -60,7 +73,11 @@ def split_sentences(text: str) -> list[str]:
 
 def split_clauses(sentence: str) -> list[str]:
     """Split before a second "I'll" / "we'll" clause; pieces stay verbatim substrings."""
-    cuts = [m.start() for m in _CLAUSE.finditer(plain(sentence))]
+    text = plain(sentence)
+    cuts: list[int] = []
+    for match in _CLAUSE.finditer(text):
+        if _FIRST_PERSON.search(text[cuts[-1] if cuts else 0 : match.start()]):
+            cuts.append(match.start())
     bounds = [0, *cuts, len(sentence)]
     clauses = [sentence[a:b].strip(" ;,") for a, b in pairwise(bounds)]
     return [c for c in clauses if c]
@@ -71,6 +88,24 @@ def sentences_of(transcript: Transcript, *, timed: bool = True) -> list[Sentence
     found: list[Sentence] = []
     for index, segment in enumerate(transcript.segments):
         at = format_offset(segment.start) if timed else None
+        position = 0
         for text in split_sentences(segment.text):
-            found.append(Sentence(text=text, speaker=segment.speaker, at=at, segment=index))
+            position = segment.text.index(text, position)
+            found.append(
+                Sentence(text, segment.speaker, at, index, source=segment.text, start=position)
+            )
+            position += len(text)
     return found
+
+
+def passage(sentences: Sequence[Sentence]) -> str:
+    """The verbatim stretch of one segment from the first sentence to the last (what a quote
+    of several sentences must be); sentences of other segments are left out."""
+    if not sentences:
+        return ""
+    first = sentences[0]
+    same = [s for s in sentences if s.segment == first.segment and s.source]
+    if not same:
+        return first.text
+    last = max(same, key=lambda s: s.start)
+    return first.source[first.start : last.start + len(last.text)]

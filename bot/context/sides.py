@@ -20,7 +20,9 @@ from bot.context.model import Side
 from bot.context.sentences import Sentence
 
 GENERIC_SPEAKER = re.compile(
-    r"^(?:speaker|participant|guest|unknown|user|caller|host|attendee|person)\s*[\w-]{0,3}$",
+    r"^(?:(?:unknown|unidentified|other)\s+)?(?:speaker|participant|guest|unknown|user|caller|"
+    r"host|attendee|person|dial-?in|call-?in|phone|telephone|audio|room|conference room)"
+    r"\s*[\w-]{0,3}$|^[+\d\s().-]{5,}$",  # "Dial-in 2", "Unknown Speaker", "+1 415 555 0100"
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -37,9 +39,25 @@ _SELLER_STRONG = re.compile(
 )
 _SELLER_WEAK = re.compile(
     r"\b(?:we'll(?! need)|we will|I'll send|I'll get you|let me (?:show|loop)|(?<!if )we can|"
-    r"you'll get|order form|I'll (?:show you|walk you through|click)|out of the box|built in|"
-    r"product is (?:looking|working)|can't commit)\b",
+    r"you'll (?:get|have)|I'm going to (?:send|get you)|order form|I'll (?:show you|"
+    r"walk you through|click)|out of the box|built in|product is (?:looking|working)|"
+    r"can't commit|check with (?:product|engineering|my manager|my VP|deal desk))\b",
     re.IGNORECASE,
+)
+SELLER_TITLES = (
+    r"(?:account exec(?:utive)?|account manager|solutions? (?:engineer|consultant|architect)|"
+    r"sales (?:engineer|director|rep|representative|executive|manager|lead)|CSM|"
+    r"customer success(?: manager)?|implementation (?:manager|lead|specialist|consultant)|"
+    r"onboarding (?:manager|specialist)|deal desk)"
+)
+# "I'm Aaron Feld, I'm the account executive", "I'm still your account exec": a speaker who
+# introduces themself with a seller-only title is on the seller side.
+_SELF_SELLER = re.compile(
+    r"(?:\bI(?:'m| am)\s+(?:still\s+)?(?:[A-Z][\w'-]+,?\s+){0,3}(?:I'm\s+)?"
+    # or a turn that opens with the speaker's name: "Hi, Wen Liu, solutions engineer."
+    r"|^(?:(?:Hi|Hey|Hello|And|So)\b[,!.]?\s+(?:(?:all|everyone|both|folks)[,!.]?\s+)?)?"
+    r"(?:[A-Z][\w'-]+\s+){1,2}?[A-Z][\w'-]+,\s+(?:I'm\s+)?)(?:the\s+|an?\s+|your\s+)?"
+    rf"(?:[a-z-]+\s+){{0,2}}?(?i:(?:regional\s+|senior\s+|enterprise\s+)?{SELLER_TITLES})\b"
 )
 _SECOND_PERSON = re.compile(r"\b(?:your|you'll)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:they|their|them)\b", re.IGNORECASE)
@@ -47,8 +65,13 @@ _CUSTOMER = re.compile(
     r"\b(?:we're looking to|we are looking to|our (?:main )?goal|we need|we want|our current|"
     r"we're on|we use|we're paying|we ship|my concern|I'm worried|we're (?:kind of )?nervous|"
     r"our (?:CFO|CEO|COO|CISO|CTO|board|legal|procurement|IT|ERP|budget|customers|agents|"
-    r"clinics|DCs|warehouses|policy|contract|fiscal)|right now (?:our|we|it's)|"
-    r"can we|do you|does (?:that|it)|is that|what about|how does)\b",
+    r"clinics|DCs|warehouses|policy|contract|fiscal|old|data|security team)|"
+    r"right now (?:our|we|it's)|can we|do you|does (?:that|it)|is that|what about|how does|"
+    # asking for something, wanting a number, budgeting: the buyer's words
+    r"(?:can|could|will) you(?! (?:guys )?(?:hear|see))|is (?:that|it) (?:extra|included)|"
+    r"I want (?:that|it|this|them|everyone|our|my|\w+ percent|\d)|I'd like|"
+    r"I'd want(?! to (?:check|see|confirm|make sure|run|talk))|"
+    r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose))\b",
     re.IGNORECASE,
 )
 
@@ -143,6 +166,7 @@ def _decide(score: float, *, default: Side) -> Side:
 
 def _score(text: str, *, company: re.Pattern[str] | None) -> float:
     score = 2.0 * len(_SELLER_STRONG.findall(text)) + 1.0 * len(_SELLER_WEAK.findall(text))
+    score += 6.0 * bool(_SELF_SELLER.search(text))
     score += 0.5 * len(_THIRD_PERSON.findall(text)) + 0.3 * len(_SECOND_PERSON.findall(text))
     if company is not None and re.search(
         rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})", text, re.I

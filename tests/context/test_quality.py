@@ -1,7 +1,8 @@
-"""The labelled dev calls: the data is sound, and the built-in extractor keeps its quality.
+"""The labelled calls: the data is sound, the built-in extractor keeps its quality floors on the
+development sets (dev and heldout), and the bench scores fairly and keeps sealed sets sealed.
 
-Scoring is bench/extract.py's (its docstring defines matching); held-out calls are reported by
-the bench only, never asserted on or tuned against here.
+Scoring is bench/extract.py's (its docstring defines matching). heldout2 (the final measure,
+written by someone else) is never opened here: only the bench reads it, in aggregate.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.context.transcripts import parse_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = ROOT / "tests" / "data" / "calls"
+SETS = {"dev": CALLS, "heldout": CALLS / "heldout"}
 
 
 def _bench() -> ModuleType:
@@ -31,11 +33,11 @@ def _bench() -> ModuleType:
 
 
 BENCH = _bench()
-CASES = BENCH.case_files(CALLS)
+CASES = [case for folder in SETS.values() for case in BENCH.case_files(folder)]
 
 
-def test_the_dev_set_covers_every_format_and_enough_calls() -> None:
-    assert len(CASES) >= 12
+def test_the_sets_cover_every_format_and_enough_calls() -> None:
+    assert len(BENCH.case_files(CALLS)) >= 12 and len(BENCH.case_files(SETS["heldout"])) >= 6
     assert {source.suffix for source, _ in CASES} == {".vtt", ".srt", ".txt", ".json"}
 
 
@@ -44,26 +46,81 @@ def test_gold_quotes_are_verbatim_in_their_call(source: Path, gold_file: Path) -
     gold = json.loads(gold_file.read_text())
     transcript = parse_transcript(source.read_bytes(), filename=source.name)
     quotes = [c["quote"] for c in gold["commitments"]] + [s["quote"] for s in gold["stakeholders"]]
-    quotes += [item["quote"] for items in gold["fields"].values() for item in items]
+    quotes += [i["quote"] for v in gold["fields"].values() for i in v if isinstance(i, dict)]
     missing = [q for q in quotes if quote_in_source(q, transcript) is None]
     assert not missing
 
 
-def test_builtin_quality_floors_on_the_dev_set() -> None:
-    report = BENCH.score(CALLS)
-    for kind in ("commitments", "stakeholders"):
+@pytest.mark.parametrize("name", list(SETS))
+def test_builtin_quality_floors(name: str) -> None:
+    report = BENCH.score(SETS[name])
+    assert set(BENCH.FLOORS) >= {"commitments", "stakeholders", "customer_timeline", "risks"}
+    for kind, (precision, recall) in BENCH.FLOORS.items():
         tally = report.tallies[kind]
-        assert tally.precision() >= 0.8, (kind, tally)
-        assert tally.recall() >= 0.6, (kind, tally)
-    # dates exact: every matched commitment's due date, and the customer's timeline dates
-    assert report.due_exact / report.due_pairs >= 0.95
-    assert report.dated_exact == report.dated_pairs
-    timeline = report.tallies["customer_timeline"]
-    assert timeline.recall() >= 0.8 and timeline.precision() >= 0.7
+        assert tally.precision() >= precision and tally.recall() >= recall, (kind, tally)
+    # dates exact: the due date of matched commitments whose gold has one
+    assert report.dated_exact / report.dated_pairs >= BENCH.DATED_DUE_FLOOR
 
 
-def test_bench_matching_rules() -> None:
+def test_quote_and_name_matching() -> None:
     assert BENCH.quotes_match("I'll send the plan by Friday", "and I'll send the plan by Friday.")
     assert not BENCH.quotes_match("We'll waive the fee.", "Our CFO will sign the order form.")
     assert BENCH.names_match("Victor", "Victor Adeyemi")
     assert not BENCH.names_match("Victor Adeyemi", "Victor Hugo")
+
+
+def test_a_paraphrase_matches_the_passage_that_says_it_and_not_a_neighbour() -> None:
+    gold = "Average invoice cycle time from about 11 days down to 4 days or less"
+    said = "Our average invoice cycle time is about eleven days. The goal is four days or less."
+    assert BENCH.paraphrase_score(gold, [said]) >= 0.35
+    assert BENCH.paraphrase_score(gold, ["We close the books in eight business days."]) == 0
+    assert BENCH.paraphrase_score("Board meeting February 19th", ["It's February nineteenth."]) > 0
+    assert BENCH.paraphrase_score("Board meeting February 19th", ["The board hates meetings."]) == 0
+
+
+def test_a_gold_commitment_without_a_quote_is_matched_as_a_paraphrase() -> None:
+    gold = {"quote": "", "text": "Send the SOC 2 report and bridge letter", "value": ""}
+    said = {"quote": "I'll send the SOC 2 report and the bridge letter by Friday.", "text": ""}
+    assert BENCH.by_quote(gold, said) > 0
+    assert BENCH.by_quote(gold, {"quote": "We'll waive the fee.", "text": ""}) == 0
+
+
+def test_pairs_are_taken_best_first_and_a_passage_covers_the_gold_quotes_it_holds() -> None:
+    gold = [{"quote": "We want SSO."}, {"quote": "We want SSO and SCIM by March."}]
+    got = [{"quote": "We want SSO and SCIM by March."}, {"quote": "We want SSO."}]
+    pairs = BENCH.pair(gold, got, BENCH.by_quote)
+    assert [(g["quote"], p["quote"]) for g, p in pairs] == [(g["quote"], g["quote"]) for g in gold]
+    gold = [
+        {"quote": "We're at 71 percent.", "value": "71%"},
+        {"quote": "I want 85 percent.", "value": "85%"},
+    ]
+    passage = [{"quote": "We're at 71 percent. I want 85 percent.", "value": ""}]
+    pairs = BENCH.covered(gold, BENCH.pair(gold, passage, BENCH.by_text))
+    assert len(pairs) == 2 and {id(p) for _, p in pairs} == {id(passage[0])}
+
+
+def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "calls"
+    (root / "heldout").mkdir(parents=True)
+    (root / "heldout2").mkdir()
+    call = "Dana Reyes: I'm Dana Reyes, account executive. I'll send the plan by Friday.\n"
+    gold = {
+        "call_date": "2026-11-10",
+        "seller_company": "Acme",
+        "fields": {},
+        "stakeholders": [],
+        "commitments": [{"quote": "A promise nobody made.", "due": None}],
+    }
+    calls = ((root, "dev_call"), (root / "heldout", "open"), (root / "heldout2", "sealed"))
+    for folder, name in calls:
+        (folder / f"{name}.txt").write_text(call)
+        (folder / f"{name}.gold.json").write_text(json.dumps(gold))
+    assert BENCH.main(["--dir", str(root), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split(":")[0] for line in out.splitlines() if line.endswith(" calls")] == [
+        "dev", "heldout", "heldout2",
+    ]  # fmt: skip
+    assert "dev_call.txt: missed commitment" in out and "open.txt: missed commitment" in out
+    assert "sealed" not in out and "nobody made" not in out.split("heldout2:")[1]

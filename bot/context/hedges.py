@@ -1,0 +1,88 @@
+"""What sounds like a seller promise but is not one (promises.py asks these first).
+
+- A hedge: "might", "probably", "no promises", "let me check", "I'd have to", "I think we can",
+  "we can usually": the seller keeps the option open.
+- Call logistics: "I'll share my screen", "I'll cover architecture", "I'll give you ten minutes
+  back", "I'm going to ask a lot of questions": about the meeting, not a deliverable.
+- Our own bookkeeping: "I'll update the CRM", "I'll log it in Salesforce", "I'll add a note to
+  the opp": an internal to-do, delivered to no customer.
+- An offer: "we can" is an option put to the customer, not a promise, when it hangs on the
+  customer's choice ("At three years we can do sixty-eight", "we can do five-minute syncs on
+  the enterprise plan") or only introduces one ("The other thing I can do is the fee"). "We
+  will waive the fee if you sign" still binds: "will" is a promise on a condition, "can" an
+  offer. A plain "we can put that in the DPA" is agreement to a request, and binds.
+- A retraction: the speaker takes it back in the same turn before promising anything else
+  ("I'll get you the proposal by Friday. Oh, wait, Friday's the holiday."; "I can get you the
+  SOC report today, actually, hold on. Let me not promise that.").
+"""
+
+from __future__ import annotations
+
+import re
+
+HEDGE = re.compile(
+    r"\b(?:might|may be able|maybe|perhaps|possibly|probably|not sure|no promises?|"
+    r"can't (?:promise|commit|confirm)|cannot (?:promise|commit|confirm)|don't hold me|"
+    r"I'd have to|I'd need to|I would have to|we'd have to|let me (?:check|find out|look into|"
+    r"double-check|see|confirm|circle back)|before I (?:say yes|promise)|hopefully|ideally|"
+    r"on the roadmap|hate to promise|"
+    r"thinking about|I believe|not a promise|no commitment|depends on|I don't think|"
+    r"I'm not sure|could probably|we could maybe|I think (?:we|I) (?:could|can)|try to|trying to|"
+    r"(?:I|we) (?:can't|cannot|won't|will not)\b|I hope|hopeful|should be able|aim to|"
+    r"(?:we|I) (?:can|could|will|would) (?:usually|typically|normally|generally)|"
+    r"(?:I'll|we'll|we will|I will) (?:see|figure|talk|need|have to|want|try|aim|cross|"
+    r"find out|think about|consider|discuss))\b",
+    re.IGNORECASE,
+)
+LOGISTICS = re.compile(
+    r"\b(?:I'll|I will|I'm going to|we're going to|let me|[A-Z][a-z]+ will) "
+    r"(?:just |quickly |mostly |go ahead and )?(?:stop sharing|(?:be )?listen(?:ing)?|"
+    r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|keep (?:it|this) short|"
+    r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
+    r"record|take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
+    r"give you an example|explain|answer that|come back to that|skip|switch|scroll|open|"
+    r"turn it over|stop there|wrap up|leave it|cover|"
+    r"ask (?:for|you|a lot|a few|some|questions|lots)|"
+    r"(?:give|get) you (?:\w+ ){0,3}(?:minutes|time) back)\b|"
+    r"\bI'll be (?:your|the|on)\b(?![^.]*\b(?:through|until|till)\b)|"
+    r"\b(?:update|log \w+ in|add (?:it|this|that|a note) to) (?:the |our )?(?:CRM|Salesforce|"
+    r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b(?!\s+and\b)|"
+    r"\bhere's what (?:I|we) can do\b",
+    re.IGNORECASE,
+)
+_CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
+_OFFER_PREAMBLE = re.compile(
+    r"\b(?:what|thing|things|option|options)\s+(?:I|we)\s+can\b", re.IGNORECASE
+)
+_CUSTOMER_CHOICE = re.compile(
+    r"\b(?:if you\b|at (?:a |an )?(?:\w+[- ])?(?:years?|seats?|agents?|users?|licenses?)\b|"
+    r"on (?:the|a|an) (?:[\w-]+ ){0,2}(?:plan|tier|edition|term|package|contract|deal)\b|"
+    r"with (?:the|a|an) (?:[\w-]+ ){0,2}(?:plan|tier|edition|term|commitment)\b)",
+    re.IGNORECASE,
+)
+RETRACTION = re.compile(
+    r"(?:^|[,;:\u2014\u2013-]\s*|\b(?:oh|actually|no|but|um|uh),?\s+)(?:wait|hold on|hang on)\b|"
+    r"\b(?:scratch that|strike that|let me not (?:promise|commit)|I take that back|never ?mind|"
+    r"on second thought|actually,? no|I shouldn't (?:promise|say that))\b",
+    re.IGNORECASE,
+)
+
+
+def is_hedged(clause: str) -> bool:
+    return bool(HEDGE.search(clause))
+
+
+def is_logistics(clause: str) -> bool:
+    return bool(LOGISTICS.search(clause))
+
+
+def is_offer(clause: str, *, binding: re.Match[str] | None) -> bool:
+    """A "can" that is an option put to the customer (see the module docstring)."""
+    if binding is None or not _CAN.search(binding.group(0)):
+        return False
+    return bool(_OFFER_PREAMBLE.search(clause) or _CUSTOMER_CHOICE.search(clause))
+
+
+def is_retracted(after: str) -> bool:
+    """`after`: what the speaker said after the promise, up to their next promise."""
+    return bool(RETRACTION.search(after))

@@ -1,0 +1,93 @@
+"""Who speaks, and on which side: canonical labels, sides, stakeholders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.context.builtin import BuiltinExtractor
+from bot.context.model import ExtractionTargets, Source
+from bot.context.sentences import sentences_of
+from bot.context.sides import is_person_label
+from bot.context.speakers import canonical_speakers
+from bot.context.transcripts import parse_transcript
+
+CALL = Source(kind="call", occurred_at=date(2026, 6, 29))
+
+
+def people(text: str, extractor: BuiltinExtractor | None = None) -> dict[str, str]:
+    extractor = extractor or BuiltinExtractor(seller_company="Pipewell")
+    got = extractor.extract(parse_transcript(text), source=CALL, targets=ExtractionTargets())
+    return {p.name: p.side for p in got.stakeholders}
+
+
+def test_generic_labels_are_not_people() -> None:
+    for label in ("Speaker 2", "Dial-in 2", "Unknown Speaker", "Guest", "+1 415 555 0100"):
+        assert not is_person_label(label), label
+    assert is_person_label("Marco") and is_person_label("Fiona Gallagher")
+
+
+def test_a_dial_in_that_introduces_itself_and_a_first_name_label_become_the_person() -> None:
+    transcript = parse_transcript(
+        "Dial-in 2: Hello? Is this the Pipewell call?\n"
+        "Dial-in 2: Yeah, sorry, it's Fiona, Fiona Gallagher. I'm the director of analytics.\n"
+        "Marco: Sorry, my dog is barking.\n"
+        "Marco Ruiz: And I'm Marco Ruiz, head of data platform.\n"
+    )
+    labels = [s.speaker for s in canonical_speakers(sentences_of(transcript))]
+    assert list(dict.fromkeys(labels)) == ["Fiona Gallagher", "Marco Ruiz"]
+
+
+def test_a_first_name_shared_by_two_people_stays_as_it_is() -> None:
+    transcript = parse_transcript("Marco: Hi.\nMarco Ruiz: Hi.\nMarco Bell: Hello.\n")
+    assert next(s.speaker for s in canonical_speakers(sentences_of(transcript))) == "Marco"
+
+
+def test_a_seller_title_in_a_self_introduction_decides_the_side() -> None:
+    sides = people(
+        "Aaron Feld: I'm Aaron Feld, I'm the account executive for Meridian. "
+        "Rachel, how do you want to run it? Do you want to go section by section?\n"
+        "Rachel Osei: I'm Rachel Osei, CISO here at Meridian. Can you sign our BAA?\n",
+        BuiltinExtractor(),
+    )
+    assert sides == {"Aaron Feld": "seller", "Rachel Osei": "customer"}
+
+
+def test_a_buyer_who_mentions_third_parties_and_deal_desk_stays_a_customer() -> None:
+    sides = people(
+        "Jenna Morales: I'm Jenna Morales, account executive at Pipewell.\n"
+        "Nate Cole: Their rep calls me every day. I talked to them.\n"
+        "Nate Cole: CSAT, we're at eighty-two. Can you match their price? Good luck with deal "
+        "desk.\n"
+    )
+    assert sides == {"Jenna Morales": "seller", "Nate Cole": "customer"}
+
+
+def test_a_contracted_is_names_a_title_a_possessive_does_not() -> None:
+    sides = people(
+        "Tyler Brennan: I'm Tyler Brennan, account executive at Pipewell.\n"
+        "Sam Whitaker: Jordan Blake's our CRO and he's the exec sponsor.\n"
+        "Sam Whitaker: Kim Park's assistant booked the room.\n"
+    )
+    assert sides == {
+        "Tyler Brennan": "seller",
+        "Sam Whitaker": "customer",
+        "Jordan Blake": "customer",
+    }
+
+
+def test_someone_named_as_being_at_another_place_is_not_a_stakeholder() -> None:
+    sides = people(
+        "Tyler Brennan: I'm Tyler Brennan, account executive at Pipewell.\n"
+        "Elena Ruiz: The last tool was painful. Greg, our admin there, spent half his week on it.\n"
+    )
+    assert "Greg" not in sides
+
+
+def test_a_turn_that_opens_with_the_speakers_name_and_a_seller_title() -> None:
+    sides = people(
+        "Omar Haddad: I'm Omar Haddad, account executive here at Clearpath.\n"
+        "Beth Carver: I'm Beth Carver, VP of Finance. What about SSO?\n"
+        "Wen Liu: Hi, Wen Liu, solutions engineer. I'd want to check on that.\n",
+        BuiltinExtractor(seller_company="Clearpath"),
+    )
+    assert sides == {"Omar Haddad": "seller", "Beth Carver": "customer", "Wen Liu": "seller"}

@@ -205,3 +205,37 @@ def test_python_app_py_serves_http_end_to_end(served: tuple[str, FakeSlack]) -> 
     assert len(slack.messages(DEAL_CHANNEL)) == 1
     help_reply = post_to_slack_endpoint(url, slash_command("help"), secret=SIGNING_SECRET)
     assert help_reply.status == 200 and help_reply.body["response_type"] == "ephemeral"
+
+
+def test_help_describes_the_program_and_each_command() -> None:
+    result = run_app("--help", env=clean_env())
+    assert result.returncode == 0
+    out = result.stdout
+    assert out.startswith("usage: python app.py [-h] COMMAND")
+    assert "Handoff runs the sales to customer-success handoff in Slack." in out
+    for command in ("serve", "migrate", "demo", "check", "help"):
+        [line] = [line for line in out.splitlines() if line.strip().startswith(command + " ")]
+        assert len(line.split(None, 1)[1]) > 20, line  # one line that says what it does
+    assert run_app("help", env=clean_env()).stdout == out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("demo", "--help"), "--links FILE"),
+        (("help", "demo"), "--links FILE"),
+        (("check", "--help"), "the scopes it was granted against manifest.yml's"),
+        (("help", "migrate"), "Run it once per release before starting gunicorn"),
+        (("serve", "--help"), "Apply any pending database migrations"),
+    ],
+)
+def test_each_command_has_its_own_help(args: tuple[str, ...], expected: str) -> None:
+    result = run_app(*args, env=clean_env())
+    assert result.returncode == 0, result.stderr
+    assert expected in " ".join(result.stdout.split())
+
+
+def test_an_unknown_command_is_named() -> None:
+    result = run_app("frobnicate", env=clean_env())
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr and "Traceback" not in result.stderr

@@ -93,7 +93,7 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand(
         "serve",
-        "run Handoff for your workspace (the default when no command is given)",
+        "run Handoff for your workspace (the default command)",
         "Apply any pending database migrations, check the Slack token, then serve Slack "
         "(/slack/events, or Socket Mode when SLACK_APP_TOKEN is set), the CRM webhook "
         "(/crm/events) and /healthz on PORT, and run the timers: card updates, SLA nudges, "
@@ -109,7 +109,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ),
     Subcommand(
         "demo",
-        "watch a deal go from closed-won to handoff, offline, with no Slack account",
+        "watch a won deal handed off, offline, no account needed",
         "Run the real app against a local stand-in for Slack and a temporary database, and "
         "print what people would see: the card, the modals, the thread notes, the DMs, the "
         "nudges and the weekly report. Needs no account and no network.",
@@ -118,7 +118,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ),
     Subcommand(
         "check",
-        "check the Slack token, its scopes and channels, the database and the CRM",
+        "check Slack, the database and the CRM are set up right",
         "Check that everything Handoff needs is in place before it matters: the Slack token, "
         "the scopes it was granted against manifest.yml's, the bot's membership of each "
         "channel the playbook names, the database, and the CRM login and field mapping. "
@@ -138,7 +138,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         prog=_program_name(),
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     parsers: dict[str, argparse.ArgumentParser] = {}

@@ -84,12 +84,12 @@ def served_stderr(command: list[str], env: dict[str, str], url: str) -> tuple[in
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     session = requests.Session()
     session.trust_env = False
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     healthy = False
-    while time.monotonic() < deadline and not healthy:
+    while time.monotonic() < deadline and not healthy and process.poll() is None:
         try:
-            healthy = session.get(url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
+            healthy = session.get(url + "/healthz", timeout=5).status_code == 200
+        except requests.RequestException:
             time.sleep(0.1)
     if healthy:
         time.sleep(2.5)  # the relay ticks every second: 2 or 3 ticks, which must log nothing

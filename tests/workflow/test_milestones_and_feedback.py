@@ -114,7 +114,7 @@ def test_feedback_is_requested_two_weeks_after_kickoff_with_capped_reminders(
         sweep(2.1)
     requests = [m for m in dms(app, CSM) if "two weeks since the kickoff" in m["text"]]
     assert len(requests) == 3  # the request and two reminders, then no more
-    assert requests[1]["text"].startswith(":speech_balloon: A reminder:")
+    assert requests[1]["text"].startswith(":speech_balloon: Reminder: it is two weeks")
 
 
 def test_feedback_reaches_the_ae_and_stops_the_reminders(app: RunningApp) -> None:

@@ -96,7 +96,8 @@ def test_held_then_exception_then_ready(app: RunningApp) -> None:
     assert ":white_check_mark: Success plan reviewed" in card
     assert ":white_large_square: Call recordings attached" in card
     brief = app.thread()[-1]
-    assert brief["text"].startswith(f":white_check_mark: <@{REVIEWER}> marked this handoff ready.")
+    ready = f":large_green_circle: <@{REVIEWER}> marked this handoff ready."
+    assert brief["text"].startswith(ready)
     assert "Goals — primary use case" in json.dumps(brief["blocks"], ensure_ascii=False)
     actions = [a.action for a in app.rows(AuditEvent)]
     assert AuditAction.EXCEPTION_GRANTED in actions and AuditAction.MARKED_READY in actions

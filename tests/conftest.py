@@ -28,6 +28,8 @@ from storage.models import Base, Handoff
 from tests.support.signing import (
     Reply,
     block_action,
+    menu_choice,
+    modal_action,
     post_crm_event,
     post_to_slack_endpoint,
     slash_command,
@@ -154,6 +156,22 @@ class RunningApp:
             value=str(handoff_id),
             response_url=self.slack.response_url,
             container="view" if home else "message",
+        )
+        return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
+
+    def choose(self, action: str, *, user: str, handoff_id: int) -> Reply:
+        """Pick ``action`` from the card's overflow menu."""
+        form = menu_choice(
+            f"{action}:{handoff_id}", user_id=user, response_url=self.slack.response_url
+        )
+        return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
+
+    def press_in_modal(
+        self, action: str, *, user: str, handoff_id: int, callback: str, values: dict[str, Any]
+    ) -> Reply:
+        """A button inside an open modal, sent with the modal's current state."""
+        form = modal_action(
+            action, user_id=user, handoff_id=handoff_id, callback_id=callback, values=values
         )
         return post_to_slack_endpoint(self.url, form, secret=SIGNING_SECRET)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -86,9 +87,10 @@ def test_bad_playbook_value_is_named(tmp_path: Path) -> None:
     assert "sla: warn_hours must be less than breach_hours" in result.stderr
 
 
-def test_demo_runs_offline_in_under_30_seconds() -> None:
+def test_demo_runs_offline_in_under_30_seconds(tmp_path: Path) -> None:
     started = time.monotonic()
-    result = run_app("demo", env=clean_env(), timeout=30)
+    links = tmp_path / "cards.html"
+    result = run_app("demo", "--links", str(links), env=clean_env(), timeout=30)
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 30
     out = result.stdout
@@ -96,34 +98,61 @@ def test_demo_runs_offline_in_under_30_seconds() -> None:
     assert out.count("--- Handoff card posted to #handoff-acme-corp ---") == 1
     assert out.count("--- Handoff card posted to") == 2
     assert '"duplicate": true' in out
-    assert "https://app.slack.com/block-kit-builder/#" in out
-    # The full path: gaps → the AE fills them → a refused claim → a CSM claims → ready.
+    # The full path: gaps → a partial save → the AE completes them → a refused claim → a CSM
+    # claims → ready → the sync → kickoff, first value from the ⋯ menu, feedback → SLA → KPIs.
     steps = [
         "Required fields (2/4)",
-        "[modal] “Handoff details”",
+        "[ *Add details* ]  [ Claim ]  [ View brief ]  [ Open in CRM ]  [ ⋯ Grant exception ]",
+        "[modal] “Handoff details”: Primary use case, Success metrics",
+        "Known risks (optional)",
+        "✅ Saved. Still required: Promises made in the sale.",
+        "Required fields (3/4)",
         "Required fields (4/4)",
         "[only visible to them] Only a CSM can claim this handoff",
         "Owner: @Casey (CSM)",
+        "[ ⋯ Reassign / Release ]",
         "[modal] “Mark handoff ready”",
-        "Status: [x] Handoff ready",
-        "[x] Reviewer flag — @Rita (reviewer)",
-        "@Rita (reviewer) marked this handoff ready",
+        "Status: 🟢 Handoff ready",
+        "✅ Reviewer flag — @Rita (reviewer)",
+        "🟢 @Rita (reviewer) marked this handoff ready",
         "[file in DM with @Dana (AE)] handoff-sync.ics",
-        ":bell: The handoff sync for Acme — Platform starts at",
+        "🔔 The handoff sync for Acme — Platform starts at",
         "captured the sync outcomes",
         "recorded the customer kickoff",
-        "two weeks after the kickoff of Acme — Platform",
+        "picks “First value reached” from the card's ⋯ menu",
+        "🎯 @Casey (CSM) recorded that the customer reached first value.",
+        "It is two weeks since the kickoff of Acme — Platform",
         "sent feedback on the handoff of Acme — Platform",
-        "[#cs-team] :alarm_clock: Globex — Payroll",
-        "[#cs-escalations] :rotating_light: SLA breached: Globex — Payroll",
+        "[#cs-team] ⏰ Globex — Payroll (card in #handoff-globex)",
+        "[#cs-escalations] 🚨 SLA breached: Globex — Payroll",
         "Handoff KPIs — week of",
+        "SLA hit rate: 0% of 1 due",
         "[file in #cs-leadership] handoff-kpis.png",
         "2 handoff cards",
     ]
     positions = [out.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p == -1]
     assert positions == sorted(positions)
+    # Readable: no Slack markup, ids or emoji codes left, and no 3 KB builder URLs.
+    assert not re.search(r"<[@#!]|:[a-z_]+:|\bC0[0-9A-Z]{6,}\b", out), re.findall(
+        r"<[@#!][^>]*>|:[a-z_]+:|\bC0[0-9A-Z]{6,}\b", out
+    )
+    assert "block-kit-builder" not in out and max(len(line) for line in out.splitlines()) < 400
     assert "Traceback" not in result.stderr and "WARNING" not in result.stderr
+    page = links.read_text()
+    assert page.count("https://app.slack.com/block-kit-builder/#") == out.count("--- Handoff card")
+
+
+def test_demo_says_how_to_get_the_builder_links() -> None:
+    from bot.runtime.build import build_runtime
+    from bot.sandbox.demo import run_demo
+
+    printed: list[str] = []
+    run_demo(build_runtime, out=printed.append)
+    assert (
+        printed[-1] == "To see each card as Slack draws it: python app.py demo --links cards.html"
+    )
+    assert not [line for line in printed if "block-kit-builder" in line]
 
 
 def free_port() -> int:
@@ -181,3 +210,43 @@ def test_python_app_py_serves_http_end_to_end(served: tuple[str, FakeSlack]) -> 
     assert len(slack.messages(DEAL_CHANNEL)) == 1
     help_reply = post_to_slack_endpoint(url, slash_command("help"), secret=SIGNING_SECRET)
     assert help_reply.status == 200 and help_reply.body["response_type"] == "ephemeral"
+
+
+def test_help_describes_the_program_and_each_command() -> None:
+    result = run_app("--help", env=clean_env())
+    assert result.returncode == 0
+    out = result.stdout
+    assert out.startswith("usage: python app.py [-h] COMMAND")
+    assert "Handoff runs the sales to customer-success handoff in Slack." in out
+    for command in ("serve", "migrate", "demo", "check", "help"):
+        [line] = [line for line in out.splitlines() if line.strip().startswith(command + " ")]
+        assert len(line.split(None, 1)[1]) > 20, line  # one line that says what it does
+    assert run_app("help", env=clean_env()).stdout == out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["demo", "--help"], "--links FILE"),
+        (["help", "demo"], "--links FILE"),
+        (["check", "--help"], "the scopes it was granted against manifest.yml's"),
+        (["help", "migrate"], "Run it once per release before starting gunicorn"),
+        (["serve", "--help"], "Apply any pending database migrations"),
+    ],
+)
+def test_each_command_has_its_own_help(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.runtime.cli import main
+
+    try:
+        main(args)
+    except SystemExit as stop:  # argparse's --help exits 0 once it has printed
+        assert stop.code == 0
+    assert expected in " ".join(capsys.readouterr().out.split())
+
+
+def test_an_unknown_command_is_named() -> None:
+    result = run_app("frobnicate", env=clean_env())
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr and "Traceback" not in result.stderr

@@ -32,7 +32,7 @@ ORDER = list(HEADINGS)
 
 
 def brief_blocks(card: HandoffCard) -> list[Block]:
-    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "_unclaimed_"
+    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "_Unclaimed_"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=truncate(f"Brief: {card.deal_name}", 150))),
         SectionBlock(

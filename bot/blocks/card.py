@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -13,17 +12,32 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.text import escape, money, plural, slack_date, truncate, user_mention
+from bot.blocks.card_actions import card_elements
+from bot.blocks.text import (
+    DONE,
+    STATUS_MARKERS,
+    TO_DO,
+    escape,
+    money,
+    plural,
+    slack_date,
+    truncate,
+    user_mention,
+)
 from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import HandoffCard, HandoffStatus
-from bot.slack.ids import Action, BlockId
+from bot.slack.ids import BlockId
 
+# One marker per status, the same on the card, in lists, the App Home and the thread.
 STATUS_LABELS = {
-    HandoffStatus.UPCOMING: ":crystal_ball: Upcoming",
-    HandoffStatus.HELD: ":double_vertical_bar: Held",
-    HandoffStatus.OPEN: ":large_blue_circle: Open",
-    HandoffStatus.READY: ":white_check_mark: Handoff ready",
-    HandoffStatus.CANCELLED: ":no_entry_sign: Closed",
+    status: f"{STATUS_MARKERS[status]} {name}"
+    for status, name in (
+        (HandoffStatus.UPCOMING, "Upcoming"),
+        (HandoffStatus.HELD, "Held"),
+        (HandoffStatus.OPEN, "Open"),
+        (HandoffStatus.READY, "Handoff ready"),
+        (HandoffStatus.CANCELLED, "Closed"),
+    )
 }
 
 
@@ -56,65 +70,25 @@ def card_text(card: HandoffCard) -> str:
 
 def card_blocks(card: HandoffCard) -> list[Block]:
     title = "Upcoming handoff" if card.status is HandoffStatus.UPCOMING else "Handoff"
+    # Fresh block ids on every version: Slack's reference asks for a new block_id whenever a
+    # message is updated. Nothing reads them back; listeners go by action_id and value.
+    version = f".v{card.version}"
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=truncate(f"{title}: {card.deal_name}", 150))),
-        SectionBlock(block_id=BlockId.CARD_SUMMARY, fields=_summary_fields(card)),
+        SectionBlock(block_id=BlockId.CARD_SUMMARY + version, fields=_summary_fields(card)),
         SectionBlock(
-            block_id=BlockId.CARD_CHECKLIST, text=MarkdownTextObject(text=checklist(card))
+            block_id=BlockId.CARD_CHECKLIST + version,
+            text=MarkdownTextObject(text=checklist(card)),
         ),
     ]
     notes = _notes(card)
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=notes)]))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context(card))]))
-    buttons = card_buttons(card)
-    if buttons:
-        blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
+    elements = card_elements(card)
+    if elements:
+        blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS + version, elements=elements))
     return blocks
-
-
-def card_buttons(card: HandoffCard) -> list[ButtonElement]:
-    value = str(card.handoff_id)
-    live = card.status in (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
-    buttons: list[ButtonElement] = []
-    if live and card.status is not HandoffStatus.UPCOMING:
-        buttons.append(
-            _button("Add details", Action.ADD_DETAILS, value, primary=bool(card.missing_required))
-        )
-    if live and card.owner_slack_id is None:
-        buttons.append(_button("Claim", Action.CLAIM, value, primary=True))
-    elif live or card.status is HandoffStatus.READY:
-        buttons.append(_button("Reassign", Action.REASSIGN, value))
-        if live:
-            buttons.append(_button("Release", Action.RELEASE, value))
-    if card.status is HandoffStatus.HELD and card.exception is None:
-        buttons.append(_button("Grant exception", Action.GRANT_EXCEPTION, value))
-    if card.status is HandoffStatus.OPEN and card.owner_slack_id:
-        buttons.append(_button("Mark ready", Action.MARK_READY, value, primary=True))
-    if card.status in (HandoffStatus.OPEN, HandoffStatus.READY) and card.sync_at is None:
-        buttons.append(_button("Schedule sync", Action.SCHEDULE_SYNC, value))
-    if card.sync_at is not None and card.sync_outcomes is None:
-        buttons.append(_button("Capture outcomes", Action.CAPTURE_OUTCOMES, value))
-    if card.status is HandoffStatus.READY:
-        if card.kickoff_at is None:
-            buttons.append(_button("Kickoff held", Action.KICKOFF_HELD, value, primary=True))
-        elif card.first_value_at is None:
-            buttons.append(_button("First value reached", Action.FIRST_VALUE, value))
-        elif card.onboarding_done_at is None:
-            buttons.append(_button("Onboarding complete", Action.ONBOARDING_DONE, value))
-    if card.status is not HandoffStatus.CANCELLED:
-        buttons.append(_button("View brief", Action.VIEW_BRIEF, value))
-    if card.deal_url:
-        buttons.append(
-            ButtonElement(text="Open in CRM", action_id=Action.OPEN_CRM_RECORD, url=card.deal_url)
-        )
-    return buttons
-
-
-def _button(text: str, action: Action, value: str, *, primary: bool = False) -> ButtonElement:
-    return ButtonElement(
-        text=text, action_id=action, value=value, style="primary" if primary else None
-    )
 
 
 def _summary_fields(card: HandoffCard) -> list[MarkdownTextObject]:
@@ -144,9 +118,9 @@ def checklist(card: HandoffCard) -> str:
     done = sum(1 for line in required if line.present)
     rows = [f"*Required fields* ({done}/{len(required)})"]
     rows += [
-        f":white_check_mark: {escape(line.label)}"
+        f"{DONE} {escape(line.label)}"
         if line.present
-        else f":white_large_square: {escape(line.label)} — _missing_"
+        else f"{TO_DO} {escape(line.label)} — _missing_"
         for line in required
     ]
     if optional:
@@ -159,7 +133,7 @@ def checklist(card: HandoffCard) -> str:
 
 def ready_checklist(card: HandoffCard) -> list[str]:
     def tick(done: bool, text: str) -> str:
-        return f"{':white_check_mark:' if done else ':white_large_square:'} {text}"
+        return f"{DONE if done else TO_DO} {text}"
 
     recordings = card.field("call_recordings")
     fields_text = "Required fields complete"

@@ -40,9 +40,9 @@ def summary_line(item: HandoffSummary) -> str:
     parts = [STATUS_LABELS[item.status]]
     if item.status is HandoffStatus.HELD and item.missing:
         parts[0] += f" — {plural(item.missing, 'field')} missing"
-    parts.append(f"owner <@{item.owner_slack_id}>" if item.owner_slack_id else "unclaimed")
+    parts.append(f"Owner <@{item.owner_slack_id}>" if item.owner_slack_id else "Unclaimed")
     if item.sla_due_at and item.status in (HandoffStatus.HELD, HandoffStatus.OPEN):
-        parts.append(f"due {slack_date(item.sla_due_at, '{date_short_pretty} {time}')}")
+        parts.append(f"Due {slack_date(item.sla_due_at, '{date_short_pretty} {time}')}")
     if item.channel_id:
         parts.append(f"<#{item.channel_id}>")
     return truncate(f"*{escape(item.deal_name)}*{account}\n" + " · ".join(parts), 3000)
@@ -84,12 +84,12 @@ def grouped_message(groups: Sequence[tuple[str, Sequence[HandoffSummary]]]) -> R
 
 
 def status_message(card: HandoffCard) -> RenderedMessage:
-    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "unclaimed"
-    where = f" · card in <#{card.channel_id}>" if card.channel_id else ""
+    owner = f"Owner <@{card.owner_slack_id}>" if card.owner_slack_id else "Unclaimed"
+    where = f" · Card in <#{card.channel_id}>" if card.channel_id else ""
     head = (
         f"*{escape(card.deal_name)}*"
         + (f" ({escape(card.account_name)})" if card.account_name else "")
-        + f"\n{status_line(card)} · owner {owner}{where}"
+        + f"\n{status_line(card)} · {owner}{where}"
     )
     blocks: list[Block] = [
         SectionBlock(
@@ -134,6 +134,11 @@ def history_message(card: HandoffCard, lines: Sequence[AuditLine]) -> RenderedMe
 
 
 def describe(line: AuditLine) -> str:
+    text = _describe(line)
+    return text[:1].upper() + text[1:]
+
+
+def _describe(line: AuditLine) -> str:
     detail = line.detail
     owner = detail.get("owner")
     if isinstance(owner, list) and len(owner) == 2:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     DatePickerElement,
@@ -20,10 +23,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.card import checklist
-from bot.blocks.text import escape, truncate
+from bot.blocks.text import DONE, escape, truncate
 from bot.config.playbook import FieldSpec, FieldType
 from bot.domain.read_models import FieldLine, HandoffCard
-from bot.slack.ids import Input
+from bot.slack.ids import Action, BlockId, Input
 from bot.slack.ids import View as ViewId
 
 FIELD_BLOCK_PREFIX = "field:"
@@ -39,22 +42,76 @@ def private_metadata(card: HandoffCard) -> str:
     return json.dumps({"handoff_id": card.handoff_id})
 
 
-def fields_modal(card: HandoffCard, specs: list[FieldSpec]) -> dict[str, object]:
+def fields_modal(
+    card: HandoffCard, specs: list[FieldSpec], *, errors: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """Required inputs are required (Slack marks only the others "(optional)"): *Save* needs
+    them all, and *Save what I have* keeps a partial record without Slack's check."""
     lines = {line.key: line for line in card.fields}
+    errors = errors or {}
+    missing = len(card.missing_required)
+    still = f" ({missing} {'is' if missing == 1 else 'are'} still missing)" if missing else ""
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"*{escape(truncate(card.deal_name, 200))}* — save what you know now; "
-                "the card shows what is still missing."
+                text=f"*{escape(truncate(card.deal_name, 200))}*: the handoff goes ahead once "
+                f"the required fields are filled{still}. *Save* needs all of them; to keep "
+                "part of the record now, use *Save what I have* at the bottom."
             )
         )
     ]
-    for spec in specs:
-        blocks.append(_field_input(spec, lines.get(spec.key)))
+    if errors:
+        labels = {spec.key: spec.label for spec in specs}
+        problems = "; ".join(f"*{escape(labels.get(k, k))}*: {v}" for k, v in errors.items())
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=truncate(f":warning: Not saved. {problems}", 3000))
+            )
+        )
+    for spec in sorted(specs, key=lambda spec: not spec.required):
+        blocks.append(_field_input(spec, lines.get(spec.key), errors.get(spec.key)))
+    blocks += [
+        ActionsBlock(
+            block_id=BlockId.DETAILS_SAVE,
+            elements=[
+                ButtonElement(
+                    text="Save what I have",
+                    action_id=Action.SAVE_DRAFT,
+                    value=str(card.handoff_id),
+                )
+            ],
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Saves what is filled in so far; the card keeps listing what is missing."
+                )
+            ]
+        ),
+    ]
     return modal(ViewId.FIELDS, "Handoff details", card, blocks, submit="Save")
 
 
-def _field_input(spec: FieldSpec, line: FieldLine | None) -> InputBlock:
+def details_saved_modal(card: HandoffCard) -> dict[str, object]:
+    """What a partial save shows: saved, and honestly what is still required."""
+    missing = ", ".join(escape(line.label) for line in card.missing_required)
+    outcome = f"Still required: {missing}." if missing else "Every required field is filled."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"{DONE} Saved. {outcome}")),
+        SectionBlock(text=MarkdownTextObject(text=checklist(card))),
+    ]
+    view = View(
+        type="modal",
+        title="Handoff details",
+        close="Done",
+        private_metadata=private_metadata(card),
+        blocks=blocks,
+    )
+    view.validate_json()
+    return view.to_dict()
+
+
+def _field_input(spec: FieldSpec, line: FieldLine | None, error: str | None) -> InputBlock:
     current = line.value if line and line.value else None
     element: PlainTextInputElement | DatePickerElement
     if spec.type is FieldType.DATE:
@@ -67,14 +124,12 @@ def _field_input(spec: FieldSpec, line: FieldLine | None) -> InputBlock:
             max_length=MAX_INPUT,
             placeholder=PLACEHOLDERS.get(spec.type),
         )
-    hint = _provenance(line)
-    if spec.required:
-        hint = f"Required. {hint}" if hint else "Required for the handoff."
+    hint = f"{error}" if error else _provenance(line)
     return InputBlock(
         block_id=FIELD_BLOCK_PREFIX + spec.key,
         label=spec.label,
         element=element,
-        optional=True,
+        optional=not spec.required,
         hint=truncate(hint, 2000) if hint else None,
     )
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from bot.blocks.brief import brief_message
 from bot.blocks.sync_meeting import AGENDA, outcomes_text
-from bot.blocks.text import escape, slack_date, truncate
+from bot.blocks.text import STATUS_MARKERS, escape, slack_date, truncate
 from bot.delivery.ports import RenderedMessage
-from bot.domain.read_models import AuditAction, HandoffCard
+from bot.domain.read_models import AuditAction, HandoffCard, HandoffStatus
 
 
 def _user(value: object) -> str:
@@ -33,7 +33,8 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
         text = f":clipboard: {actor} captured the sync outcomes.\n\n{outcomes_text(note)}"
         return RenderedMessage(text=text, blocks=[])
     if action is AuditAction.MARKED_READY:
-        return brief_message(card, f":white_check_mark: {actor} marked this handoff ready.")
+        ready = STATUS_MARKERS[HandoffStatus.READY]
+        return brief_message(card, f"{ready} {actor} marked this handoff ready.")
     return RenderedMessage(text=_one_line(action, actor, before, after, note), blocks=[])
 
 
@@ -62,15 +63,14 @@ def _one_line(
             return f":tada: The deal is {stage}: the handoff starts now{_due(note)}."
         case AuditAction.DEAL_LOST:
             stage = escape(str(note.get("stage")))
-            return (
-                f":no_entry_sign: The deal is {stage}: this handoff is closed. Nothing more to do."
-            )
+            closed = STATUS_MARKERS[HandoffStatus.CANCELLED]
+            return f"{closed} The deal is {stage}: this handoff is closed. Nothing more to do."
         case AuditAction.ACKNOWLEDGED:
             return f":thumbsup: {actor} is on it."
         case AuditAction.EXCEPTION_EXPIRED:
             return (
-                f":double_vertical_bar: The exception ended ({note.get('until')}); the handoff "
-                "is held until the required fields are filled."
+                f"{STATUS_MARKERS[HandoffStatus.HELD]} The exception ended ({note.get('until')}); "
+                "the handoff is held until the required fields are filled."
             )
         case AuditAction.KICKOFF_HELD:
             return f":calendar: {actor} recorded the customer kickoff ({note.get('day')})."
@@ -88,7 +88,7 @@ def _one_line(
                 f":warning: The CRM has a different *{label}* from the one entered in Slack; "
                 "the entered value stands (the CRM's is on the card)."
             )
-    return f"{actor}: {action.value.replace('_', ' ')}."
+    return f"{action.value.replace('_', ' ').capitalize()} by {actor}."
 
 
 def _labels(note: dict[str, object]) -> str:

@@ -72,7 +72,7 @@ def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessa
 
 def render_escalation(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
     reason = str(payload.get("blocker", "unclaimed"))
-    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "nobody"
+    owner = f"<@{card.owner_slack_id}>" if card.owner_slack_id else "unclaimed"
     due = slack_date(card.sla_due_at) if card.sla_due_at else "its SLA"
     text = (
         f":rotating_light: *SLA breached:* *{escape(card.deal_name)}*{_where(card)} was due "
@@ -90,10 +90,10 @@ def render_escalation(payload: dict[str, object], card: HandoffCard) -> Rendered
 
 
 def _feedback_request(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
-    again = "A reminder: " if payload.get("reminder") else ""
+    again = "Reminder: it" if payload.get("reminder") else "It"
     ae = f"<@{card.ae_slack_id}>" if card.ae_slack_id else "the AE"
     text = (
-        f":speech_balloon: {again}two weeks after the kickoff of *{escape(card.deal_name)}*, "
+        f":speech_balloon: {again} is two weeks since the kickoff of *{escape(card.deal_name)}*: "
         f"tell {ae} how the handoff went: what went well, what context was missing, and how "
         "accurate each handoff field turned out."
     )

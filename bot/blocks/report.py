@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     Block,
@@ -12,64 +13,136 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.text import escape, truncate
+from bot.blocks.card import STATUS_LABELS
+from bot.blocks.text import TO_DO, escape, truncate
 from bot.delivery.ports import RenderedMessage
-from bot.domain.read_models import HandoffSummary, Kpis, WeeklyReport
+from bot.domain.read_models import HandoffSummary, WeeklyReport
 
 AUDIT_CHECKLIST = (
-    "required fields complete or excepted",
-    "reviewer flag",
-    "call recordings attached",
-    "success plan reviewed",
-    "follow-up scheduled",
-    "feedback returned",
+    "Required fields complete or excepted",
+    "Reviewer flag",
+    "Call recordings attached",
+    "Success plan reviewed",
+    "Follow-up scheduled",
+    "Feedback returned",
 )
 
 
-def _number(value: float | None, unit: str = "") -> str:
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One line of the report: how to show a KPI and which way is good."""
+
+    name: str
+    attribute: str
+    unit: str  # "n" a count per week, "h" hours, "d" days, "%" a rate
+    better: str  # "lower", "higher", or "" when neither (volume)
+    sample: str = ""  # "over {n} handoffs": what a median or rate is taken over
+    empty: str = ""  # why there is no figure, shown after "—"
+
+
+MEASURES = (
+    Measure("Handoffs started", "started", "n", ""),
+    Measure(
+        "Median time to claim",
+        "median_hours_to_claim",
+        "h",
+        "lower",
+        "over {n} handoffs",
+        "no handoff started this week was claimed",
+    ),
+    Measure(
+        "Median time to ready",
+        "median_hours_to_ready",
+        "h",
+        "lower",
+        "over {n} handoffs",
+        "no handoff was marked ready this week",
+    ),
+    Measure(
+        "SLA hit rate", "sla_hit_rate", "%", "higher", "of {n} due", "no SLA came due this week"
+    ),
+    Measure(
+        "Required fields complete at trigger",
+        "complete_at_trigger",
+        "%",
+        "higher",
+        "of {n} started",
+        "no handoff started this week",
+    ),
+    Measure("Exceptions granted", "exceptions", "n", "lower"),
+    Measure("Syncs held", "syncs_held", "n", ""),
+    Measure("Feedback returned", "feedback_returned", "n", ""),
+    Measure(
+        "Median time to value",
+        "median_days_to_value",
+        "d",
+        "lower",
+        "over {n} customers",
+        "no customer reached first value this week",
+    ),
+    Measure(
+        "Onboarding completion",
+        "onboarding_completion",
+        "%",
+        "higher",
+        "of {n} kicked off",
+        "no customer has had a kickoff yet",
+    ),
+)
+
+
+def figure(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{value:.1f}{unit}" if value % 1 else f"{value:.0f}{unit}"
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-ROWS: list[tuple[str, str, str]] = [
-    ("Handoffs started", "started", "n"),
-    ("Median time to claim", "median_hours_to_claim", "h"),
-    ("Median time to ready", "median_hours_to_ready", "h"),
-    ("SLA hit rate", "sla_hit_rate", "%"),
-    ("Required fields complete at trigger", "complete_at_trigger", "%"),
-    ("Exceptions granted", "exceptions", "n"),
-    ("Syncs held", "syncs_held", "n"),
-    ("Feedback returned", "feedback_returned", "n"),
-    ("Median time to value", "median_days_to_value", "d"),
-    ("Onboarding completion", "onboarding_completion", "%"),
-]
-
-
-def _cell(kpis: Kpis, attribute: str, unit: str) -> str:
-    value = getattr(kpis, attribute)
     if unit == "%":
-        return _percent(value)
-    return _number(value, {"h": " h", "d": " days", "n": ""}[unit])
+        return f"{value * 100:.0f}%"
+    shown = f"{value:.1f}".removesuffix(".0")
+    return {"h": f"{shown} h", "d": f"{shown} days" if shown != "1" else "1 day"}.get(unit, shown)
+
+
+def trend(measure: Measure, now: float | None, before: float | None) -> str:
+    """↑ or ↓ against the four weeks before, and whether that is better or worse."""
+    if now is None:
+        return ""
+    if before is None:
+        return "no earlier figure to compare"
+    earlier = figure(before, measure.unit) + (" a week" if measure.unit == "n" else "")
+    if round(now, 3) == round(before, 3):
+        return f"→ as before ({earlier})"
+    up = now > before
+    verdict = ""
+    if measure.better:
+        verdict = ", better" if up == (measure.better == "higher") else ", worse"
+    return f"{'↑' if up else '↓'} from {earlier}{verdict}"
+
+
+def measure_line(measure: Measure, report: WeeklyReport) -> str:
+    now = getattr(report.this_week, measure.attribute)
+    before = getattr(report.previous_four, measure.attribute)
+    if now is None:
+        return f"*{measure.name}*: — _({measure.empty})_"
+    count = report.this_week.samples.get(measure.attribute)
+    sample = f" {measure.sample.format(n=count)}" if measure.sample and count else ""
+    if measure.sample and count == 1:
+        sample = sample.replace("handoffs", "handoff").replace("customers", "customer")
+    direction = trend(measure, now, before)
+    return f"*{measure.name}*: {figure(now, measure.unit)}{sample}" + (
+        f" · {direction}" if direction else ""
+    )
 
 
 def report_message(report: WeeklyReport) -> RenderedMessage:
-    lines = [
-        f"*{name}*: {_cell(report.this_week, attr, unit)}  "
-        f"_(previous 4 weeks: {_cell(report.previous_four, attr, unit)})_"
-        for name, attr, unit in ROWS
-    ]
+    week = report.this_week
+    lines = [measure_line(measure, report) for measure in MEASURES]
     blocks: list[Block] = [
         HeaderBlock(text=f"Handoff KPIs — week of {report.week_start:%d %b %Y}"),
+        SectionBlock(text=MarkdownTextObject(text=truncate(headline(report) + ".", 3000))),
         SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 3000))),
     ]
-    accuracy = report.this_week.field_accuracy
-    if accuracy:
-        rated = ", ".join(f"{escape(k)} {v * 100:.0f}%" for k, v in sorted(accuracy.items()))
+    if week.field_accuracy:
+        rated = ", ".join(
+            f"{escape(k)} {v * 100:.0f}%" for k, v in sorted(week.field_accuracy.items())
+        )
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
@@ -81,21 +154,32 @@ def report_message(report: WeeklyReport) -> RenderedMessage:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Counts are per week; the comparison averages the four weeks before."
+                    text="↑ ↓ compare with the weekly average of the four weeks before; "
+                    "“better” or “worse” says whether that is good news. Counts are per week."
                 )
             ]
         )
     )
-    text = (
-        f"Handoff KPIs for the week of {report.week_start:%d %b %Y}: "
-        f"{_number(report.this_week.started)} started, SLA hit rate "
-        f"{_percent(report.this_week.sla_hit_rate)}."
-    )
+    text = f"Handoff KPIs for the week of {report.week_start:%d %b %Y}: {headline(report)}."
     return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
 
 
+def headline(report: WeeklyReport) -> str:
+    """The one sentence a leader reads first."""
+    week = report.this_week
+    started = figure(week.started, "n")
+    noun = "handoff" if started == "1" else "handoffs"
+    due = week.samples.get("sla_hit_rate", 0)
+    if week.sla_hit_rate is None:
+        sla = "no SLA came due"
+    else:
+        met = round(week.sla_hit_rate * due)
+        sla = f"{met} of {due} met the SLA ({figure(week.sla_hit_rate, '%')})"
+    return f"{started} {noun} started; {sla}"
+
+
 def audit_message(quarter: str, sample: Sequence[HandoffSummary]) -> RenderedMessage:
-    checklist = " · ".join(f":white_large_square: {item}" for item in AUDIT_CHECKLIST)
+    checklist = " · ".join(f"{TO_DO} {item}" for item in AUDIT_CHECKLIST)
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Quarterly handoff audit — {quarter}", 150)),
         SectionBlock(
@@ -107,16 +191,9 @@ def audit_message(quarter: str, sample: Sequence[HandoffSummary]) -> RenderedMes
     ]
     for item in sample[:40]:
         where = f" — <#{item.channel_id}>" if item.channel_id else ""
-        owner = f"<@{item.owner_slack_id}>" if item.owner_slack_id else "no owner"
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=truncate(
-                        f"*{escape(item.deal_name)}* · {item.status.value} · {owner}{where}", 3000
-                    )
-                )
-            )
-        )
+        owner = f"Owner <@{item.owner_slack_id}>" if item.owner_slack_id else "Unclaimed"
+        line = f"*{escape(item.deal_name)}* · {STATUS_LABELS[item.status]} · {owner}{where}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))))
     if not sample:
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text="No handoff started last quarter."))

@@ -5,6 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from bot.domain.read_models import HandoffStatus
+
+# The one style of status marker, and of checklist ticks, wherever a handoff is shown.
+STATUS_MARKERS = {
+    HandoffStatus.UPCOMING: ":large_purple_circle:",
+    HandoffStatus.HELD: ":large_orange_circle:",
+    HandoffStatus.OPEN: ":large_blue_circle:",
+    HandoffStatus.READY: ":large_green_circle:",
+    HandoffStatus.CANCELLED: ":white_circle:",
+}
+DONE, TO_DO = ":white_check_mark:", ":white_large_square:"
+
 
 def escape(text: str) -> str:
     """Escape mrkdwn control characters so CRM data can never mention @channel or fake a link."""

@@ -8,12 +8,11 @@ import re
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,30 +22,18 @@ from pydantic import (
 )
 
 from bot.config.errors import ConfigError
+from bot.config.identifiers import (
+    CHANNEL_ID,
+    ChannelId,
+    Member,
+    SalesforceUserId,
+    SlackUserId,
+)
+from bot.config.problems import validation_problems, yaml_problem
 
-SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-USERGROUP_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$")
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-
-
-def _channel_id(value: str) -> str:
-    if not CHANNEL_ID.match(value):
-        raise ValueError(f"must be a Slack channel id such as C0123ABCD, not {value!r}")
-    return value
-
-
-def _member(value: str) -> str:
-    if not (SLACK_ID.match(value) or USERGROUP_HANDLE.match(value)):
-        raise ValueError(
-            f"{value!r} is neither a Slack user id (U…) nor a user group handle (@name)"
-        )
-    return value
-
-
-# A Slack channel id (C… or G…), and a person: a user id (U…/W…) or a user group (@handle).
-ChannelId = Annotated[str, AfterValidator(_channel_id)]
-Member = Annotated[str, AfterValidator(_member)]
+# Re-exported: the CRM webhook validates a deal's channel id with the same pattern.
+__all__ = ["CHANNEL_ID", "ChannelId", "Member"]
 
 
 class FieldType(enum.StrEnum):
@@ -201,7 +188,7 @@ class SalesforceMapping(_Strict):
     write_back: SalesforceWriteBack = Field(default_factory=SalesforceWriteBack)
     follow_up_days: int = Field(default=14, ge=1, le=180)
     # Slack user id -> Salesforce user id, for people whose emails differ between the two.
-    user_overrides: dict[str, str] = Field(default_factory=dict)
+    user_overrides: dict[SlackUserId, SalesforceUserId] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _field_names(self) -> Self:
@@ -306,31 +293,10 @@ def parse_playbook(text: str, *, source: str = "playbook") -> Playbook:
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigError(f"playbook {source}: not valid YAML ({error})") from error
+        raise ConfigError(f"playbook {source}: {yaml_problem(error)}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"playbook {source}: expected a mapping of keys at the top level")
     try:
         return Playbook.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{_dotted(issue['loc']) or '(top level)'}: {_plain(issue)}" for issue in error.errors()
-        )
-        raise ConfigError(f"playbook {source}: {problems}") from error
-
-
-def _dotted(location: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for part in location:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        else:
-            parts.append(("." if parts else "") + part)
-    return "".join(parts)
-
-
-def _plain(issue: Any) -> str:
-    if issue["type"] == "extra_forbidden":
-        return "unknown key (check its spelling against the default playbook)"
-    if issue["type"] == "missing":
-        return "is required"
-    return str(issue["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"playbook {source}: {validation_problems(error, data)}") from error

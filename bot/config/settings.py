@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -13,6 +15,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.config.errors import ConfigError
 
@@ -29,6 +33,7 @@ ENVIRONMENT_NAMES = {
     "port": "PORT",
     "playbook_path": "HANDOFF_PLAYBOOK",
     "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
     "salesforce_username": "SALESFORCE_USERNAME",
     "salesforce_password": "SALESFORCE_PASSWORD",
     "salesforce_security_token": "SALESFORCE_SECURITY_TOKEN",
@@ -40,6 +45,54 @@ ENVIRONMENT_NAMES = {
     "salesforce_organization_id": "SALESFORCE_ORGANIZATION_ID",
     "salesforce_poll_seconds": "SALESFORCE_POLL_SECONDS",
 }
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+ORGANIZATION_ID = re.compile(r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")
+DATABASE_EXAMPLES = "sqlite:///handoff.db or postgresql+psycopg://user:password@host:5432/handoff"
+# Hosts hand out postgres:// (Heroku) and postgresql://; Handoff ships the psycopg 3 driver.
+POSTGRESQL_ALIASES = ("postgres", "postgresql", "postgresql+psycopg")
+# Without it an unreachable PostgreSQL host makes the start wait minutes for TCP to give up.
+CONNECT_TIMEOUT_SECONDS = "10"
+
+
+def normalize_database_url(value: str) -> str:
+    """A SQLAlchemy URL Handoff can use, from the forms hosts hand out; else a plain error."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"this is not a database URL; write {DATABASE_EXAMPLES}") from None
+    backend = url.drivername.split("+", 1)[0]
+    if url.drivername in POSTGRESQL_ALIASES:
+        query = dict(url.query)
+        query.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        url = url.set(drivername="postgresql+psycopg", query=query)
+        return url.render_as_string(hide_password=False)
+    if backend in ("postgres", "postgresql"):
+        raise ValueError(
+            f"Handoff talks to PostgreSQL with psycopg 3; write postgresql+psycopg://… "
+            f"instead of {url.drivername}://…"
+        )
+    if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+        raise ValueError(f"{backend} is not supported; write {DATABASE_EXAMPLES}")
+    return value.strip()
+
+
+NUMBER_EXAMPLES = {"port": "3000", "salesforce_poll_seconds": "60"}
+
+
+def _plain(issue: Any) -> str:
+    """pydantic's message, in the words of someone setting an environment variable."""
+    value = issue.get("input")
+    context = issue.get("ctx") or {}
+    if issue["type"] == "int_parsing":
+        example = NUMBER_EXAMPLES.get(str(issue["loc"][0]) if issue["loc"] else "", "60")
+        return f"{value!r} is not a whole number; write one such as {example}"
+    if issue["type"] == "greater_than_equal":
+        return f"{value} is too small; write at least {context['ge']}"
+    if issue["type"] == "less_than_equal":
+        return f"{value} is too large; write at most {context['le']}"
+    return str(issue["msg"]).removeprefix("Value error, ")
 
 
 class Settings(BaseModel):
@@ -54,6 +107,7 @@ class Settings(BaseModel):
     port: int = Field(default=3000, ge=1, le=65535)
     playbook_path: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
     salesforce_username: str | None = None
     salesforce_password: str | None = None
     salesforce_security_token: str | None = None
@@ -62,9 +116,7 @@ class Settings(BaseModel):
     salesforce_access_token: str | None = None
     salesforce_consumer_key: str | None = None
     salesforce_private_key_file: Path | None = None
-    salesforce_organization_id: str | None = Field(
-        default=None, pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$"
-    )
+    salesforce_organization_id: str | None = None
     salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
 
     @model_validator(mode="after")
@@ -112,6 +164,36 @@ class Settings(BaseModel):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; write one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("text", "json"):
+            return value.strip().lower()
+        raise ValueError(f"{value!r} is not a log format; write text (the default) or json")
+
+    @field_validator("salesforce_organization_id")
+    @classmethod
+    def _organization_id(cls, value: str | None) -> str | None:
+        if value is not None and not ORGANIZATION_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not an organization id; copy the one starting with 00D from "
+                "Salesforce Setup > Company Information"
+            )
+        return value
+
     @field_validator("slack_bot_token")
     @classmethod
     def _bot_token_shape(cls, value: str | None) -> str | None:
@@ -143,8 +225,7 @@ class Settings(BaseModel):
             first = error.errors()[0]
             location = str(first["loc"][0]) if first["loc"] else "SALESFORCE_*"
             name = ENVIRONMENT_NAMES.get(location, location)
-            message = str(first["msg"]).removeprefix("Value error, ")
-            raise ConfigError(f"{name}: {message}") from error
+            raise ConfigError(f"{name}: {_plain(first)}") from error
 
     def require_for_serving(self) -> None:
         """Serving needs a bot token, and a signing secret unless Socket Mode carries events."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -127,6 +128,7 @@ class OutboxDispatcher:
         nudges: NudgeDelivery,
         render_invite: InviteRenderer,
         render_report: ReportRenderer,
+        expand: Callable[[str], list[str]],
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -138,6 +140,7 @@ class OutboxDispatcher:
         self._nudges = nudges
         self._render_invite = render_invite
         self._render_report = render_report
+        self._expand = expand  # a user id or @handle -> user ids (groups resolved)
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
@@ -201,7 +204,9 @@ class OutboxDispatcher:
             user_id = str(payload["user_id"])
             self._slack.publish_home(user_id=user_id, view=self._render_home(user_id))
         elif kind is OutboxKind.NOTIFY_ADMINS:
-            admins = [a for a in self._playbook.team.admins if not a.startswith("@")]
+            admins = sorted(
+                {user for entry in self._playbook.team.admins for user in self._expand(entry)}
+            )
             if not admins:
                 log.error("no admin (team.admins) to tell: %s", payload["text"])
             message = RenderedMessage(text=f":rotating_light: {payload['text']}", blocks=[])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -128,6 +129,9 @@ class Kpis:
     median_days_to_value: float | None
     onboarding_completion: float | None
     field_accuracy: dict[str, float]
+    # How many handoffs each median or rate is taken over (attribute name -> count), so a
+    # reader can weigh "3.1 h" against "over 2 handoffs".
+    samples: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -10,13 +11,19 @@ from slack_sdk import WebClient
 
 from bot.blocks.brief import brief_modal
 from bot.blocks.feedback import feedback_modal, kickoff_modal
-from bot.blocks.modals import exception_modal, fields_modal, ready_modal, reassign_modal
+from bot.blocks.modals import (
+    details_saved_modal,
+    exception_modal,
+    fields_modal,
+    ready_modal,
+    reassign_modal,
+)
 from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
-from bot.handlers.payloads import actor, clicked_action, clicked_handoff
-from bot.handlers.routing import after_ack
+from bot.handlers.payloads import actor, clicked_action, clicked_handoff, field_values, view_handoff
+from bot.handlers.routing import Listener, after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Action
 
@@ -42,9 +49,8 @@ def ready_for_sign_off(services: Services, handoff_id: int, user: str) -> Handof
 
 
 def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
-    reviewers = [r for r in services.playbook.team.reviewers if not r.startswith("@")][:1]
-    people = [p for p in (card.ae_slack_id, card.owner_slack_id, *reviewers) if p]
-    return sync_modal(card, people)
+    # The picker starts with the AE, the owner and a reviewer (user groups expanded).
+    return sync_modal(card, services.sync_meeting.suggested_attendees(card))
 
 
 MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
@@ -77,14 +83,36 @@ MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
 
 def register(app: App) -> None:
     app.action(Action.OPEN_CRM_RECORD)(acknowledge_link)
-    for action in MODALS:
-        app.action(action)(after_ack(open_modal))
-    app.action(Action.CLAIM)(after_ack(claim))
-    app.action(Action.RELEASE)(after_ack(release))
-    app.action(Action.FIRST_VALUE)(after_ack(first_value))
-    app.action(Action.ONBOARDING_DONE)(after_ack(onboarding_done))
-    app.action(Action.NUDGE_SNOOZE)(after_ack(snooze))
-    app.action(Action.NUDGE_ACK)(after_ack(acknowledge))
+    for action, listener in listeners().items():
+        app.action(action)(after_ack(listener))
+    # The card's overflow menu reaches the same listeners as the buttons.
+    app.action(Action.CARD_MENU)(after_ack(card_menu))
+    app.action(Action.SAVE_DRAFT)(after_ack(save_draft))
+
+
+def listeners() -> dict[Action, Listener]:
+    """The listener of each action, whether clicked as a button or chosen from a menu."""
+    return {
+        **dict.fromkeys(MODALS, open_modal),
+        Action.CLAIM: claim,
+        Action.RELEASE: release,
+        Action.FIRST_VALUE: first_value,
+        Action.ONBOARDING_DONE: onboarding_done,
+        Action.NUDGE_SNOOZE: snooze,
+        Action.NUDGE_ACK: acknowledge,
+    }
+
+
+def card_menu(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    listener = listeners().get(Action(clicked_action(body)))
+    if listener is None:
+        ack()
+        return  # an option this release no longer offers: nothing to do
+    offered = {"ack": ack, "body": body, "client": client, "respond": respond, "context": context}
+    wanted = inspect.signature(listener).parameters
+    listener(**{name: value for name, value in offered.items() if name in wanted})
 
 
 def acknowledge_link(ack: Ack) -> None:
@@ -147,3 +175,21 @@ def onboarding_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> Non
     _services(context).milestones.record_onboarding_done(
         handoff_id=clicked_handoff(body), actor=actor(body)
     )
+
+
+def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """*Save what I have* in the details modal: a partial record, checked like a submission;
+    the modal then shows what was saved and what is still required."""
+    ack()
+    services, view = _services(context), body["view"]
+    handoff_id, values = view_handoff(view), field_values(view)
+    errors = services.details.field_errors(handoff_id=handoff_id, values=values)
+    if not errors:
+        services.details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
+    card = services.handoffs.card(handoff_id=handoff_id)
+    shown = (
+        fields_modal(card, services.playbook.fields, errors=errors)
+        if errors
+        else details_saved_modal(card)
+    )
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)

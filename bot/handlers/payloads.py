@@ -9,19 +9,36 @@ from typing import Any
 from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
 from bot.blocks.modals import FIELD_BLOCK_PREFIX
 from bot.domain.errors import NotFound
-from bot.slack.ids import Input
+from bot.slack.ids import Input, parse_menu_option
 
 
 def actor(body: dict[str, Any]) -> str:
     return str(body["user"]["id"])
 
 
+def _menu_choice(action: dict[str, Any]) -> tuple[str, int] | None:
+    """An overflow menu's option names the action and the handoff (``reassign:12``)."""
+    if action.get("type") != "overflow":
+        return None
+    parsed = parse_menu_option(str((action.get("selected_option") or {}).get("value", "")))
+    if parsed is None:
+        raise NotFound("That menu item is no longer offered; refresh the message.")
+    return str(parsed[0]), parsed[1]
+
+
 def clicked_action(body: dict[str, Any]) -> str:
-    return str(body["actions"][0]["action_id"])
+    """The action a click asks for: a button's action_id, or the overflow option chosen."""
+    action = body["actions"][0]
+    choice = _menu_choice(action)
+    return choice[0] if choice else str(action["action_id"])
 
 
 def clicked_handoff(body: dict[str, Any]) -> int:
-    value = body["actions"][0].get("value", "")
+    action = body["actions"][0]
+    choice = _menu_choice(action)
+    if choice:
+        return choice[1]
+    value = action.get("value", "")
     if not str(value).isdigit():
         raise NotFound("That button does not point at a handoff; refresh the message.")
     return int(value)

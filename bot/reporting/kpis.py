@@ -108,6 +108,14 @@ def _window(
         median_days_to_value=median(values) if values else None,
         onboarding_completion=len(onboarded) / len(kicked_off) if kicked_off else None,
         field_accuracy=_accuracy([h for h in rows if inside(h.feedback_at)], playbook),
+        samples={
+            "median_hours_to_claim": len(claims),
+            "median_hours_to_ready": len(readies),
+            "sla_hit_rate": len(due),
+            "complete_at_trigger": len(started),
+            "median_days_to_value": len(values),
+            "onboarding_completion": len(kicked_off),
+        },
     )
 
 

@@ -138,6 +138,7 @@ def build_runtime(
         ),
         render_invite=sync_invite,
         render_report=report_renderer(sessions, playbook),
+        expand=roles.expand,
     )
     relay = CardRelay(
         sessions=sessions,

@@ -12,9 +12,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.config.settings import Settings
 from bot.runtime.build import Runtime, build_runtime
 from bot.runtime.checks import check_slack
+from bot.runtime.startup import bind_http, migrate, require_migrated
 from bot.timers.periodic import start_ticking
-from bot.web.server import HttpServer
-from storage.migrate import upgrade
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -40,20 +39,25 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
 
 
 def wsgi_app(settings: Settings) -> WSGIApplication:
+    """gunicorn's application: the same checks as ``serve``, except that it does not migrate
+    (several workers would race to); ``python app.py migrate`` runs once per release."""
+    settings.require_for_serving()
     runtime = build_runtime(settings)
+    require_migrated(runtime.engine)
+    _warn_about_missing_secrets(settings)
     start_scheduler(runtime)
+    log.info("Handoff is ready (%s)", _routes(settings))
     return runtime.wsgi_app
 
 
 def serve(settings: Settings) -> None:
     settings.require_for_serving()
     runtime = build_runtime(settings)
-    upgrade(runtime.engine)
-    check_slack(runtime.slack_client)
-    if not settings.crm_webhook_secret:
-        log.warning("CRM_WEBHOOK_SECRET is not set: POST /crm/events will answer 503")
+    server = bind_http(runtime.wsgi_app, settings.port)
+    migrate(runtime.engine)
+    check_slack(runtime.slack_client, settings)
+    _warn_about_missing_secrets(settings)
     scheduler = start_scheduler(runtime)
-    server = HttpServer(runtime.wsgi_app, port=settings.port)
     socket_handler = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -61,8 +65,7 @@ def serve(settings: Settings) -> None:
         socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
         socket_handler.connect()  # type: ignore[no-untyped-call]
         log.info("Connected to Slack in Socket Mode")
-    routes = "/crm/events, /healthz" + ("" if settings.socket_mode else ", /slack/events")
-    log.info("Handoff is running on port %s (%s)", server.port, routes)
+    log.info("Handoff is running on port %s (%s)", server.port, _routes(settings))
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         server.serve_forever()
@@ -72,6 +75,15 @@ def serve(settings: Settings) -> None:
         if socket_handler is not None:
             socket_handler.close()  # type: ignore[no-untyped-call]
         scheduler.shutdown(wait=False)
+
+
+def _warn_about_missing_secrets(settings: Settings) -> None:
+    if not settings.crm_webhook_secret:
+        log.warning("CRM_WEBHOOK_SECRET is not set: POST /crm/events will answer 503")
+
+
+def _routes(settings: Settings) -> str:
+    return "/crm/events, /healthz" + ("" if settings.socket_mode else ", /slack/events")
 
 
 def _raise_keyboard_interrupt(*_: Any) -> None:

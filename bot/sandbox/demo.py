@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -22,8 +21,15 @@ from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.domain.clock import ManualClock
 from bot.sandbox.demo_story import first_day, weeks_later
 from bot.sandbox.executor import DrainableExecutor
-from bot.sandbox.render import blocks_as_text, builder_link, plain
-from bot.sandbox.requests import block_action, form_body, signed_headers, view_submission
+from bot.sandbox.render import blocks_as_text, links_page, plain
+from bot.sandbox.requests import (
+    block_action,
+    form_body,
+    menu_choice,
+    modal_action,
+    signed_headers,
+    view_submission,
+)
 from bot.sandbox.slack_api import FakeSlack
 from bot.web.server import HttpServer
 from storage.migrate import upgrade
@@ -91,6 +97,7 @@ class Demo:
         self.shown = 0
         self.shown_files = 0
         self.full_cards = True
+        self.cards: list[tuple[str, list[dict[str, Any]]]] = []  # for the --links page
 
     def send(self, payload: dict[str, Any]) -> None:
         status, reply = send_event(self.base_url, payload, self.clock.now())
@@ -123,6 +130,41 @@ class Demo:
             )
         )
 
+    def choose(self, action: str, label: str, user: str, handoff_id: int = 1) -> None:
+        """Pick an entry of the card's ⋯ menu."""
+        self.out(f"   {NAMES[user]} picks “{label}” from the card's ⋯ menu")
+        option = f"{action}:{handoff_id}"
+        self.slack_request(menu_choice(option, user_id=user, response_url=self.slack.response_url))
+
+    def press_in_modal(
+        self,
+        action: str,
+        label: str,
+        user: str,
+        values: dict[str, dict[str, Any]],
+        handoff_id: int = 1,
+    ) -> None:
+        self.out(f"   {NAMES[user]} clicks “{label}” in the modal")
+        self.slack_request(
+            modal_action(
+                action,
+                user_id=user,
+                handoff_id=handoff_id,
+                callback_id="handoff_fields",
+                values=values,
+            )
+        )
+
+    def user_name(self, user_id: str) -> str:
+        return NAMES.get(user_id, user_id)
+
+    def channel_name(self, channel_id: str) -> str:
+        known = self.slack.workspace.channels.get(channel_id)
+        return known.name if known else channel_id
+
+    def text(self, mrkdwn: str) -> str:
+        return plain(mrkdwn, user=self.user_name, channel=self.channel_name)
+
     def submit(
         self, callback: str, user: str, values: dict[str, dict[str, Any]], handoff_id: int = 1
     ) -> None:
@@ -132,65 +174,67 @@ class Demo:
         )
 
     def show(self) -> None:
-        lines: list[str] = []
-        self._collect(lines.append)
-        for line in lines:
-            for user, name in NAMES.items():
-                line = line.replace(f"@{user}", f"@{name}")
-            self.out(line)
-
-    def _collect(self, out: Callable[[str], None]) -> None:
         for call in self.slack.calls[self.shown :]:
             if call.method in ("chat.postMessage", "chat.update") and call.ok:
-                self._message(call.method, call.args, call.response, out)
-            elif call.method == "views.open" and call.ok:
-                view = call.args["view"]
-                view = json.loads(view) if isinstance(view, str) else view
-                inputs = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
-                out(f"\n   [modal] “{view['title']['text']}”: {', '.join(inputs)}")
+                self._message(call.method, call.args, call.response)
+            elif call.method in ("views.open", "views.update") and call.ok:
+                self._modal(call.args["view"])
             elif call.method == "response_url":
-                out(f"\n   [only visible to them] {plain(str(call.args.get('text')))}")
+                self.out(f"\n   [only visible to them] {self.text(str(call.args.get('text')))}")
         self.shown = len(self.slack.calls)
         for shared in self.slack.uploads()[self.shown_files :]:
-            where = shared["channel"]
-            named = self.slack.channel(where)["name"] if not where.startswith("D") else where
-            who = f"DM with @{where[1:]}" if where.startswith("D") else f"#{named}"
-            out(f"\n   [file in {who}] {shared['name']} ({len(shared['content'])} bytes)")
+            where = str(shared["channel"])
+            if where.startswith("D"):
+                who = f"DM with @{self.user_name(where[1:])}"
+            else:
+                who = f"#{self.channel_name(where)}"
+            self.out(f"\n   [file in {who}] {shared['name']} ({len(shared['content'])} bytes)")
         self.shown_files = len(self.slack.uploads())
 
-    def _message(
-        self,
-        method: str,
-        args: dict[str, Any],
-        response: dict[str, Any],
-        out: Callable[[str], None],
-    ) -> None:
+    def _modal(self, raw: Any) -> None:
+        view = json.loads(raw) if isinstance(raw, str) else raw
+        inputs = [
+            b["label"]["text"] + (" (optional)" if b.get("optional") else "")
+            for b in view["blocks"]
+            if b["type"] == "input"
+        ]
+        self.out(f"\n   [modal] “{view['title']['text']}”: {', '.join(inputs)}")
+        if not inputs:
+            self.out(blocks_as_text(view["blocks"], user=self.user_name, channel=self.channel_name))
+
+    def _message(self, method: str, args: dict[str, Any], response: dict[str, Any]) -> None:
         blocks = args.get("blocks") or []
         blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
-        channel = self.slack.channel(response["channel"])["name"]
+        channel = self.channel_name(response["channel"])
+        text = self.text(str(args.get("text")))
         if args.get("thread_ts"):
-            out(f"\n   [thread in #{channel}] {plain(str(args.get('text')))}")
+            self.out(f"\n   [thread in #{channel}] {text}")
             return
         if str(args.get("channel", "")).startswith("U"):
-            out(f"\n   [DM to @{args['channel']}] {plain(str(args.get('text')))}")
+            self.out(f"\n   [DM to @{self.user_name(str(args['channel']))}] {text}")
             return
         if method == "chat.update" and not self.full_cards:
-            out(f"\n   [card updated in #{channel}] {plain(str(args.get('text')))}")
+            self.out(f"\n   [card updated in #{channel}] {text}")
             return
         header = blocks[0]["text"]["text"] if blocks and blocks[0].get("type") == "header" else ""
+        as_text = blocks_as_text(blocks, user=self.user_name, channel=self.channel_name)
         if not header.startswith(("Handoff:", "Upcoming handoff:")):
-            out(f"\n   [#{channel}] {plain(str(args.get('text')))}")
+            self.out(f"\n   [#{channel}] {text}")
             if header:
-                out(blocks_as_text(blocks))
+                self.out(as_text)
             return
         verb = "posted to" if method == "chat.postMessage" else "updated in"
-        out(f"\n--- Handoff card {verb} #{channel} ---")
-        out(blocks_as_text(blocks))
-        out(f"\n  See it as Slack renders it: {builder_link(blocks)}")
+        self.out(f"\n--- Handoff card {verb} #{channel} ---")
+        self.out(as_text)
+        self.cards.append((f"{header} ({verb} #{channel})", blocks))
 
 
-def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = print) -> None:
-    started = time.monotonic()
+def run_demo(
+    build_runtime: Callable[..., Any],
+    out: Callable[[str], None] = print,
+    *,
+    links: Path | None = None,
+) -> None:
     slack = FakeSlack(token="xoxb-demo").start()
     for channel, name in (
         (CS_CHANNEL, "cs-team"),
@@ -226,10 +270,13 @@ def run_demo(build_runtime: Callable[..., Any], out: Callable[[str], None] = pri
             cards = len(
                 [c for c in slack.calls_to("chat.postMessage") if c.ok and c.args.get("metadata")]
             )
-            out(
-                f"\nDone in {time.monotonic() - started:.1f} s: {cards} handoff cards, each kept "
-                "current in place. No account, no network."
-            )
+            out(f"\nDone: {cards} handoff cards, each kept current in place.")
+            out("No Slack account and no network: a local stand-in answered for Slack.")
+            if links is None:
+                out("To see each card as Slack draws it: python app.py demo --links cards.html")
+            else:
+                links.write_text(links_page(demo.cards), encoding="utf-8")
+                out(f"Wrote {links}: open it to see each card in Slack's Block Kit Builder.")
         finally:
             server.stop()
             slack.stop()

@@ -50,16 +50,25 @@ def first_day(demo: Demo) -> None:
     demo.send(first)
     demo.show()
 
-    out("\n3. The AE completes the record in Slack.")
+    out("\n3. The AE adds the decision makers and saves what they have, then finishes the rest.")
     demo.click("add_details", AE)
-    demo.submit(
-        "handoff_fields",
+    demo.press_in_modal(
+        "save_draft",
+        "Save what I have",
         AE,
         {
             "field:decision_makers": {
                 "type": "plain_text_input",
                 "value": "Priya Shah (CFO)\nTom Lee (VP Finance Ops)",
-            },
+            }
+        },
+    )
+    demo.show()
+    demo.click("add_details", AE)
+    demo.submit(
+        "handoff_fields",
+        AE,
+        {
             "field:promises_made": {
                 "type": "plain_text_input",
                 "value": "SSO in the first month; NetSuite sync by Q1",
@@ -126,7 +135,7 @@ def weeks_later(demo: Demo) -> None:
     )
     demo.show()
 
-    out("\n7. The customer kickoff is held; two weeks later the CSM is asked for feedback.")
+    out("\n7. The customer kickoff is held, first value follows; the CSM is asked for feedback.")
     demo.submit(
         "handoff_kickoff",
         CSM,
@@ -138,7 +147,10 @@ def weeks_later(demo: Demo) -> None:
         },
     )
     demo.show()
-    demo.later(timedelta(days=14, hours=1), "two weeks pass")
+    demo.later(timedelta(days=3), "three days later the customer runs its first invoices")
+    demo.choose("first_value", "First value reached", CSM)
+    demo.show()
+    demo.later(timedelta(days=11, hours=1), "two weeks after the kickoff")
     demo.show()
     demo.submit(
         "handoff_feedback",

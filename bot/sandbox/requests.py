@@ -97,6 +97,61 @@ def block_action(
     return {"payload": json.dumps(payload)}
 
 
+def menu_choice(
+    option_value: str, *, user_id: str, response_url: str | None = None
+) -> dict[str, str]:
+    """An option chosen from the card's overflow menu (``action_id`` card_menu)."""
+    form = block_action("card_menu", user_id=user_id, response_url=response_url)
+    payload = json.loads(form["payload"])
+    payload["actions"][0] = {
+        "action_id": "card_menu",
+        "block_id": "card_actions.v1",
+        "type": "overflow",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": option_value},
+        "action_ts": f"{time.time():.6f}",
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def modal_action(
+    action_id: str,
+    *,
+    user_id: str,
+    handoff_id: int,
+    callback_id: str,
+    values: dict[str, dict[str, Any]],
+) -> dict[str, str]:
+    """A button inside an open modal: Slack sends the modal's current state with it."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0HANDOFF", "domain": "sandbox"},
+        "user": {"id": user_id, "username": "someone", "team_id": "T0HANDOFF"},
+        "api_app_id": "A0HANDOFF",
+        "token": "deprecated",
+        "trigger_id": f"1337.42.{user_id}",
+        "container": {"type": "view", "view_id": "V0MODAL"},
+        "view": {
+            "id": "V0MODAL",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": json.dumps({"handoff_id": handoff_id}),
+            "state": {"values": {block: {"value": state} for block, state in values.items()}},
+            "hash": "1.abc",
+        },
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "details_save",
+                "type": "button",
+                "value": str(handoff_id),
+                "text": {"type": "plain_text", "text": "x"},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return {"payload": json.dumps(payload)}
+
+
 def view_submission(
     callback_id: str, *, user_id: str, handoff_id: int, values: dict[str, dict[str, Any]]
 ) -> dict[str, str]:

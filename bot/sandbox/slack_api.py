@@ -12,11 +12,13 @@ import json
 import socket
 import struct
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.sandbox.scopes import EVERY_SCOPE, needed_scopes, refusal
 from bot.sandbox.workspace import BOT_USER_ID, Channel, Workspace
 
 REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
@@ -71,8 +73,13 @@ class Fault:
 
 
 class FakeSlack:
-    def __init__(self, *, token: str = "xoxb-test-token") -> None:
+    def __init__(
+        self, *, token: str = "xoxb-test-token", scopes: Iterable[str] | None = None
+    ) -> None:
         self.token = token
+        # The bot scopes the token was granted (every one it knows, unless told otherwise);
+        # calls they do not cover are refused with missing_scope, as Slack does.
+        self.scopes = frozenset(EVERY_SCOPE if scopes is None else scopes)
         self.calls: list[Call] = []
         self.workspace = Workspace()
         self._lock = self.workspace.lock
@@ -203,7 +210,8 @@ class FakeSlack:
                 "error": "invalid_arguments",
                 "response_metadata": {"messages": messages},
             }
-        return self.workspace.call(method, args)
+        refused = refusal(needed_scopes(method, args, self.workspace.kind_of), self.scopes)
+        return refused or self.workspace.call(method, args)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -275,6 +283,8 @@ class FakeSlack:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
+                # Slack names the token's scopes on every Web API answer.
+                self.send_header("x-oauth-scopes", ",".join(sorted(fake.scopes)))
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()

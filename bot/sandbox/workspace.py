@@ -10,15 +10,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from bot.sandbox.scopes import DIRECT, PRIVATE, PUBLIC
+from bot.sandbox.validation import as_dict, as_list, message_problem, view_problem
 
 BOT_USER_ID = "UHANDOFFBOT"
 TEAM_ID = "T0HANDOFF"
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
-# What slack_sdk.models raises for a malformed or over-limit block.
-INVALID_BLOCK_ERRORS = (SlackObjectFormationError, KeyError, TypeError, ValueError, AttributeError)
 
 
 @dataclass
@@ -51,6 +48,16 @@ class Workspace:
             handler = getattr(self, "_m_" + method.replace(".", "_"))
             result: dict[str, Any] = handler(args)
             return result
+
+    def kind_of(self, channel_id: str) -> str | None:
+        """public, private or im (Slack asks different scopes of each); None if unknown."""
+        with self.lock:
+            if channel_id.startswith("D") or channel_id in self.users:
+                return DIRECT
+            channel = self.channels.get(channel_id)
+            if channel is None:
+                return None
+            return PRIVATE if channel.is_private else PUBLIC
 
     def _new_ts(self) -> str:
         return f"{self._epoch}.{next(self._ts):06d}"
@@ -85,7 +92,7 @@ class Workspace:
         }
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         channel, error = self._member_channel(args["channel"])
@@ -98,21 +105,21 @@ class Workspace:
             "user": BOT_USER_ID,
             "ts": ts,
             "text": args.get("text", ""),
-            "blocks": _as_list(args.get("blocks")),
+            "blocks": as_list(args.get("blocks")),
             "channel": channel.id,
         }
         if args.get("thread_ts"):
             if args["thread_ts"] not in channel.messages:
                 return {"ok": False, "error": "thread_not_found"}
             message["thread_ts"] = args["thread_ts"]
-        metadata = _as_dict(args.get("metadata"))
+        metadata = as_dict(args.get("metadata"))
         if metadata:
             message["metadata"] = metadata
         channel.messages[ts] = message
         return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         channel = self.channels.get(args["channel"])
@@ -125,12 +132,12 @@ class Workspace:
             return {"ok": False, "error": "cant_update_message"}
         message["text"] = args.get("text", message["text"])
         if "blocks" in args:
-            message["blocks"] = _as_list(args["blocks"])
+            message["blocks"] = as_list(args["blocks"])
         message["edited"] = {"user": BOT_USER_ID, "ts": self._new_ts()}
         return {"ok": True, "channel": channel.id, "ts": args["ts"], "text": message["text"]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         return {"ok": True, "message_ts": self._new_ts()}
@@ -148,14 +155,34 @@ class Workspace:
 
     def _m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
         limit = int(args.get("limit", 100))
-        public = sorted((c for c in self.channels.values() if not c.is_private), key=lambda c: c.id)
+        types = str(args.get("types") or "public_channel").split(",")
+        # A bot sees public channels, and the private ones it is a member of.
+        listed = sorted(
+            (
+                c
+                for c in self.channels.values()
+                if not c.id.startswith("D")
+                and (
+                    ("private_channel" in types and BOT_USER_ID in c.members)
+                    if c.is_private
+                    else "public_channel" in types
+                )
+            ),
+            key=lambda c: c.id,
+        )
         start = int(args.get("cursor") or 0)
-        page = public[start : start + limit]
-        next_cursor = str(start + limit) if start + limit < len(public) else ""
+        page = listed[start : start + limit]
+        next_cursor = str(start + limit) if start + limit < len(listed) else ""
         return {
             "ok": True,
             "channels": [
-                {"id": c.id, "name": c.name, "is_member": BOT_USER_ID in c.members} for c in page
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "is_private": c.is_private,
+                    "is_member": BOT_USER_ID in c.members,
+                }
+                for c in page
             ],
             "response_metadata": {"next_cursor": next_cursor},
         }
@@ -205,11 +232,17 @@ class Workspace:
 
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(args["channel"])
-        if channel is None:
+        hidden = channel is not None and channel.is_private and BOT_USER_ID not in channel.members
+        if channel is None or hidden:
             return {"ok": False, "error": "channel_not_found"}
         return {
             "ok": True,
-            "channel": {"id": channel.id, "name": channel.name, "is_private": channel.is_private},
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_private": channel.is_private,
+                "is_member": BOT_USER_ID in channel.members,
+            },
         }
 
     def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -235,8 +268,8 @@ class Workspace:
         return self._view_response(args)
 
     def _view_response(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = _as_dict(args.get("view"))
-        problem = _view_problem(view)
+        view = as_dict(args.get("view"))
+        problem = view_problem(view)
         if problem:
             return {
                 "ok": False,
@@ -287,49 +320,3 @@ class Workspace:
         if group is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(group[1])}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    return json.loads(value) if isinstance(value, str) else list(value)
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    if value is None or value == "":
-        return {}
-    return json.loads(value) if isinstance(value, str) else dict(value)
-
-
-def _message_problem(args: dict[str, Any]) -> str | None:
-    blocks = _as_list(args.get("blocks"))
-    if not args.get("text") and not blocks and not args.get("attachments"):
-        return "no_text"
-    if len(str(args.get("text") or "")) > 40000:
-        return "msg_too_long"
-    if blocks and not args.get("text"):
-        # Slack accepts this but warns: every message must carry a notification fallback.
-        return "missing_text_fallback"
-    if len(blocks) > 50:
-        return "invalid_blocks"
-    return "invalid_blocks" if _blocks_problem(blocks) else None
-
-
-def _blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
-    try:
-        for raw in blocks:
-            block = Block.parse(raw)
-            if block is None:
-                return f"unknown block {raw!r}"
-            block.validate_json()
-    except INVALID_BLOCK_ERRORS as error:
-        return f"{type(error).__name__}: {error}"
-    return None
-
-
-def _view_problem(view: dict[str, Any]) -> str | None:
-    try:
-        View(**view).validate_json()
-    except INVALID_BLOCK_ERRORS as error:
-        return f"invalid view: {type(error).__name__}: {error}"
-    return None

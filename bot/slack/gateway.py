@@ -83,8 +83,12 @@ class WebApiSlackGateway:
         cursor: str | None = None
         while True:
             with _translated("conversations.list"):
+                # Private channels are listed only if the bot was invited (groups:read).
                 response = self._client.conversations_list(
-                    types="public_channel", exclude_archived=True, limit=1000, cursor=cursor
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=1000,
+                    cursor=cursor,
                 )
             for channel in response["channels"]:
                 if channel["name"] == name:

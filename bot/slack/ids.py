@@ -26,6 +26,10 @@ class Action(enum.StrEnum):
     CAPTURE_OUTCOMES = "capture_outcomes"
     NUDGE_SNOOZE = "nudge_snooze"
     NUDGE_ACK = "nudge_ack"
+    # The card's overflow menu: each option's value is menu_option_value(action, handoff).
+    CARD_MENU = "card_menu"
+    # In the details modal: keep what was typed without Slack's check of required inputs.
+    SAVE_DRAFT = "save_draft"
 
 
 class View(enum.StrEnum):
@@ -65,9 +69,25 @@ class Event(enum.StrEnum):
 
 
 class BlockId(enum.StrEnum):
+    """Prefixes: a card's blocks end in ``.v<version>``, new on every chat.update as Slack's
+    reference asks ("If a message is updated, use a new block_id")."""
+
     CARD_SUMMARY = "card_summary"
     CARD_CHECKLIST = "card_checklist"
     CARD_ACTIONS = "card_actions"
+    DETAILS_SAVE = "details_save"
+
+
+def menu_option_value(action: Action, handoff_id: int) -> str:
+    return f"{action}:{handoff_id}"
+
+
+def parse_menu_option(value: str) -> tuple[Action, int] | None:
+    """The action and handoff an overflow option names; None for anything else."""
+    action, _, handoff = value.rpartition(":")
+    if action not in Action.__members__.values() or not handoff.isdigit():
+        return None
+    return Action(action), int(handoff)
 
 
 # Web API methods the app calls, with the bot scope each needs. manifest.yml's bot scopes
@@ -77,15 +97,18 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.postMessage": ("chat:write",),
     "chat.update": ("chat:write",),
     "conversations.create": ("channels:manage",),
-    "conversations.list": ("channels:read",),
+    # Deal channels may be private: each conversation method needs the groups:* scope too.
+    "conversations.list": ("channels:read", "groups:read"),
+    "conversations.info": ("channels:read", "groups:read"),
     "conversations.join": ("channels:join",),
-    "conversations.invite": ("channels:manage",),
-    "conversations.history": ("channels:history",),
+    "conversations.invite": ("channels:manage", "groups:write"),
+    "conversations.history": ("channels:history", "groups:history"),
     "users.lookupByEmail": ("users:read.email", "users:read"),
     "users.info": ("users:read",),
     "usergroups.list": ("usergroups:read",),
     "usergroups.users.list": ("usergroups:read",),
     "views.open": (),
+    "views.update": (),
     "conversations.open": ("im:write",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),

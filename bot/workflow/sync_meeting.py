@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.crm.tasks import completed_task
-from bot.domain.errors import Refused
+from bot.domain.errors import HandoffError, Refused
 from bot.domain.permissions import Permission
+from bot.domain.read_models import HandoffCard
 from bot.workflow.changes import HandoffChanges
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
@@ -20,6 +21,21 @@ SYNC_KINDS = (DeadlineKind.SYNC_REMINDER, DeadlineKind.SYNC_OUTCOMES)
 
 
 class SyncMeetingService(HandoffChanges):
+    def suggested_attendees(self, card: HandoffCard) -> list[str]:
+        """Who the sync invites unless the organiser changes it: the AE, the owner, and a
+        reviewer — the one who signed off, else the first of ``team.reviewers`` (user groups
+        expanded to their members)."""
+        reviewer = card.ready_by
+        for entry in self._playbook.team.reviewers:
+            if reviewer:
+                break
+            try:
+                reviewer = next(iter(self._roles.expand(entry)), None)
+            except HandoffError:
+                continue  # Slack is away and the group is not cached: suggest the others
+        people = [card.ae_slack_id, card.owner_slack_id, reviewer]
+        return list(dict.fromkeys(person for person in people if person))
+
     def sync_errors(self, *, start: datetime | None, minutes: int | None) -> dict[str, str]:
         errors: dict[str, str] = {}
         if start is None:

@@ -103,9 +103,9 @@ def test_history_shows_who_did_what(app: RunningApp) -> None:
     app.settle()
     text = reply_of(app, "history acme")["text"]
     assert "History of Acme — Platform" in text
-    assert "the CRM · handoff started" in text
-    assert f"<@{CSM}> · claimed: owner nobody → <@{CSM}>" in text
-    assert f"<@{AE_ID}> · field set: risks: — → Tight" in text
+    assert "the CRM · Handoff started" in text
+    assert f"<@{CSM}> · Claimed: owner nobody → <@{CSM}>" in text
+    assert f"<@{AE_ID}> · Field set: risks: — → Tight" in text
 
 
 @pytest.mark.parametrize("text", ["", "help", "frobnicate"])

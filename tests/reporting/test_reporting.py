@@ -136,7 +136,7 @@ def test_quarterly_audit_sample(app: RunningApp) -> None:
     ]
     text = json.dumps(audit["blocks"], ensure_ascii=False)
     assert "Quarterly handoff audit — Jul – Sep 2026" in text
-    assert "A random sample of 2 handoffs" in text and "reviewer flag" in text
+    assert "A random sample of 2 handoffs" in text and "Reviewer flag" in text
     assert text.count("*Acme — Platform*") == 2
 
 

@@ -87,3 +87,37 @@ def test_injected_faults(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(OSError):
         client.auth_test()
     assert client.auth_test()["ok"]
+
+
+def test_scopes_are_named_and_enforced_per_kind_of_channel() -> None:
+    slack = FakeSlack(token="xoxb-t", scopes={"chat:write", "channels:history"}).start()
+    try:
+        slack.add_channel("C1", "general")
+        slack.add_channel("G1", "secret", is_private=True)
+        client = WebClient(token="xoxb-t", base_url=slack.url, retry_handlers=[])
+        identity = client.auth_test()
+        assert identity.headers["x-oauth-scopes"] == "channels:history,chat:write"
+        assert client.conversations_history(channel="C1")["ok"]
+        with pytest.raises(SlackApiError) as caught:
+            client.conversations_history(channel="G1")
+        assert caught.value.response["error"] == "missing_scope"
+        assert caught.value.response["needed"] == "groups:history"
+        assert error_of(lambda: client.conversations_invite(channel="G1", users="U1")) == (
+            "missing_scope"
+        )
+    finally:
+        slack.stop()
+
+
+def test_conversations_info_and_list_show_what_a_bot_sees(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.add_channel("C2", "elsewhere", bot_is_member=False)
+    fake.add_channel("G1", "secret", is_private=True)
+    fake.add_channel("G2", "hidden", is_private=True, bot_is_member=False)
+    assert client.conversations_info(channel="C1")["channel"]["is_member"] is True
+    assert client.conversations_info(channel="C2")["channel"]["is_member"] is False
+    assert error_of(lambda: client.conversations_info(channel="G2")) == "channel_not_found"
+    listed = client.conversations_list(types="public_channel,private_channel")["channels"]
+    assert {c["id"] for c in listed} == {"C1", "C2", "G1"}
+    assert {c["id"] for c in client.conversations_list()["channels"]} == {"C1", "C2"}

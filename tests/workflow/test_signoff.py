@@ -91,12 +91,13 @@ def test_held_then_exception_then_ready(app: RunningApp) -> None:
     assert row.status is HandoffStatus.READY and row.ready_by == REVIEWER
     assert row.success_plan_reviewed is True
     card = json.dumps(app.cards()[0]["blocks"], ensure_ascii=False)
-    assert ":white_check_mark: Handoff ready" in card
+    assert ":large_green_circle: Handoff ready" in card
     assert f"Required fields excepted by <@{REVIEWER}>" in card
     assert ":white_check_mark: Success plan reviewed" in card
     assert ":white_large_square: Call recordings attached" in card
     brief = app.thread()[-1]
-    assert brief["text"].startswith(f":white_check_mark: <@{REVIEWER}> marked this handoff ready.")
+    ready = f":large_green_circle: <@{REVIEWER}> marked this handoff ready."
+    assert brief["text"].startswith(ready)
     assert "Goals — primary use case" in json.dumps(brief["blocks"], ensure_ascii=False)
     actions = [a.action for a in app.rows(AuditEvent)]
     assert AuditAction.EXCEPTION_GRANTED in actions and AuditAction.MARKED_READY in actions
@@ -203,7 +204,7 @@ def test_lost_deal_closes_the_handoff_quietly(app: RunningApp) -> None:
     app.settle()
     card = json.dumps(app.cards()[0]["blocks"])
     assert "the deal was lost" in card and '"claim"' not in card
-    assert app.thread()[-1]["text"].startswith(":no_entry_sign: The deal is Closed Lost")
+    assert app.thread()[-1]["text"].startswith(":white_circle: The deal is Closed Lost")
     app.click("claim", user=CSM, handoff_id=handoff(app).id)
     assert "closed" in app.ephemeral_texts()[-1]
 

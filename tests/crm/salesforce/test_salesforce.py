@@ -402,13 +402,16 @@ def test_check_command_reports_the_org(app: RunningApp, org: FakeSalesforce) -> 
     assert any("Opportunity has no field Nope__c" in line for line in bad.lines)
 
 
-def test_check_command_as_a_process(org: FakeSalesforce, tmp_path: Path) -> None:
+def test_check_command_as_a_process(org: FakeSalesforce, slack: FakeSlack, tmp_path: Path) -> None:
     import os
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[3]
     env = {
+        # `check` also checks Slack: the test's stand-in answers for it.
+        "SLACK_BOT_TOKEN": slack.token,
+        "SLACK_API_URL": slack.url,
         **{
             k: v
             for k, v in os.environ.items()

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bot.crm.errors import CrmRejected, CrmUnavailable
-from bot.crm.hubspot import HubSpotAuthError, HubSpotRejected, refusal, retry_after
+from bot.crm.hubspot.errors import HubSpotAuthError, HubSpotRejected, refusal, retry_after
 from bot.crm.hubspot.client import HubSpotClient
 from tests.support.fake_hubspot import START, FakeHubSpot
 

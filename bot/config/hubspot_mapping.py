@@ -101,7 +101,7 @@ class HubSpotMapping(_Strict):
         written = [name for name in self.write_back.model_dump().values() if name]
         if len(set(written)) != len(written):
             raise ValueError("write_back: each property may be written for one purpose only")
-        read = set(self.fields.values()) | {self.currency}
+        read = {*self.fields.values(), *([self.currency] if self.currency else [])}
         if clash := sorted(read & set(written)):
             raise ValueError(f"write_back: {', '.join(clash)} is also read into a field")
         return self

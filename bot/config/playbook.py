@@ -260,7 +260,9 @@ class Playbook(_Strict):
         for crm in ("salesforce", "hubspot"):
             unknown = sorted(set(getattr(self, crm).fields) - {spec.key for spec in self.fields})
             if unknown:
-                raise ValueError(f"{crm}.fields maps unknown handoff field(s): {', '.join(unknown)}")
+                raise ValueError(
+                    f"{crm}.fields maps unknown handoff field(s): {', '.join(unknown)}"
+                )
         return self
 
     @field_validator("fields")

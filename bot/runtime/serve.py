@@ -34,8 +34,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         # User groups are resolved ahead of time so that no click waits on Slack for them.
         ("roles", runtime.roles.refresh, ROLES_INTERVAL_SECONDS),
     ]
-    if runtime.salesforce is not None:
-        jobs += runtime.salesforce.jobs(poll_seconds=runtime.settings.salesforce_poll_seconds)
+    for crm in runtime.crms:
+        jobs += crm.jobs()
     return start_ticking(jobs)
 
 
@@ -61,7 +61,9 @@ def serve(settings: Settings) -> None:
         socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
         socket_handler.connect()  # type: ignore[no-untyped-call]
         log.info("Connected to Slack in Socket Mode")
-    routes = "/crm/events, /healthz" + ("" if settings.socket_mode else ", /slack/events")
+    crm_routes = [path for crm in runtime.crms for _, path in crm.endpoints()]
+    routes = ", ".join(["/crm/events", *crm_routes, "/healthz"])
+    routes += "" if settings.socket_mode else ", /slack/events"
     log.info("Handoff is running on port %s (%s)", server.port, routes)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:

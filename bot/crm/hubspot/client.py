@@ -151,6 +151,12 @@ class HubSpotClient:
         names = self._company_names(sorted(set(companies.values())))
         return [HubSpotDeal.from_json(r, companies.get(str(r["id"])), names) for r in rows]
 
+    def company_names(self, deal_ids: list[str]) -> dict[str, str | None]:
+        """Each deal's (primary) company name, for deals found by search: two calls per 100."""
+        companies = self._primary_companies(_unique(deal_ids))
+        names = self._company_names(sorted(set(companies.values())))
+        return {deal: names.get(company) for deal, company in companies.items()}
+
     def update_deals(self, updates: Mapping[str, Mapping[str, str]]) -> None:
         """Set properties on many deals, 100 a call."""
         for chunk in _chunks(list(updates)):

@@ -130,11 +130,14 @@ class HubSpotClient:
             window_full=window_full,
         )
 
-    def read_deals(self, *, ids: list[str], properties: list[str]) -> list[HubSpotDeal]:
+    def read_deals(
+        self, *, ids: list[str], properties: list[str], companies: bool = True
+    ) -> list[HubSpotDeal]:
         """The deals that exist among ``ids`` (in that order), with owner and primary company.
 
         Three batch calls per 100 deals at most: deals, their company associations (v4), and
-        the companies' names (100 distinct companies a call).
+        the companies' names (100 distinct companies a call). ``companies=False`` reads the
+        deals alone (one call per 100; see ``company_names``).
         """
         wanted = _unique([*properties, "hubspot_owner_id", "hs_lastmodifieddate"])
         rows: list[dict[str, Any]] = []
@@ -147,9 +150,11 @@ class HubSpotClient:
         rows.sort(
             key=lambda row: order.get(str(row["id"]), len(order))
         )  # HubSpot's order is not ours
-        companies = self._primary_companies([str(row["id"]) for row in rows])
-        names = self._company_names(sorted(set(companies.values())))
-        return [HubSpotDeal.from_json(r, companies.get(str(r["id"])), names) for r in rows]
+        if not companies:
+            return [HubSpotDeal.from_json(r, None, {}) for r in rows]
+        linked = self._primary_companies([str(row["id"]) for row in rows])
+        names = self._company_names(sorted(set(linked.values())))
+        return [HubSpotDeal.from_json(r, linked.get(str(r["id"])), names) for r in rows]
 
     def company_names(self, deal_ids: list[str]) -> dict[str, str | None]:
         """Each deal's (primary) company name, for deals found by search: two calls per 100."""

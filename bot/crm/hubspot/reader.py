@@ -57,7 +57,9 @@ class ReaderClient(Protocol):
         after: str | None = None,
     ) -> DealPage: ...
 
-    def read_deals(self, *, ids: list[str], properties: list[str]) -> list[HubSpotDeal]: ...
+    def read_deals(
+        self, *, ids: list[str], properties: list[str], companies: bool = True
+    ) -> list[HubSpotDeal]: ...
 
     def company_names(self, deal_ids: list[str]) -> dict[str, str | None]: ...
 
@@ -165,12 +167,10 @@ class HubSpotReader:
             return report
         ids = list(dict.fromkeys(str(row.payload["deal_id"]) for row in rows))
         try:
-            deals = self._hubspot.read_deals(ids=ids, properties=self._properties)
-            versions = [
-                _Version(d.id, d.properties, d.modified_at or self._clock.now()) for d in deals
-            ]
-            names = {d.id: d.company_name for d in deals}
-            self._apply(versions, lambda wanted: {i: names.get(i) for i in wanted})
+            deals = self._hubspot.read_deals(ids=ids, properties=self._properties, companies=False)
+            now = self._clock.now()
+            versions = [_Version(d.id, d.properties, d.modified_at or now) for d in deals]
+            self._apply(versions, self._hubspot.company_names)
         except CrmUnavailable as error:
             self._settle(rows, error=str(error), retry_after=error.retry_after)
             report.deferred += len(rows)

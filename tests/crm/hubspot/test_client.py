@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from bot.crm.errors import CrmRejected, CrmUnavailable
-from bot.crm.hubspot.errors import HubSpotAuthError, HubSpotRejected, refusal, retry_after
 from bot.crm.hubspot.client import HubSpotClient
+from bot.crm.hubspot.errors import HubSpotAuthError, HubSpotRejected, refusal, retry_after
 from tests.support.fake_hubspot import START, FakeHubSpot
 
 DEALS_READ = "/crm/v3/objects/deals/batch/read"

@@ -1,4 +1,4 @@
-"""The command line: serve (default), migrate, demo, check."""
+"""The command line: serve (default), migrate, demo, check [--fix], setup-hubspot."""
 
 from __future__ import annotations
 
@@ -30,7 +30,13 @@ def settings_or_exit() -> Settings:
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="handoff", description=DESCRIPTION)
     parser.add_argument(
-        "command", nargs="?", default="serve", choices=["serve", "migrate", "demo", "check"]
+        "command",
+        nargs="?",
+        default="serve",
+        choices=["serve", "migrate", "demo", "check", "setup-hubspot"],
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="check: create what is missing (HubSpot properties)"
     )
     args = parser.parse_args(list(argv) if argv is not None else None)
     settings = settings_or_exit()
@@ -49,7 +55,9 @@ def main(argv: Iterable[str] | None = None) -> None:
                 f"{engine.url.render_as_string(hide_password=True)} is up to date"
             )
         elif args.command == "check":
-            sys.exit(run_check(settings))
+            sys.exit(run_check(settings, fix=args.fix))
+        elif args.command == "setup-hubspot":
+            sys.exit(run_check(settings, fix=True, only="HubSpot"))
         elif args.command == "demo":
             from bot.sandbox.demo import run_demo
 

@@ -113,6 +113,25 @@ def build_hubspot(
     return HubSpotAdapter(settings, playbook, client, reader, writeback, endpoint)
 
 
+def check_from_settings(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    """``python app.py check`` for HubSpot; None when HUBSPOT_ACCESS_TOKEN is not set."""
+    client = client_from_settings(settings)
+    if client is None:
+        return None
+    return check_hubspot(
+        client,
+        playbook.hubspot,
+        portal_id=settings.hubspot_portal_id,
+        webhooks=bool(settings.hubspot_client_secret),
+    )
+
+
+def setup_from_settings(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    """``python app.py setup-hubspot``: create the missing write-back properties."""
+    client = client_from_settings(settings)
+    return None if client is None else setup_hubspot(client, playbook.hubspot)
+
+
 def client_from_settings(settings: Settings, *, clock: Clock | None = None) -> HubSpotClient | None:
     if not settings.hubspot_access_token:
         return None

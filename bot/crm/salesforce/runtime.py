@@ -112,6 +112,12 @@ def build_salesforce(
     return SalesforceAdapter(settings, playbook, outbound, api)
 
 
+def check_from_settings(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    """``python app.py check`` for Salesforce; None when no login is configured."""
+    gateway = gateway_from_settings(settings)
+    return None if gateway is None else check_salesforce(gateway, playbook)
+
+
 def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
     if settings.salesforce_mode is None:
         return None

@@ -272,7 +272,13 @@ class HubSpotRoutes:
         email = q.get("email", [None])[0]
         wanted = None if email is None else email.lower()
         found = [o for o in self.owners.values() if wanted in (None, o["email"].lower())]
-        return 200, {"results": found[: int(q.get("limit", ["100"])[0])]}
+        limit, after = int(q.get("limit", ["100"])[0]), int(q.get("after", ["0"])[0])
+        if not 0 < limit <= 500:
+            raise Refused(400, f"limit must be between 1 and 500, got {limit}")
+        page: dict[str, Any] = {"results": found[after : after + limit]}
+        if after + limit < len(found):
+            page["paging"] = {"next": {"after": str(after + limit)}}
+        return 200, page
 
     def _pipelines(self, m: Match, q: Query, body: Any) -> Reply:
         return 200, {"results": self.pipelines}

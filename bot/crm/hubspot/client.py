@@ -40,6 +40,7 @@ from bot.crm.hubspot.records import (
 from bot.crm.hubspot.transport import Transport
 
 BATCH_LIMIT = 100  # inputs per batch call, and the search page size
+OWNERS_PAGE = 500  # the owners list's largest page
 SEARCH_WINDOW = 10_000  # HubSpot's search refuses an ``after`` at or past this offset
 TASK_TO_DEAL = 216  # HubSpot-defined association type ids
 NOTE_TO_DEAL = 214
@@ -203,6 +204,17 @@ class HubSpotClient:
             return None  # HubSpot owner ids are numbers; anything else cannot name one
         found = self._send(self._owners.get_by_id, owner_id, id_property="id", missing_ok=True)
         return Owner.from_json(found) if found else None
+
+    def owners(self) -> list[Owner]:
+        """Every active owner (HubSpot user), 500 to a call."""
+        found: list[Owner] = []
+        after: str | None = None
+        while True:
+            page = self._send(self._owners.get_page, limit=OWNERS_PAGE, after=after, archived=False)
+            found += [Owner.from_json(owner) for owner in page.get("results", [])]
+            after = page.get("paging", {}).get("next", {}).get("after")
+            if not after:
+                return found
 
     def owner_by_email(self, email: str) -> Owner | None:
         answer = self._send(self._owners.get_page, email=email, limit=100, archived=False)

@@ -1,8 +1,9 @@
 """What Handoff looks up in HubSpot besides deals, cached: owners and stage labels.
 
-Owners change rarely, so each owner id and email is asked once an hour at most (a miss too);
-pipelines once a process, again when a deal shows a stage not seen before (at most every ten
-minutes). Time comes from the injected clock.
+Owners change rarely: the whole list is read once an hour (500 to a call), and an id or email
+it lacks (a deactivated user, someone added since) is asked alone, once an hour at most.
+Pipelines are read once a process, again when a deal shows a stage not seen before (at most
+every ten minutes). Time comes from the injected clock.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ PIPELINES_RETRY = timedelta(minutes=10)
 
 
 class DirectoryClient(Protocol):
+    def owners(self) -> list[Owner]: ...
+
     def owner(self, owner_id: str) -> Owner | None: ...
 
     def owner_by_email(self, email: str) -> Owner | None: ...
@@ -36,11 +39,13 @@ class HubSpotDirectory:
         self._by_email: dict[str, tuple[datetime, Owner | None]] = {}
         self._labels: dict[tuple[str, str], str] = {}
         self._pipelines_read_at: datetime | None = None
+        self._listed_at: datetime | None = None
 
     def owner_email(self, owner_id: str | None) -> str | None:
         """The email of the HubSpot user a deal is owned by (the AE)."""
         if not owner_id:
             return None
+        self._list_owners()
         owner = self._cached(self._by_id, owner_id, lambda: self._hubspot.owner(owner_id))
         return owner.email if owner else None
 
@@ -49,6 +54,7 @@ class HubSpotDirectory:
         if not email:
             return None
         key = email.strip().lower()
+        self._list_owners()
         owner = self._cached(self._by_email, key, lambda: self._hubspot.owner_by_email(key))
         return owner.id if owner else None
 
@@ -72,6 +78,19 @@ class HubSpotDirectory:
                         self._labels.setdefault(("", step.id), step.label)
                 known = self._labels.get(key) or self._labels.get(("", stage))
         return known
+
+    def _list_owners(self) -> None:
+        now = self._clock.now()
+        with self._lock:
+            if self._listed_at is not None and now - self._listed_at < OWNER_TTL:
+                return
+        owners = self._hubspot.owners()
+        with self._lock:
+            self._listed_at = now
+            for owner in owners:
+                self._by_id[owner.id] = (now, owner)
+                if owner.email:
+                    self._by_email[owner.email.strip().lower()] = (now, owner)
 
     def _cached(
         self,

@@ -468,3 +468,13 @@ def test_the_fake_refuses_what_hubspot_refuses(fake: FakeHubSpot) -> None:
     answer = requests.post(fake.url + SEARCH, json={"properties": ["nope"]}, headers=auth)
     assert answer.status_code == 400
     assert answer.json()["category"] == "VALIDATION_ERROR" and answer.json()["status"] == "error"
+
+
+def test_owners_lists_every_active_owner_500_a_call(
+    fake: FakeHubSpot, client: HubSpotClient
+) -> None:
+    for n in range(501):
+        fake.add_owner(email=f"rep{n}@vendor.example")
+    owners = client.owners()
+    assert len(owners) == 501 and owners[-1].email == "rep500@vendor.example"
+    assert [c.query.get("after") for c in fake.calls_to("/crm/v3/owners/")] == [None, ["500"]]

@@ -170,9 +170,9 @@ class FakeHubSpot(HubSpotRoutes):
     def linked(self, from_type: str, from_id: str, to_type: str) -> dict[str, set[int]]:
         """The objects of ``to_type`` linked from one object, with their association type ids."""
         found: dict[str, set[int]] = {}
-        for a, a_id, b, b_id, type_id in sorted(self.links):
-            if (a, a_id, b) == (from_type, from_id, to_type):
-                found.setdefault(b_id, set()).add(type_id)
+        mine = [link for link in self.links if link[:3] == (from_type, from_id, to_type)]
+        for _, _, _, b_id, type_id in sorted(mine):
+            found.setdefault(b_id, set()).add(type_id)
         return found
 
     def fail_next(

@@ -2,16 +2,18 @@
 
 Point ``HubSpotClient(base_url=fake.url, access_token=fake.token)`` at it. Like HubSpot it wants
 ``Authorization: Bearer <token>`` (401 otherwise) and the scopes each call needs (403
-MISSING_SCOPES), refuses unknown deal properties, batches over 100, duplicate batch ids, a search
-limit over 200 and a search ``after`` at or past 10,000 with 400 in HubSpot's error shape; pages
-search results through ``paging.next.after``; keeps v4 associations with HubSpot's type ids;
-stores tasks, notes, owners, pipelines, properties and property groups; answers the private-app
-access-token-info endpoint. Every request is recorded in ``calls``; ``fail_next`` and
-``stall_next`` inject 429/5xx/401 answers and slow replies.
+MISSING_SCOPES), refuses unknown deal properties, values a property's type cannot hold (a
+dropdown option it lacks, a non-boolean, a non-date), batches over 100, duplicate batch ids, a
+search limit over 200 and a search ``after`` at or past 10,000 with 400 in HubSpot's error
+shape; pages search results through ``paging.next.after``; keeps v4 associations with HubSpot's
+type ids; stores tasks, notes, owners (paged), pipelines, properties and property groups;
+answers the private-app access-token-info endpoint; sends HubSpot's rate-limit headers (none on
+search answers). Every request is recorded in ``calls``; ``fail_next`` and ``stall_next``
+inject 429/5xx/401 answers and slow replies. Its clock (``Ticker``) can follow the app's.
 
 Stricter than HubSpot on purpose: HubSpot leaves unknown names in a read's ``properties`` list
 out of the answer, the fake refuses them so a misspelt property fails a test. The scope each
-route demands is an approximation of HubSpot's.
+route demands is an approximation of HubSpot's. The routes live in ``fake_hubspot_routes.py``.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ LABELS = {
     "/crm/v3/objects/deals/batch/update": "deal batch updates",
     "/crm/v3/owners/": "owner list pages",
     "/crm/v3/pipelines/deals": "pipeline reads",
+    "/crm/v3/properties/deals": "property schema reads",
 }
 
 

@@ -32,7 +32,7 @@ from bot.web.wsgi import JsonResponse
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import OutboxKind
-from storage.models import InboxEvent
+from storage.models import Handoff, InboxEvent
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -172,8 +172,10 @@ class HubSpotWebhookEndpoint:
         if notification.property_name in self._ours:
             return False
         # Another change (a mapped field, a restore) matters only to a deal with a handoff.
-        found = repositories.find_handoff_by_deal(
-            session, crm=SOURCE, deal_id=notification.object_id
+        found = session.scalar(
+            select(Handoff.id).where(
+                Handoff.crm == SOURCE, Handoff.deal_id == notification.object_id
+            )
         )
         return found is not None
 

@@ -79,7 +79,7 @@ def to_event(
         occurred_at=modified_at,
         deal=Deal(
             id=deal_id,
-            name=_text(properties.get("dealname")) or f"Deal {deal_id}",
+            name=(_text(properties.get("dealname")) or f"Deal {deal_id}")[:255],
             stage=(context.stage_label or stage)[:120],
             account_name=context.company_name[:255] if context.company_name else None,
             amount=_decimal(properties.get("amount")),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -80,7 +80,7 @@ class HubSpotWriteBack:
         self._slack = slack
         self._notices = notices
         self.batch_size = batch_size
-        self._owner_is_user: bool | None = None  # is the owner property a "HubSpot user" one?
+        self._schema: dict[str, PropertyInfo] | None = None  # read once, when a type matters
 
     def run_once(self, report: RelayReport | None = None) -> RelayReport:
         report = report or RelayReport()
@@ -142,7 +142,7 @@ class HubSpotWriteBack:
         if names.ready:
             values[names.ready] = "true" if state.ready else "false"
         if names.ready_at:
-            values[names.ready_at] = state.ready_at.isoformat() if state.ready_at else ""
+            values[names.ready_at] = self._moment(names.ready_at, state.ready_at)
         if names.slack_link and state.slack_link:
             values[names.slack_link] = state.slack_link
         return values
@@ -152,12 +152,24 @@ class HubSpotWriteBack:
         if not slack_id:
             return ""
         email = self._email(slack_id, emails)
-        if self._owner_is_user is None:
-            info = self._hubspot.deal_properties().get(prop)
-            self._owner_is_user = bool(info and info.owner_reference)
-        if self._owner_is_user:
+        info = self._property(prop)
+        if info is not None and info.owner_reference:
             return self._directory.owner_id(email) or ""
         return email or ""
+
+    def _moment(self, prop: str, moment: datetime | None) -> str:
+        """A datetime property takes the instant; a date property only midnight UTC."""
+        if moment is None:
+            return ""
+        info = self._property(prop)
+        if info is not None and info.type == "date":
+            return moment.astimezone(UTC).date().isoformat()
+        return moment.astimezone(UTC).isoformat()
+
+    def _property(self, name: str) -> PropertyInfo | None:
+        if self._schema is None:
+            self._schema = self._hubspot.deal_properties()
+        return self._schema.get(name)
 
     def _update(self, batch: _Batch, report: RelayReport) -> None:
         rows = [row for _, _, ids in batch for row in ids]

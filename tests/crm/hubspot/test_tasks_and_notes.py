@@ -106,3 +106,20 @@ class TestActivitiesAsTasks:
         assert outcomes["hubspot_owner_id"] == hubspot.csm_owner
         assert hubspot.fake.linked("tasks", task_id, "deals") == {deal_id: {216}}
         assert hubspot.fake.objects["notes"] == {}
+
+
+def test_a_date_property_gets_the_day_and_a_user_property_the_owner_id(
+    app: RunningApp, hubspot: Portal
+) -> None:
+    properties = hubspot.fake.deal_properties
+    properties["handoff_ready_at"] |= {"type": "date", "fieldType": "date"}
+    properties["handoff_owner"] |= {
+        "type": "enumeration",
+        "fieldType": "select",
+        "referencedObjectType": "OWNER",
+    }
+    _, deal_id = ready(app, hubspot, CSM)
+    write_back(app)
+    values = hubspot.fake.objects["deals"][deal_id]["properties"]
+    assert values["handoff_ready_at"] == app.clock.now().date().isoformat()
+    assert values["handoff_owner"] == hubspot.csm_owner

@@ -183,3 +183,24 @@ def test_a_batch_of_101_notifications_is_too_large(app: RunningApp, hubspot: Por
     batch = [stage_change(n, deal_id, at=app.clock.now()) for n in range(101)]
     reply = post_webhook(app.url, batch, at=app.clock.now())
     assert reply.status == 413 and nothing_stored(app)
+
+
+def test_a_failed_read_back_is_retried_and_a_revoked_token_told(
+    app: RunningApp, hubspot: Portal
+) -> None:
+    from tests.support.team import ADMIN
+
+    deal_id = hubspot.won()
+    post_webhook(app.url, [stage_change(1, deal_id, at=app.clock.now())], at=app.clock.now())
+    hubspot.fake.fail_next(503)
+    assert read_back(app).deferred == 1 and app.rows(Handoff) == []
+    hubspot.fake.fail_next(401)
+    app.clock.advance(timedelta(seconds=3))
+    assert read_back(app).deferred == 1
+    app.relay()
+    [dm] = app.dms(ADMIN)
+    assert "revoked" in dm
+    app.clock.advance(timedelta(minutes=30))
+    assert read_back(app).outbox_done == 0  # a person must replace the token: hourly
+    app.clock.advance(timedelta(minutes=31))
+    assert read_back(app).outbox_done == 1 and len(app.rows(Handoff)) == 1

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 # A change of these may start a handoff; any other property change only updates one.
 STARTING_PROPERTIES = frozenset({"dealstage", "pipeline"})
+# The notifications acted on; any other (a deletion, a contact's change) is only recorded, so
+# its exact shape can never make HubSpot's whole batch be refused.
+ACTED_ON = frozenset({"deal.creation", "deal.propertyChange", "deal.restore"})
 
 
 class HubSpotWebhookEndpoint:
@@ -71,7 +74,7 @@ class HubSpotWebhookEndpoint:
         body = environ["wsgi.input"].read(int(length))
         try:
             self._verify(environ, body)
-            batch = parse_notifications(body, portal_id=self._portal_id)
+            batch = parse_notifications(body, portal_id=self._portal_id, events=ACTED_ON)
         except WebhookRefused as refused:
             log.warning("refused a HubSpot webhook: %s", refused.reason)
             return _refuse(refused.status, refused.reason)
@@ -163,8 +166,6 @@ class HubSpotWebhookEndpoint:
 
     def _worth_reading(self, session: Session, notification: Notification) -> bool:
         kind = notification.subscription_type
-        if kind == "deal.deletion":
-            return False
         if kind == "deal.creation" or (
             kind == "deal.propertyChange" and notification.property_name in STARTING_PROPERTIES
         ):

@@ -102,6 +102,13 @@ def test_each_crm_writes_back_only_its_own_deals(
     assert deal(hubspot, deal_id)["handoff_status"] == "Held"
 
 
+def test_every_crm_that_takes_writes_delivers_every_kind_the_workflow_queues(
+    app: RunningApp,
+) -> None:
+    queued = {OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK, OutboxKind.CRM_NOTE}
+    assert [set(crm.writes) for crm in app.runtime.crms] == [queued, queued]
+
+
 def test_the_app_serves_both_crms_endpoints_and_figures(app: RunningApp) -> None:
     session = requests.Session()
     session.trust_env = False

@@ -123,6 +123,22 @@ def test_other_property_changes_are_read_only_for_deals_with_a_handoff(
     assert app.rows(Handoff)[0].amount == 99000
 
 
+def test_deletions_and_other_objects_are_recorded_not_read(
+    app: RunningApp, hubspot: Portal
+) -> None:
+    deal_id = hubspot.won()
+    batch = [
+        {**stage_change(1, deal_id, at=app.clock.now(), kind="deal.deletion")},
+        {**stage_change(2, deal_id, at=app.clock.now(), kind="contact.creation"), "objectId": 9},
+        stage_change(3, deal_id, at=app.clock.now()),
+    ]
+    del batch[0]["objectId"]  # whatever a deletion carries, it cannot refuse the batch
+    reply = post_webhook(app.url, batch, at=app.clock.now())
+    assert reply.status == 200 and reply.body["new"] == 3 and reply.body["read_back"] == 1
+    outcomes = {e.external_id: e.outcome for e in app.rows(InboxEvent)}
+    assert outcomes == {"event:1": "ignored", "event:2": "ignored", "event:3": "read_back"}
+
+
 def test_a_new_deal_created_closed_won_starts_a_handoff(app: RunningApp, hubspot: Portal) -> None:
     deal_id = hubspot.won()
     created = stage_change(1, deal_id, at=app.clock.now(), kind="deal.creation")

@@ -236,7 +236,6 @@ class DealIntake:
             action=action,
             now=now,
             detail=detail,
-            playbook=self._playbook,
         )
 
     def _status_for(self, handoff: Handoff) -> HandoffStatus:

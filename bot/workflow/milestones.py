@@ -133,7 +133,6 @@ class MilestoneService(HandoffChanges):
             action=AuditAction.FEEDBACK_REQUESTED,
             now=now,
             detail={"request": handoff.feedback_requests},
-            playbook=self._playbook,
             note=False,
         )
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.config.playbook import Playbook
 from bot.crm.tasks import activity_note, follow_up_task, takes_writes
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
@@ -22,7 +21,6 @@ def record_change(
     action: AuditAction,
     now: datetime,
     detail: Mapping[str, object],
-    playbook: Playbook,
     note: bool = True,
 ) -> None:
     """Audit a meaningful change and, with ``note``, tell the card's thread about it.

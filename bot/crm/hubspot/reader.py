@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot.config.playbook import Playbook
 from bot.crm.errors import CrmRejected, CrmUnavailable
 from bot.crm.hubspot.directory import HubSpotDirectory
+from bot.crm.hubspot.errors import HubSpotAuthError
 from bot.crm.hubspot.mapping import (
     SOURCE,
     Context,
@@ -124,6 +125,11 @@ class HubSpotReader:
                     after = page.next_after
                 elif page.window_full and page.last_modified and page.last_modified > since:
                     since, after = page.last_modified, None
+                elif page.window_full and page.last_modified:
+                    # 10,000 deals changed in one millisecond: move past it, or stay stuck.
+                    log.error("HubSpot: over 10,000 deals changed at %s", page.last_modified)
+                    self._advance(page.last_modified + timedelta(milliseconds=1) + OVERLAP)
+                    break
                 else:
                     break
         except CrmUnavailable as error:
@@ -176,8 +182,7 @@ class HubSpotReader:
             report.deferred += len(rows)
         except CrmRejected as error:
             self._notices.refused(error, "reading deals back")
-            status = getattr(error, "status", 400)
-            if status in (401, 403):
+            if isinstance(error, HubSpotAuthError):
                 self._settle(rows, error=str(error), retry_after=AUTH_RETRY_SECONDS)
                 report.deferred += len(rows)
             else:

@@ -355,7 +355,9 @@ class FakeHubSpot(HubSpotRoutes):
     ) -> tuple[int, dict[str, str], Any]:
         for verb, pattern, scope, name in ROUTES:
             if verb == method and (match := re.fullmatch(pattern, path)):
-                if scope != "" and headers.get("Authorization") != f"Bearer {self.token}":
+                # EU-hosted tokens need the header even where the token is the body.
+                bearer = scope != "" or self.token.startswith("pat-eu1-")
+                if bearer and headers.get("Authorization") != f"Bearer {self.token}":
                     raise Refused(
                         401, "Authentication credentials not found.", "INVALID_AUTHENTICATION"
                     )

@@ -306,8 +306,8 @@ class HubSpotClient:
         url = self.base_url + "/oauth/v2/private-apps/get/access-token-info"
         data = self._door.post(url, {"tokenKey": self._token}, token=self._token, name="token info")
         scopes = frozenset(str(s) for s in data.get("scopes") or [])
-        hub, app = data.get("hubId", data.get("hub_id")), data.get("appId", data.get("app_id"))
-        return TokenInfo(scopes, as_int(hub), as_int(app))  # documented as camelCase
+        # {"userId", "hubId", "appId", "scopes"}, unlike the OAuth endpoint's snake_case.
+        return TokenInfo(scopes, as_int(data.get("hubId")), as_int(data.get("appId")))
 
     def token_scopes(self) -> set[str]:
         return set(self.token_info().scopes)

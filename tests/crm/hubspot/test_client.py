@@ -327,6 +327,12 @@ def test_token_scopes_and_portal(fake: FakeHubSpot, client: HubSpotClient) -> No
     assert client.calls == 2
 
 
+def test_an_eu_token_is_also_sent_as_the_bearer_header(fake: FakeHubSpot) -> None:
+    fake.token = "pat-eu1-11111111-2222-3333-4444-555555555555"
+    client = HubSpotClient(access_token=fake.token, base_url=fake.url, timeout=5)
+    assert client.token_info().hub_id == fake.portal_id
+
+
 def test_an_unknown_token_has_no_scopes(fake: FakeHubSpot) -> None:
     stranger = HubSpotClient(access_token="pat-na1-revoked", base_url=fake.url)
     with pytest.raises(HubSpotAuthError):

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A change of these may start a handoff; any other property change only updates one.
-STARTING_PROPERTIES = frozenset({"dealstage", "pipeline"})
 # The notifications acted on; any other (a deletion, a contact's change) is only recorded, so
 # its exact shape can never make HubSpot's whole batch be refused.
 ACTED_ON = frozenset({"deal.creation", "deal.propertyChange", "deal.restore"})
@@ -62,6 +60,7 @@ class HubSpotWebhookEndpoint:
         self._clock = clock
         # Our own write-back changes the deal: reading it back for that would be wasted calls.
         self._ours = {name for name in playbook.hubspot.write_back.model_dump().values() if name}
+        self._watched = set(playbook.hubspot.watched_stages)
 
     def __call__(self, environ: WSGIEnvironment) -> JsonResponse:
         if not self._secret or self._portal_id is None:
@@ -165,14 +164,15 @@ class HubSpotWebhookEndpoint:
         return len(keys) - len(seen), len(queued)
 
     def _worth_reading(self, session: Session, notification: Notification) -> bool:
-        kind = notification.subscription_type
-        if kind == "deal.creation" or (
-            kind == "deal.propertyChange" and notification.property_name in STARTING_PROPERTIES
-        ):
+        kind, name = notification.subscription_type, notification.property_name
+        if kind == "deal.creation" or (name == "pipeline"):
             return True
-        if notification.property_name in self._ours:
+        if name == "dealstage" and notification.property_value in self._watched:
+            return True  # it may start a handoff, if the deal read back confirms it
+        if name in self._ours:
             return False
-        # Another change (a mapped field, a restore) matters only to a deal with a handoff.
+        # Any other change (a move to a stage not watched, a mapped field, a restore) matters
+        # only to a deal that has a handoff.
         found = session.scalar(
             select(Handoff.id).where(
                 Handoff.crm == SOURCE, Handoff.deal_id == notification.object_id

@@ -139,6 +139,23 @@ def test_deletions_and_other_objects_are_recorded_not_read(
     assert outcomes == {"event:1": "ignored", "event:2": "ignored", "event:3": "read_back"}
 
 
+def test_a_move_to_a_stage_not_watched_reads_nothing_unless_a_handoff_exists(
+    app: RunningApp, hubspot: Portal
+) -> None:
+    early = hubspot.won(stage="qualifiedtobuy")
+    move = stage_change(1, early, at=app.clock.now(), stage="qualifiedtobuy")
+    assert post_webhook(app.url, [move], at=app.clock.now()).body["read_back"] == 0
+
+    deal_id = hubspot.won()
+    post_webhook(app.url, [stage_change(2, deal_id, at=app.clock.now())], at=app.clock.now())
+    read_back(app)
+    hubspot.fake.update_deal(deal_id, dealstage="contractsent")  # reopened in HubSpot
+    back = stage_change(3, deal_id, at=app.clock.now(), stage="contractsent")
+    assert post_webhook(app.url, [back], at=app.clock.now()).body["read_back"] == 1
+    read_back(app)
+    assert app.rows(Handoff)[0].stage == "Contract Sent"
+
+
 def test_a_new_deal_created_closed_won_starts_a_handoff(app: RunningApp, hubspot: Portal) -> None:
     deal_id = hubspot.won()
     created = stage_change(1, deal_id, at=app.clock.now(), kind="deal.creation")

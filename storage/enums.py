@@ -9,6 +9,7 @@ class CrmName(enum.StrEnum):
     """Where a deal came from (``handoffs.crm``, ``inbox.source``)."""
 
     SALESFORCE = "salesforce"
+    HUBSPOT = "hubspot"
     WEBHOOK = "webhook"
 
 
@@ -33,6 +34,7 @@ class OutboxKind(enum.StrEnum):
     # Stored as 'crm_sync' since the first release: the CRM record mirrors the handoff.
     CRM_WRITE_BACK = "crm_sync"
     CRM_TASK = "crm_task"
+    CRM_NOTE = "crm_note"
     CRM_REFRESH = "crm_refresh"
     NUDGE = "nudge"
     SYNC_INVITE = "sync_invite"

@@ -200,6 +200,9 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     # Messages with the same key coalesce while pending (e.g. one App Home refresh per user).
     dedupe_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    # The CRM that delivers a CRM message (write-back, task, note, read-back); each adapter
+    # takes only its own. None for Slack messages.
+    crm: Mapped[str | None] = mapped_column(String(32))
 
 
 class Deadline(Base):

@@ -147,18 +147,24 @@ def lease_card(session: Session, *, handoff_id: int, now: datetime, until: datet
 
 
 def due_outbox_ids(
-    session: Session, *, now: datetime, limit: int, kinds: Sequence[OutboxKind]
+    session: Session,
+    *,
+    now: datetime,
+    limit: int,
+    kinds: Sequence[OutboxKind],
+    crm: str | None = None,
 ) -> Sequence[int]:
+    """Due messages of these kinds; with ``crm``, only those that CRM delivers."""
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+    )
+    if crm is not None:
+        query = query.where(OutboxMessage.crm == crm)
     return session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.kind.in_(kinds),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+        query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     ).all()
 
 
@@ -186,9 +192,11 @@ def enqueue(
     handoff_id: int | None = None,
     dedupe_key: str | None = None,
     once: bool = False,
+    crm: str | None = None,
 ) -> None:
     """Add a side effect to the outbox in the caller's transaction. A pending message with the
-    same ``dedupe_key`` already covers it; with ``once``, so does any earlier one."""
+    same ``dedupe_key`` already covers it; with ``once``, so does any earlier one. ``crm``
+    names the CRM adapter that delivers it."""
     if dedupe_key is not None:
         query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
         if not once:
@@ -207,6 +215,7 @@ def enqueue(
             next_attempt_at=now,
             created_at=now,
             dedupe_key=dedupe_key,
+            crm=crm,
         )
     )
 

@@ -211,6 +211,11 @@ class RunningApp:
         with self.runtime.sessions.begin() as session:
             return list(session.scalars(select(model).order_by(model.id)))
 
+    def rows_of(self, model: type[Any]) -> list[Any]:
+        """Every row of a table, whatever its key (rows() orders by id)."""
+        with self.runtime.sessions.begin() as session:
+            return list(session.scalars(select(model)))
+
     def rows_ids(self) -> list[int]:
         return [row.id for row in self.rows(Handoff)]
 

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from bot.config.errors import ConfigError
+from bot.config.hubspot_mapping import HubSpotMapping
 from bot.config.identifiers import (
     CHANNEL_ID,
     ChannelId,
@@ -239,14 +240,16 @@ class Playbook(_Strict):
     feedback: Feedback = Field(default_factory=Feedback)
     reporting: Reporting = Field(default_factory=Reporting)
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
+    hubspot: HubSpotMapping = Field(default_factory=HubSpotMapping)
 
     @model_validator(mode="after")
     def _mapped_fields_exist(self) -> Self:
-        unknown = sorted(set(self.salesforce.fields) - {spec.key for spec in self.fields})
-        if unknown:
-            raise ValueError(
-                f"salesforce.fields maps unknown handoff field(s): {', '.join(unknown)}"
-            )
+        for crm in ("salesforce", "hubspot"):
+            unknown = sorted(set(getattr(self, crm).fields) - {spec.key for spec in self.fields})
+            if unknown:
+                raise ValueError(
+                    f"{crm}.fields maps unknown handoff field(s): {', '.join(unknown)}"
+                )
         return self
 
     @field_validator("fields")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from bot.config.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///handoff.db"
+DEFAULT_HUBSPOT_API_URL = "https://api.hubapi.com"
 
 ENVIRONMENT_NAMES = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
@@ -44,6 +46,12 @@ ENVIRONMENT_NAMES = {
     "salesforce_private_key_file": "SALESFORCE_PRIVATE_KEY_FILE",
     "salesforce_organization_id": "SALESFORCE_ORGANIZATION_ID",
     "salesforce_poll_seconds": "SALESFORCE_POLL_SECONDS",
+    "hubspot_access_token": "HUBSPOT_ACCESS_TOKEN",
+    "hubspot_client_secret": "HUBSPOT_CLIENT_SECRET",
+    "hubspot_portal_id": "HUBSPOT_PORTAL_ID",
+    "hubspot_api_url": "HUBSPOT_API_URL",
+    "hubspot_poll_seconds": "HUBSPOT_POLL_SECONDS",
+    "crm_backfill_from": "CRM_BACKFILL_FROM",
 }
 
 
@@ -118,6 +126,28 @@ class Settings(BaseModel):
     salesforce_private_key_file: Path | None = None
     salesforce_organization_id: str | None = None
     salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
+    hubspot_access_token: str | None = None
+    hubspot_client_secret: str | None = None
+    hubspot_portal_id: int | None = Field(default=None, ge=1)
+    hubspot_api_url: str = DEFAULT_HUBSPOT_API_URL
+    hubspot_poll_seconds: int = Field(default=60, ge=0, le=86400)
+    # With no stored poll cursor a CRM is read from the moment of connection, unless the
+    # admin asks for a backfill of the deals changed since this date.
+    crm_backfill_from: date | None = None
+
+    @model_validator(mode="after")
+    def _hubspot_webhooks_need_the_api(self) -> Settings:
+        if self.hubspot_client_secret and not self.hubspot_access_token:
+            raise ValueError(
+                "HUBSPOT_CLIENT_SECRET is set without HUBSPOT_ACCESS_TOKEN: webhook "
+                "notifications carry only ids, and each deal is read back through the API"
+            )
+        if self.hubspot_client_secret and self.hubspot_portal_id is None:
+            raise ValueError(
+                "HUBSPOT_CLIENT_SECRET is set without HUBSPOT_PORTAL_ID: webhooks are accepted "
+                "only from your HubSpot account (Settings > Account defaults > Hub ID)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _one_salesforce_login(self) -> Settings:
@@ -156,6 +186,13 @@ class Settings(BaseModel):
         if self.salesforce_instance_url and self.salesforce_access_token:
             return "token"
         return None
+
+    @field_validator("hubspot_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("slack_api_url")
     @classmethod
@@ -223,7 +260,9 @@ class Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as error:
             first = error.errors()[0]
-            location = str(first["loc"][0]) if first["loc"] else "SALESFORCE_*"
+            if not first["loc"]:  # a rule across settings: its message names them
+                raise ConfigError(_plain(first)) from error
+            location = str(first["loc"][0])
             name = ENVIRONMENT_NAMES.get(location, location)
             raise ConfigError(f"{name}: {_plain(first)}") from error
 

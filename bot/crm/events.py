@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+
+
+class DealPhase(enum.StrEnum):
+    """What a deal's stage means for its handoff."""
+
+    CLOSING = "closing"  # won: the handoff starts
+    PRE_CLOSE = "pre_close"  # about to close: the CS team is introduced early
+    LOST = "lost"  # an open handoff closes quietly
+    OTHER = "other"  # a stage the playbook does not watch
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +33,9 @@ class Deal:
     # True when the source sends only some attributes (an Outbound Message): None then means
     # "not sent", and the stored value stays.
     partial: bool = False
+    # Set by adapters whose stages are ids mapped in the playbook (HubSpot); None: the stage
+    # name is matched against the playbook's ``stages``.
+    phase: DealPhase | None = None
 
 
 @dataclass(frozen=True, slots=True)

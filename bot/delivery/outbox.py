@@ -68,11 +68,17 @@ class LeasedMessage:
 
 
 def lease_due(
-    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
+    sessions: SessionFactory,
+    *,
+    kinds: tuple[OutboxKind, ...],
+    now: datetime,
+    limit: int,
+    crm: str | None = None,
 ) -> list[LeasedMessage]:
-    """Take the due messages of these kinds for this process (a lease other replicas respect)."""
+    """Take the due messages of these kinds (with ``crm``: that CRM's) for this process, with
+    a lease other replicas respect."""
     with sessions.begin() as session:
-        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds)
+        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds, crm=crm)
     leased = []
     for message_id in due:
         with sessions.begin() as session:

@@ -23,12 +23,14 @@ from bot.blocks.nudges import render_escalation, render_nudge
 from bot.blocks.sync_meeting import sync_invite
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
-from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
-from bot.crm.salesforce.runtime import SalesforceRuntime, build_salesforce
+from bot.crm.adapter import CrmAdapter
+from bot.crm.hubspot.runtime import build_hubspot
+from bot.crm.salesforce.runtime import SalesforceAdapter, SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
 from bot.delivery.card_relay import CardRelay
 from bot.delivery.nudges import NudgeDelivery
 from bot.delivery.outbox import OutboxDispatcher
+from bot.delivery.ports import SlackGateway
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roles import RoleDirectory
@@ -40,7 +42,7 @@ from bot.slack.gateway import WebApiSlackGateway, make_web_client
 from bot.timers.sla import SlaService
 from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
-from bot.web.wsgi import make_router
+from bot.web.wsgi import Endpoint, make_router
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.details import DetailsService
 from bot.workflow.intake import DealIntake
@@ -50,7 +52,7 @@ from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService, on_exception_expiry
 from bot.workflow.sync_meeting import SyncMeetingService
 from storage.db import SessionFactory, make_engine, make_session_factory
-from storage.enums import DeadlineKind
+from storage.enums import CrmName, DeadlineKind
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -81,7 +83,16 @@ class Runtime:
     wsgi_app: WSGIApplication
     sweeper: DeadlineSweeper
     reports: ReportScheduler
-    salesforce: SalesforceRuntime | None = None
+    crms: list[CrmAdapter]
+
+    def crm(self, name: CrmName) -> CrmAdapter | None:
+        return next((adapter for adapter in self.crms if adapter.name == name), None)
+
+    @property
+    def salesforce(self) -> SalesforceRuntime | None:
+        """Salesforce's API side (poller, write-back, gateway), when it is configured."""
+        adapter = self.crm(CrmName.SALESFORCE)
+        return adapter.api if isinstance(adapter, SalesforceAdapter) else None
 
 
 def build_runtime(
@@ -167,35 +178,29 @@ def build_runtime(
         services=services,
         listener_executor=listener_executor,
     )
-    salesforce = build_salesforce(
+    crms = crm_adapters(
         settings,
-        connect=salesforce_connect,
+        salesforce_connect=salesforce_connect,
         sessions=sessions,
         clock=clock,
         playbook=playbook,
         intake=intake,
         slack=gateway,
     )
+    endpoints: dict[tuple[str, str], Endpoint] = {
+        ("POST", "/crm/events"): CrmWebhookEndpoint(
+            secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
+        ),
+        ("GET", "/healthz"): health_endpoint(
+            settings,
+            sessions,
+            crm_health=lambda: {k: v for crm in crms for k, v in crm.health().items()},
+        ),
+    }
+    for crm in crms:
+        endpoints.update(crm.endpoints())
     wsgi_app = make_router(
-        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app),
-        endpoints={
-            ("POST", "/crm/events"): CrmWebhookEndpoint(
-                secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
-            ),
-            ("POST", "/crm/salesforce/outbound"): SalesforceOutboundEndpoint(
-                organization_id=settings.salesforce_organization_id,
-                intake=intake,
-                playbook=playbook,
-                sessions=sessions,
-                clock=clock,
-                refresh_records=salesforce is not None,
-            ),
-            ("GET", "/healthz"): health_endpoint(
-                settings,
-                sessions,
-                crm_usage=(lambda: salesforce.gateway.api_usage) if salesforce else None,
-            ),
-        },
+        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app), endpoints=endpoints
     )
     return Runtime(
         settings=settings,
@@ -212,5 +217,33 @@ def build_runtime(
         wsgi_app=wsgi_app,
         sweeper=sweeper,
         reports=reports,
-        salesforce=salesforce,
+        crms=crms,
     )
+
+
+def crm_adapters(
+    settings: Settings,
+    *,
+    salesforce_connect: Callable[[], Salesforce] | None,
+    sessions: SessionFactory,
+    clock: Clock,
+    playbook: Playbook,
+    intake: DealIntake,
+    slack: SlackGateway,
+) -> list[CrmAdapter]:
+    """Every CRM the settings configure: one line per CRM package."""
+    built: list[CrmAdapter | None] = [
+        build_salesforce(
+            settings,
+            connect=salesforce_connect,
+            sessions=sessions,
+            clock=clock,
+            playbook=playbook,
+            intake=intake,
+            slack=slack,
+        ),
+        build_hubspot(
+            settings, sessions=sessions, clock=clock, playbook=playbook, intake=intake, slack=slack
+        ),
+    ]
+    return [adapter for adapter in built if adapter is not None]

@@ -1,6 +1,6 @@
 """``python app.py check``: is everything Handoff needs in place, before anything goes wrong?
 
-``CHECKS`` is a list of sections; each checks one thing (Slack, the database, a CRM) and
+``checks()`` lists the sections; each checks one thing (Slack, the database, a CRM) and
 returns the lines to print, ``ok …`` or ``FAIL …`` with what to do. A new CRM adds one entry.
 """
 
@@ -16,8 +16,9 @@ from slack_sdk.errors import SlackApiError
 from bot.config.errors import ConfigError
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
-from bot.crm.salesforce.check import CheckReport, check_salesforce
-from bot.crm.salesforce.runtime import gateway_from_settings
+from bot.crm.adapter import CheckReport
+from bot.crm.hubspot import runtime as hubspot
+from bot.crm.salesforce import runtime as salesforce
 from bot.runtime.startup import StartupError, pending_migration, reach_database
 from bot.slack.gateway import make_web_client
 from bot.slack.ids import FEATURE_SCOPES, METHOD_SCOPES
@@ -165,29 +166,56 @@ def check_database(settings: Settings, playbook: Playbook) -> CheckReport:
     return report
 
 
-def check_salesforce_setup(settings: Settings, playbook: Playbook) -> CheckReport:
-    gateway = gateway_from_settings(settings)
-    if gateway is None:
-        report = CheckReport()
-        report.lines.append("skip  not configured (set the SALESFORCE_* variables to connect)")
-        return report
-    report = check_salesforce(gateway, playbook)
-    if report.ok:
-        report.good("Salesforce is ready for Handoff.")
-    return report
-
-
-CHECKS: list[tuple[str, Check]] = [
-    ("Slack", check_slack_setup),
-    ("Database", check_database),
-    ("Salesforce", check_salesforce_setup),
+CrmCheck = Callable[[Settings, Playbook], CheckReport | None]
+# Each CRM's check (None when it is not configured), and what `--fix` can set up for it.
+CRM_CHECKS: list[tuple[str, CrmCheck, CrmCheck | None, str]] = [
+    ("Salesforce", salesforce.check_from_settings, None, "SALESFORCE_*"),
+    ("HubSpot", hubspot.check_from_settings, hubspot.setup_from_settings, "HUBSPOT_*"),
 ]
 
 
-def run_check(settings: Settings, out: Callable[[str], None] = print) -> int:
+def crm_check(
+    label: str, check: CrmCheck, setup: CrmCheck | None, variables: str, *, fix: bool
+) -> Check:
+    def run(settings: Settings, playbook: Playbook) -> CheckReport:
+        made = setup(settings, playbook) if fix and setup is not None else None
+        report = check(settings, playbook)
+        if report is None:
+            skipped = CheckReport()
+            skipped.lines.append(f"skip  not configured (set the {variables} variables to connect)")
+            return skipped
+        if made is not None:
+            report.lines[:0] = made.lines
+            report.ok = report.ok and made.ok
+        if report.ok:
+            report.good(f"{label} is ready for Handoff.")
+        return report
+
+    return run
+
+
+def checks(*, fix: bool = False, only: str | None = None) -> list[tuple[str, Check]]:
+    """The sections of ``check``: Slack, the database, then each CRM (``only``: that CRM)."""
+    crms = [
+        (label, crm_check(label, check, setup, variables, fix=fix))
+        for label, check, setup, variables in CRM_CHECKS
+        if only is None or label == only
+    ]
+    if only is not None:
+        return crms
+    return [("Slack", check_slack_setup), ("Database", check_database), *crms]
+
+
+def run_check(
+    settings: Settings,
+    out: Callable[[str], None] = print,
+    *,
+    fix: bool = False,
+    only: str | None = None,
+) -> int:
     playbook = load_playbook(settings.playbook_path)
     ok = True
-    for title, check in CHECKS:
+    for title, check in checks(fix=fix, only=only):
         report = check(settings, playbook)
         out(title)
         for line in report.lines:

@@ -69,8 +69,21 @@ def _migrate(_args: argparse.Namespace, settings: Settings) -> None:
     print(f"handoff: database at {engine.url.render_as_string(hide_password=True)} is up to date")
 
 
-def _check(_args: argparse.Namespace, settings: Settings) -> int:
-    return run_check(settings)
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    return run_check(settings, fix=args.fix)
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="also create what can be created for you (HubSpot's property group and "
+        "write-back properties)",
+    )
+
+
+def _setup_hubspot(_args: argparse.Namespace, settings: Settings) -> int:
+    return run_check(settings, fix=True, only="HubSpot")
 
 
 def _demo(args: argparse.Namespace, _settings: Settings) -> None:
@@ -124,6 +137,14 @@ SUBCOMMANDS: list[Subcommand] = [
         "channel the playbook names, the database, and the CRM login and field mapping. "
         "Prints one line per check and exits non-zero if any failed.",
         _check,
+        _check_arguments,
+    ),
+    Subcommand(
+        "setup-hubspot",
+        "create Handoff's properties on HubSpot deals, then check HubSpot",
+        "Create the property group and every write-back property the playbook's hubspot: "
+        "section names that HubSpot deals lack, then run HubSpot's part of check.",
+        _setup_hubspot,
     ),
 ]
 

@@ -33,8 +33,8 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         # User groups are resolved ahead of time so that no click waits on Slack for them.
         ("roles", runtime.roles.refresh, ROLES_INTERVAL_SECONDS),
     ]
-    if runtime.salesforce is not None:
-        jobs += runtime.salesforce.jobs(poll_seconds=runtime.settings.salesforce_poll_seconds)
+    for crm in runtime.crms:
+        jobs += crm.jobs()
     return start_ticking(jobs)
 
 
@@ -46,7 +46,7 @@ def wsgi_app(settings: Settings) -> WSGIApplication:
     require_migrated(runtime.engine)
     _warn_about_missing_secrets(settings)
     start_scheduler(runtime)
-    log.info("Handoff is ready (%s)", _routes(settings))
+    log.info("Handoff is ready (%s)", _routes(settings, runtime))
     return runtime.wsgi_app
 
 
@@ -65,7 +65,7 @@ def serve(settings: Settings) -> None:
         socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
         socket_handler.connect()  # type: ignore[no-untyped-call]
         log.info("Connected to Slack in Socket Mode")
-    log.info("Handoff is running on port %s (%s)", server.port, _routes(settings))
+    log.info("Handoff is running on port %s (%s)", server.port, _routes(settings, runtime))
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         server.serve_forever()
@@ -82,8 +82,10 @@ def _warn_about_missing_secrets(settings: Settings) -> None:
         log.warning("CRM_WEBHOOK_SECRET is not set: POST /crm/events will answer 503")
 
 
-def _routes(settings: Settings) -> str:
-    return "/crm/events, /healthz" + ("" if settings.socket_mode else ", /slack/events")
+def _routes(settings: Settings, runtime: Runtime) -> str:
+    crm_routes = [path for crm in runtime.crms for _, path in crm.endpoints()]
+    routes = ", ".join(["/crm/events", *crm_routes, "/healthz"])
+    return routes + ("" if settings.socket_mode else ", /slack/events")
 
 
 def _raise_keyboard_interrupt(*_: Any) -> None:

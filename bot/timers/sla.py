@@ -79,7 +79,6 @@ class SlaService:
                 "blocker": reason,
                 "to": recipients,
             },
-            playbook=self._playbook,
             note=False,
         )
 
@@ -110,7 +109,6 @@ class SlaService:
             action=AuditAction.ESCALATED,
             now=now,
             detail={"blocker": reason, "to": targets},
-            playbook=self._playbook,
         )
 
     # -- buttons on a nudge -------------------------------------------------------------------
@@ -133,7 +131,6 @@ class SlaService:
                 action=AuditAction.SNOOZED,
                 now=now,
                 detail={"until": until.isoformat()},
-                playbook=self._playbook,
                 note=False,
             )
         return until
@@ -149,7 +146,6 @@ class SlaService:
                 action=AuditAction.ACKNOWLEDGED,
                 now=now,
                 detail={},
-                playbook=self._playbook,
             )
 
     def _live(self, session: Session, handoff_id: int) -> Handoff:

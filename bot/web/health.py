@@ -1,4 +1,4 @@
-"""GET /healthz: database reachable? cards keeping up? the CRM's API usage."""
+"""GET /healthz: database reachable? cards keeping up? each CRM's API usage."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def health_endpoint(
     settings: Settings,
     sessions: SessionFactory,
     *,
-    crm_usage: Callable[[], str | None] | None = None,
+    crm_health: Callable[[], dict[str, object]] | None = None,
 ) -> Endpoint:
     def health(_environ: WSGIEnvironment) -> JsonResponse:
         try:
@@ -46,7 +46,7 @@ def health_endpoint(
                 "mode": "socket" if settings.socket_mode else "http",
                 "cards_pending": lagging,
                 "cards_failing": failing,
-                "salesforce_api_usage": crm_usage() if crm_usage else None,
+                **(crm_health() if crm_health else {}),
             },
         )
 

@@ -109,6 +109,5 @@ class HandoffChanges:
             action=action,
             now=now,
             detail=detail,
-            playbook=self._playbook,
         )
         refresh_homes(session, [actor, handoff.ae_slack_id, handoff.owner_slack_id, *also], now)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
-from bot.crm.events import DealEvent
+from bot.crm.events import Deal, DealEvent, DealPhase
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.status import status_for, status_from_fields
@@ -90,10 +90,9 @@ class DealIntake:
         deal = event.deal
         handoff = repositories.find_handoff_by_deal(session, crm=event.source, deal_id=deal.id)
         if handoff is None:
-            early = (
-                self._playbook.is_pre_close(deal.stage) and self._playbook.channels.cs_channel_id
-            )
-            if not (self._playbook.is_closing(deal.stage) or early):
+            phase = self._phase(deal, deal.stage)
+            early = phase is DealPhase.PRE_CLOSE and self._playbook.channels.cs_channel_id
+            if not (phase is DealPhase.CLOSING or early):
                 reason = f"stage {deal.stage!r} does not start a handoff"
                 self._remember(session, event, now, None, Outcome.IGNORED)
                 return IngestResult(Outcome.IGNORED, None, None, reason)
@@ -162,7 +161,7 @@ class DealIntake:
         copy_deal(handoff, event.deal)
         changed_fields, conflicts = merge_crm_fields(handoff, event.deal.fields, now)
         self._note_conflicts(session, handoff, conflicts, now)
-        self._follow_stage(session, handoff, now)
+        self._follow_stage(session, handoff, now, self._phase(event.deal, handoff.stage))
         changes: dict[str, list[object]] = {
             name: [jsonable(before[name]), jsonable(getattr(handoff, name))]
             for name in DEAL_ATTRIBUTES
@@ -172,6 +171,8 @@ class DealIntake:
         handoff.status = self._status_for(handoff)
         if handoff.status != old_status:
             changes["status"] = [old_status.value, handoff.status.value]
+            # A change that came from the CRM is written back to it like any other.
+            queue_write_back(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
         if not changes and not changed_fields:
             return
         if changed_fields:
@@ -186,9 +187,21 @@ class DealIntake:
             detail={"event": event.external_id, "changes": changes},
         )
 
-    def _follow_stage(self, session: Session, handoff: Handoff, now: datetime) -> None:
+    def _phase(self, deal: Deal, stage: str) -> DealPhase:
+        """What the deal's stage means: the adapter's word for it, else the playbook's names."""
+        if deal.phase is not None:
+            return deal.phase
+        if self._playbook.is_closing(stage):
+            return DealPhase.CLOSING
+        if self._playbook.is_pre_close(stage):
+            return DealPhase.PRE_CLOSE
+        return DealPhase.LOST if self._playbook.is_lost(stage) else DealPhase.OTHER
+
+    def _follow_stage(
+        self, session: Session, handoff: Handoff, now: datetime, phase: DealPhase
+    ) -> None:
         """An upcoming handoff starts when its deal closes; any open one ends if it is lost."""
-        if handoff.status is HandoffStatus.UPCOMING and self._playbook.is_closing(handoff.stage):
+        if handoff.status is HandoffStatus.UPCOMING and phase is DealPhase.CLOSING:
             handoff.status = HandoffStatus.HELD
             handoff.triggered_at = now
             warn, due = sla_marks(now, self._playbook, self._calendar)
@@ -196,9 +209,7 @@ class DealIntake:
             schedule_sla(session, handoff_id=handoff.id, warn=warn, due=due)
             detail = {"stage": handoff.stage, "due": handoff.sla_due_at.isoformat()}
             self._note(session, handoff, AuditAction.CLOSED_WON, now, detail)
-        elif (
-            self._playbook.is_lost(handoff.stage) and handoff.status is not HandoffStatus.CANCELLED
-        ):
+        elif phase is DealPhase.LOST and handoff.status is not HandoffStatus.CANCELLED:
             handoff.status = HandoffStatus.CANCELLED
             self._note(session, handoff, AuditAction.DEAL_LOST, now, {"stage": handoff.stage})
 
@@ -225,7 +236,6 @@ class DealIntake:
             action=action,
             now=now,
             detail=detail,
-            playbook=self._playbook,
         )
 
     def _status_for(self, handoff: Handoff) -> HandoffStatus:

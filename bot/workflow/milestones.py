@@ -9,17 +9,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
-from bot.crm.tasks import completed_task
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.permissions import Permission
 from bot.domain.roles import RoleDirectory
 from bot.workflow.changes import HandoffChanges
-from bot.workflow.recorder import record_change
+from bot.workflow.recorder import queue_crm_note, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
-from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
 
@@ -90,16 +89,14 @@ class MilestoneService(HandoffChanges):
                         "answers": dict(answers),
                     },
                 )
-            if handoff.crm == CrmName.SALESFORCE:
-                repositories.enqueue(
-                    session,
-                    kind=OutboxKind.CRM_TASK,
-                    now=now,
-                    handoff_id=handoff_id,
-                    payload=completed_task(
-                        f"Handoff feedback: {handoff.deal_name}", actor, now, _as_text(answers)
-                    ),
-                )
+            queue_crm_note(
+                session,
+                handoff=handoff,
+                subject=f"Handoff feedback: {handoff.deal_name}",
+                author=actor,
+                now=now,
+                text=_as_text(answers),
+            )
             self._changed(
                 session, handoff, actor, AuditAction.FEEDBACK_SENT, now, {"answers": dict(answers)}
             )
@@ -136,7 +133,6 @@ class MilestoneService(HandoffChanges):
             action=AuditAction.FEEDBACK_REQUESTED,
             now=now,
             detail={"request": handoff.feedback_requests},
-            playbook=self._playbook,
             note=False,
         )
 

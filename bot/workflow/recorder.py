@@ -7,10 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.config.playbook import Playbook
-from bot.crm.tasks import follow_up_task
+from bot.crm.tasks import activity_note, follow_up_task, takes_writes
 from storage import deadline_store, repositories
-from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Handoff
 
 
@@ -22,7 +21,6 @@ def record_change(
     action: AuditAction,
     now: datetime,
     detail: Mapping[str, object],
-    playbook: Playbook,
     note: bool = True,
 ) -> None:
     """Audit a meaningful change and, with ``note``, tell the card's thread about it.
@@ -40,15 +38,16 @@ def record_change(
             handoff_id=handoff.id,
             kinds=(DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH),
         )
-    if action is AuditAction.MARKED_READY and handoff.crm == CrmName.SALESFORCE:
+    if action is AuditAction.MARKED_READY and takes_writes(handoff.crm):
         repositories.enqueue(
             session,
             kind=OutboxKind.CRM_TASK,
             now=now,
             handoff_id=handoff.id,
             payload=follow_up_task(
-                handoff.deal_name, handoff.owner_slack_id, now, playbook.salesforce.follow_up_days
+                deal_name=handoff.deal_name, owner=handoff.owner_slack_id, ready_at=now
             ),
+            crm=handoff.crm,
         )
     if note:
         repositories.enqueue(
@@ -62,7 +61,7 @@ def record_change(
 
 def queue_write_back(session: Session, *, crm: str, handoff_id: int, now: datetime) -> None:
     """Queue the CRM write-back: one pending write per handoff covers any change."""
-    if crm == CrmName.SALESFORCE:
+    if takes_writes(crm):
         repositories.enqueue(
             session,
             kind=OutboxKind.CRM_WRITE_BACK,
@@ -70,6 +69,22 @@ def queue_write_back(session: Session, *, crm: str, handoff_id: int, now: dateti
             handoff_id=handoff_id,
             payload={},
             dedupe_key=f"crm-write-back:{handoff_id}",
+            crm=crm,
+        )
+
+
+def queue_crm_note(
+    session: Session, *, handoff: Handoff, subject: str, author: str, now: datetime, text: str
+) -> None:
+    """Record what happened (sync outcomes, feedback) on the deal, in any CRM that takes it."""
+    if takes_writes(handoff.crm):
+        repositories.enqueue(
+            session,
+            kind=OutboxKind.CRM_NOTE,
+            now=now,
+            handoff_id=handoff.id,
+            payload=activity_note(subject=subject, author=author, at=now, text=text),
+            crm=handoff.crm,
         )
 
 

@@ -132,7 +132,6 @@ def on_exception_expiry(playbook: Playbook, clock: Clock) -> DeadlineHandler:
                 action=AuditAction.EXCEPTION_EXPIRED,
                 now=now,
                 detail={"until": str(handoff.exception_until)},
-                playbook=playbook,
             )
 
     return handle

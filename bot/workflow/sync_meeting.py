@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.crm.tasks import completed_task
 from bot.domain.errors import HandoffError, Refused
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.recorder import queue_crm_note
 from storage import deadline_store, repositories
-from storage.enums import AuditAction, CrmName, DeadlineKind, HandoffStatus, OutboxKind
+from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Deadline, Handoff
 
 DURATIONS = (15, 20, 30)
@@ -105,19 +105,17 @@ class SyncMeetingService(HandoffChanges):
             deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.SYNC_OUTCOMES,)
             )
-            if handoff.crm == CrmName.SALESFORCE:
-                text = "\n\n".join(
-                    f"{k.replace('_', ' ').capitalize()}:\n{v}" for k, v in outcomes.items()
-                )
-                repositories.enqueue(
-                    session,
-                    kind=OutboxKind.CRM_TASK,
-                    now=now,
-                    handoff_id=handoff_id,
-                    payload=completed_task(
-                        f"Handoff sync outcomes: {handoff.deal_name}", actor, now, text
-                    ),
-                )
+            text = "\n\n".join(
+                f"{k.replace('_', ' ').capitalize()}:\n{v}" for k, v in outcomes.items()
+            )
+            queue_crm_note(
+                session,
+                handoff=handoff,
+                subject=f"Handoff sync outcomes: {handoff.deal_name}",
+                author=actor,
+                now=now,
+                text=text,
+            )
             self._changed(session, handoff, actor, AuditAction.OUTCOMES_CAPTURED, now, outcomes)
 
     # -- the sweeper's handlers --------------------------------------------------------------

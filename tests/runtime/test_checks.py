@@ -9,7 +9,7 @@ import pytest
 
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
-from bot.runtime.checks import CHECKS, check_slack_setup, needed_scopes, run_check
+from bot.runtime.checks import check_slack_setup, checks, needed_scopes, run_check
 from bot.sandbox import FakeSlack
 from tests.conftest import BOT_TOKEN
 from tests.test_cli import clean_env, free_port, run_app
@@ -92,11 +92,12 @@ def test_check_is_a_list_of_sections(slack: FakeSlack, tmp_path: Path) -> None:
     printed: list[str] = []
     url = f"sqlite:///{tmp_path / 'h.db'}"
     code = run_check(settings(slack, database_url=url), out=printed.append)
-    assert [title for title, _ in CHECKS] == ["Slack", "Database", "Salesforce"]
+    assert [title for title, _ in checks()] == ["Slack", "Database", "Salesforce", "HubSpot"]
     assert [line for line in printed if not line.startswith("  ")] == [
         "Slack",
         "Database",
         "Salesforce",
+        "HubSpot",
         "Everything is in place.",
     ]
     assert "  skip  not configured (set the SALESFORCE_* variables to connect)" in printed

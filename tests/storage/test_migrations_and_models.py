@@ -71,3 +71,48 @@ def test_migration_0007_keeps_the_aes_email_and_moves_report_markers(
         assert session.query(Handoff).one().ae_email == "dana@vendor.example"
         assert [m.name for m in session.query(ReportMarker)] == ["report.weekly"]
         assert [c.name for c in session.query(CrmCursor)] == ["salesforce.opportunities"]
+
+
+def test_migration_0010_gives_pending_crm_work_to_the_crm_of_its_handoff(
+    unmigrated_database: Engine,
+) -> None:
+    from storage.models import OutboxMessage
+
+    engine = unmigrated_database
+    upgrade(engine, "0007")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        for deal, crm in (("006A", "salesforce"), ("D1", "webhook")):
+            connection.execute(
+                text(
+                    "INSERT INTO handoffs (crm, deal_id, deal_name, stage, status, "
+                    "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                    "ae_lookup_done, card_attempts) VALUES (:crm, :deal, 'Acme', 'Closed Won', "
+                    "'held', :now, :now, :now, 1, 0, false, 0)"
+                ),
+                {"crm": crm, "deal": deal, "now": now},
+            )
+        ids = dict(connection.execute(text("SELECT deal_id, id FROM handoffs")).all())
+        rows = [
+            ("crm_sync", ids["006A"], "{}"),
+            ("crm_task", ids["006A"], '{"subject": "Follow up", "due": "2026-12-07"}'),
+            ("crm_refresh", None, '{"opportunity_id": "006A"}'),
+            ("thread_note", ids["D1"], '{"action": "claimed"}'),
+        ]
+        for kind, handoff_id, payload in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (kind, handoff_id, payload, status, attempts, "
+                    "next_attempt_at, created_at) VALUES (:kind, :h, :p, 'pending', 0, :now, :now)"
+                ),
+                {"kind": kind, "h": handoff_id, "p": payload, "now": now},
+            )
+    upgrade(engine)
+    with make_session_factory(engine).begin() as session:
+        kept = {(m.kind.value, m.crm): m.payload for m in session.query(OutboxMessage)}
+    assert kept == {
+        ("crm_sync", "salesforce"): {},
+        ("crm_task", "salesforce"): {"subject": "Follow up", "due": "2026-12-07"},
+        ("crm_refresh", "salesforce"): {"opportunity_id": "006A"},
+        ("thread_note", None): {"action": "claimed"},
+    }

@@ -1,18 +1,17 @@
 """``HubSpotClient``: the typed gateway to HubSpot's CRM, on the official ``hubspot-api-client``.
 
 The generated client is untyped, so it is held behind ``Any`` here and every answer is read as
-raw JSON (``_preload_content=False``) into the dataclasses of ``bot.crm.hubspot``: the generated
+raw JSON (``_preload_content=False``) into the dataclasses of ``records``: the generated
 response models reject values their enums do not list, which HubSpot adds over time.
 
-Every HTTP call goes through ``_send`` (one count in ``calls``, one error mapping): 429, 5xx,
-timeouts and refused connections become ``CrmUnavailable``; 401/403 ``HubSpotAuthError``; any
-other refusal ``HubSpotRejected``. urllib3 retries are off: the caller's job queue retries.
+Every HTTP call goes through ``Transport`` (``transport.py``): counted, paused after a 429 for
+HubSpot's window, and mapped onto the CRM errors. urllib3 retries are off: the caller's job
+queue retries.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -22,36 +21,30 @@ import hubspot.crm.companies as hs_companies  # type: ignore[import-untyped]
 import hubspot.crm.deals as hs_deals  # type: ignore[import-untyped]
 import hubspot.crm.objects.notes as hs_notes  # type: ignore[import-untyped]
 import hubspot.crm.objects.tasks as hs_tasks  # type: ignore[import-untyped]
-import hubspot.crm.owners as hs_owners  # type: ignore[import-untyped]
-import hubspot.crm.pipelines as hs_pipelines  # type: ignore[import-untyped]
 import hubspot.crm.properties as hs_properties  # type: ignore[import-untyped]
-import requests
-import urllib3
 from hubspot import HubSpot
 from urllib3.util.retry import Retry
 
-from bot.crm.errors import CrmUnavailable
-from bot.crm.hubspot import (
-    Deal,
+from bot.crm.hubspot.errors import refusal
+from bot.crm.hubspot.records import (
     DealPage,
     DealRecord,
+    HubSpotDeal,
     Owner,
     Pipeline,
     PropertyInfo,
     TokenInfo,
     as_int,
-    json_object,
     primary_target,
-    refusal,
 )
+from bot.crm.hubspot.transport import Transport
 
 BATCH_LIMIT = 100  # inputs per batch call, and the search page size
+OWNERS_PAGE = 500  # the owners list's largest page
 SEARCH_WINDOW = 10_000  # HubSpot's search refuses an ``after`` at or past this offset
 TASK_TO_DEAL = 216  # HubSpot-defined association type ids
 NOTE_TO_DEAL = 214
 DEAL_TO_COMPANY_PRIMARY = 5
-_GENERATED = (hs_assoc, hs_companies, hs_deals, hs_notes, hs_tasks, hs_owners, hs_pipelines)
-_API_ERRORS: tuple[Any, ...] = tuple(m.ApiException for m in (*_GENERATED, hs_properties))
 TaskStatus = Literal["NOT_STARTED", "COMPLETED"]
 PropertyType = Literal["string", "number", "date", "datetime", "enumeration", "bool"]
 FieldType = Literal[
@@ -61,11 +54,18 @@ FieldType = Literal[
 
 class HubSpotClient:
     def __init__(
-        self, *, access_token: str, base_url: str = "https://api.hubapi.com", timeout: float = 30.0
+        self,
+        *,
+        access_token: str,
+        base_url: str = "https://api.hubapi.com",
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = access_token
         self._timeout = timeout
+        self._door = Transport(timeout=timeout, now=clock or (lambda: datetime.now(UTC)))
+        self._send = self._door.send
         # ``host`` is copied onto every generated ``Configuration``; Retry(0) turns urllib3's
         # silent resends off, so ``calls`` counts what HubSpot saw.
         crm: Any = HubSpot(access_token=access_token, host=self.base_url, retry=Retry(0)).crm
@@ -77,10 +77,15 @@ class HubSpotClient:
         self._tasks, self._notes = crm.objects.tasks.basic_api, crm.objects.notes.basic_api
         self._pipelines = crm.pipelines.pipelines_api
         self._properties, self._groups = crm.properties.core_api, crm.properties.groups_api
-        self._http = requests.Session()  # for the one endpoint the generated client lacks
-        self._http.trust_env = False  # like urllib3 under the generated client: no env proxies
-        self._lock = threading.Lock()
-        self.calls = 0
+
+    @property
+    def calls(self) -> int:
+        """HTTP requests sent so far (what HubSpot saw, refusals included)."""
+        return self._door.calls
+
+    @property
+    def api_usage(self) -> str | None:
+        return self._door.api_usage
 
     # -- deals -------------------------------------------------------------------------------
     def search_deals(
@@ -126,11 +131,14 @@ class HubSpotClient:
             window_full=window_full,
         )
 
-    def read_deals(self, *, ids: list[str], properties: list[str]) -> list[Deal]:
+    def read_deals(
+        self, *, ids: list[str], properties: list[str], companies: bool = True
+    ) -> list[HubSpotDeal]:
         """The deals that exist among ``ids`` (in that order), with owner and primary company.
 
         Three batch calls per 100 deals at most: deals, their company associations (v4), and
-        the companies' names (100 distinct companies a call).
+        the companies' names (100 distinct companies a call). ``companies=False`` reads the
+        deals alone (one call per 100; see ``company_names``).
         """
         wanted = _unique([*properties, "hubspot_owner_id", "hs_lastmodifieddate"])
         rows: list[dict[str, Any]] = []
@@ -143,9 +151,17 @@ class HubSpotClient:
         rows.sort(
             key=lambda row: order.get(str(row["id"]), len(order))
         )  # HubSpot's order is not ours
-        companies = self._primary_companies([str(row["id"]) for row in rows])
+        if not companies:
+            return [HubSpotDeal.from_json(r, None, {}) for r in rows]
+        linked = self._primary_companies([str(row["id"]) for row in rows])
+        names = self._company_names(sorted(set(linked.values())))
+        return [HubSpotDeal.from_json(r, linked.get(str(r["id"])), names) for r in rows]
+
+    def company_names(self, deal_ids: list[str]) -> dict[str, str | None]:
+        """Each deal's (primary) company name, for deals found by search: two calls per 100."""
+        companies = self._primary_companies(_unique(deal_ids))
         names = self._company_names(sorted(set(companies.values())))
-        return [Deal.from_json(r, companies.get(str(r["id"])), names) for r in rows]
+        return {deal: names.get(company) for deal, company in companies.items()}
 
     def update_deals(self, updates: Mapping[str, Mapping[str, str]]) -> None:
         """Set properties on many deals, 100 a call."""
@@ -188,6 +204,17 @@ class HubSpotClient:
             return None  # HubSpot owner ids are numbers; anything else cannot name one
         found = self._send(self._owners.get_by_id, owner_id, id_property="id", missing_ok=True)
         return Owner.from_json(found) if found else None
+
+    def owners(self) -> list[Owner]:
+        """Every active owner (HubSpot user), 500 to a call."""
+        found: list[Owner] = []
+        after: str | None = None
+        while True:
+            page = self._send(self._owners.get_page, limit=OWNERS_PAGE, after=after, archived=False)
+            found += [Owner.from_json(owner) for owner in page.get("results", [])]
+            after = page.get("paging", {}).get("next", {}).get("after")
+            if not after:
+                return found
 
     def owner_by_email(self, email: str) -> Owner | None:
         answer = self._send(self._owners.get_page, email=email, limit=100, archived=False)
@@ -277,51 +304,13 @@ class HubSpotClient:
         not the private-app one, so this call is made with ``requests``. The token is the body.
         """
         url = self.base_url + "/oauth/v2/private-apps/get/access-token-info"
-        self._count()
-        try:
-            answer = self._http.post(url, json={"tokenKey": self._token}, timeout=self._timeout)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise CrmUnavailable(f"HubSpot unreachable: {type(error).__name__}") from error
-        if not answer.ok:
-            raise refusal(answer.status_code, answer.headers, answer.content, "token info")
-        data = json_object(answer.content)
+        data = self._door.post(url, {"tokenKey": self._token}, token=self._token, name="token info")
         scopes = frozenset(str(s) for s in data.get("scopes") or [])
-        hub, app = data.get("hubId", data.get("hub_id")), data.get("appId", data.get("app_id"))
-        return TokenInfo(scopes, as_int(hub), as_int(app))  # camelCase documented; both read
+        # {"userId", "hubId", "appId", "scopes"}, unlike the OAuth endpoint's snake_case.
+        return TokenInfo(scopes, as_int(data.get("hubId")), as_int(data.get("appId")))
 
     def token_scopes(self) -> set[str]:
         return set(self.token_info().scopes)
-
-    # -- the one door ------------------------------------------------------------------------
-    def _count(self) -> None:
-        with self._lock:
-            self.calls += 1
-
-    def _send(
-        self,
-        operation: Callable[..., Any],
-        *args: Any,
-        missing_ok: bool = False,
-        exist_ok: bool = False,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """Call a generated operation once; its JSON answer, or the mapped failure."""
-        self._count()
-        where = operation.__module__.removeprefix("hubspot.").replace(".api.", ".")
-        name = f"{where}.{operation.__name__}"  # e.g. crm.deals.batch_api.read
-        try:
-            response = operation(
-                *args, _preload_content=False, _request_timeout=self._timeout, **kwargs
-            )
-            raw = response.data  # read here: a broken body is a transport failure too
-        except _API_ERRORS as error:
-            status = int(error.status or 0)
-            if (missing_ok and status == 404) or (exist_ok and status == 409):
-                return {}
-            raise refusal(status, error.headers or {}, error.body, name) from error
-        except urllib3.exceptions.HTTPError as error:
-            raise CrmUnavailable(f"HubSpot unreachable during {name}: {error}") from error
-        return json_object(raw)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from bot.config.playbook import Playbook
+from bot.crm.adapter import CheckReport
 from bot.crm.errors import CrmRejected, CrmUnavailable
 from bot.crm.salesforce.client import SalesforcePort
 
 TASK_FIELDS = ("WhatId", "OwnerId", "Subject", "ActivityDate", "Status", "Description")
-
-
-@dataclass
-class CheckReport:
-    lines: list[str] = field(default_factory=list)
-    ok: bool = True
-
-    def good(self, text: str) -> None:
-        self.lines.append(f"ok    {text}")
-
-    def bad(self, text: str) -> None:
-        self.lines.append(f"FAIL  {text}")
-        self.ok = False
 
 
 def check_salesforce(salesforce: SalesforcePort, playbook: Playbook) -> CheckReport:

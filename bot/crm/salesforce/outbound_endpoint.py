@@ -21,7 +21,7 @@ from bot.web.wsgi import TextResponse
 from bot.workflow.intake import DealIntake
 from storage import repositories
 from storage.db import SessionFactory
-from storage.enums import OutboxKind
+from storage.enums import CrmName, OutboxKind
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -85,6 +85,7 @@ class SalesforceOutboundEndpoint:
                         now=now,
                         payload={"opportunity_id": opportunity_id},
                         dedupe_key=f"crm-refresh:{opportunity_id}",
+                        crm=CrmName.SALESFORCE,
                     )
         return TextResponse(200, outbound.ACK)
 

@@ -1,4 +1,4 @@
-"""The Salesforce side of the app, assembled from settings (used by the composition root)."""
+"""The Salesforce adapter, assembled from settings (used by the composition root)."""
 
 from __future__ import annotations
 
@@ -9,20 +9,25 @@ from simple_salesforce.api import Salesforce
 
 from bot.config.playbook import Playbook
 from bot.config.settings import Settings
+from bot.crm.adapter import CheckReport, Endpoints, Job
+from bot.crm.salesforce.check import check_salesforce
 from bot.crm.salesforce.client import SalesforceGateway, connect_factory
+from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
 from bot.crm.salesforce.poll import SalesforcePoller
-from bot.crm.salesforce.write_back import SalesforceWriteBack
+from bot.crm.salesforce.write_back import WRITE_KINDS, SalesforceWriteBack
 from bot.delivery.ports import SlackGateway
 from bot.domain.clock import Clock
-from bot.timers.periodic import Job
 from bot.workflow.intake import DealIntake
 from storage.db import SessionFactory
+from storage.enums import CrmName, OutboxKind
 
 WRITE_BACK_SECONDS = 2
 
 
 @dataclass
 class SalesforceRuntime:
+    """The API side: what runs when Handoff can log in to the org."""
+
     gateway: SalesforceGateway
     poller: SalesforcePoller
     writeback: SalesforceWriteBack
@@ -34,6 +39,40 @@ class SalesforceRuntime:
         return jobs
 
 
+@dataclass
+class SalesforceAdapter:
+    """Salesforce as a ``CrmAdapter``: Outbound Messages in, and with a login the poll and
+    the write-back (an org may send Outbound Messages with no API login configured)."""
+
+    settings: Settings
+    playbook: Playbook
+    outbound: SalesforceOutboundEndpoint
+    api: SalesforceRuntime | None
+
+    name = CrmName.SALESFORCE
+    label = "Salesforce"
+
+    @property
+    def writes(self) -> frozenset[OutboxKind]:
+        return frozenset(WRITE_KINDS) if self.api else frozenset()
+
+    def jobs(self) -> list[Job]:
+        return self.api.jobs(poll_seconds=self.settings.salesforce_poll_seconds) if self.api else []
+
+    def endpoints(self) -> Endpoints:
+        return {("POST", "/crm/salesforce/outbound"): self.outbound}
+
+    def check(self) -> CheckReport:
+        if self.api is None:
+            report = CheckReport()
+            report.bad("no Salesforce login: set the SALESFORCE_* variables (see the README)")
+            return report
+        return check_salesforce(self.api.gateway, self.playbook)
+
+    def health(self) -> dict[str, object]:
+        return {"salesforce_api_usage": self.api.gateway.api_usage if self.api else None}
+
+
 def build_salesforce(
     settings: Settings,
     *,
@@ -43,22 +82,40 @@ def build_salesforce(
     playbook: Playbook,
     intake: DealIntake,
     slack: SlackGateway,
-) -> SalesforceRuntime | None:
+) -> SalesforceAdapter | None:
+    """The adapter when anything of Salesforce is configured (a login or the org id)."""
     gateway = SalesforceGateway(connect) if connect else gateway_from_settings(settings)
-    if gateway is None:
+    if gateway is None and not settings.salesforce_organization_id:
         return None
-    poller = SalesforcePoller(
-        sessions=sessions, clock=clock, salesforce=gateway, intake=intake, playbook=playbook
-    )
-    writeback = SalesforceWriteBack(
+    api = None
+    if gateway is not None:
+        poller = SalesforcePoller(
+            sessions=sessions, clock=clock, salesforce=gateway, intake=intake, playbook=playbook
+        )
+        writeback = SalesforceWriteBack(
+            sessions=sessions,
+            clock=clock,
+            playbook=playbook,
+            salesforce=gateway,
+            slack=slack,
+            poller=poller,
+        )
+        api = SalesforceRuntime(gateway, poller, writeback)
+    outbound = SalesforceOutboundEndpoint(
+        organization_id=settings.salesforce_organization_id,
+        intake=intake,
+        playbook=playbook,
         sessions=sessions,
         clock=clock,
-        playbook=playbook,
-        salesforce=gateway,
-        slack=slack,
-        poller=poller,
+        refresh_records=api is not None,
     )
-    return SalesforceRuntime(gateway, poller, writeback)
+    return SalesforceAdapter(settings, playbook, outbound, api)
+
+
+def check_from_settings(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    """``python app.py check`` for Salesforce; None when no login is configured."""
+    gateway = gateway_from_settings(settings)
+    return None if gateway is None else check_salesforce(gateway, playbook)
 
 
 def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:

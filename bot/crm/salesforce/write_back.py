@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.config.playbook import Playbook
 from bot.crm.errors import CrmRejected, CrmUnavailable
+from bot.crm.salesforce.activities import task_fields, task_owner
 from bot.crm.salesforce.client import SalesforcePort
 from bot.crm.salesforce.poll import SalesforcePoller
 from bot.delivery.outbox import LeasedMessage, RelayReport, lease_due, settle
@@ -19,13 +20,13 @@ from bot.delivery.ports import SlackGateway
 from bot.domain.clock import Clock
 from storage import repositories
 from storage.db import SessionFactory
-from storage.enums import HandoffStatus, OutboxKind
+from storage.enums import CrmName, HandoffStatus, OutboxKind
 from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
 COMPOSITE_LIMIT = 25
-WRITE_KINDS = (OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK)
+WRITE_KINDS = (OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK, OutboxKind.CRM_NOTE)
 STATUS_LABELS = {
     HandoffStatus.UPCOMING: "Upcoming",
     HandoffStatus.HELD: "Held",
@@ -103,12 +104,9 @@ class SalesforceWriteBack:
             }
         task: dict[str, Any] = {
             "WhatId": snapshot["deal_id"],
-            "Subject": str(payload["subject"])[:255],
-            "ActivityDate": str(payload["due"]),
-            "Status": str(payload.get("status", "Not Started")),
-            "Description": str(payload.get("description", ""))[:32000],
+            **task_fields(kind, payload, follow_up_days=self._playbook.salesforce.follow_up_days),
         }
-        owner = self._salesforce_user(payload.get("owner_slack_id"))
+        owner = self._salesforce_user(task_owner(payload))
         if owner:
             task["OwnerId"] = owner
         return {
@@ -209,7 +207,13 @@ class SalesforceWriteBack:
 
     # -- bookkeeping --------------------------------------------------------------------------
     def _lease(self, kinds: tuple[OutboxKind, ...]) -> list[LeasedMessage]:
-        return lease_due(self._sessions, kinds=kinds, now=self._clock.now(), limit=self._batch_size)
+        return lease_due(
+            self._sessions,
+            kinds=kinds,
+            now=self._clock.now(),
+            limit=self._batch_size,
+            crm=CrmName.SALESFORCE,
+        )
 
     def _finish(self, row_id: int) -> None:
         settle(self._sessions, row_id, now=self._clock.now())

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from bot.crm.errors import CrmRejected, CrmUnavailable
-from bot.crm.hubspot import HubSpotAuthError, HubSpotRejected, refusal, retry_after
 from bot.crm.hubspot.client import HubSpotClient
+from bot.crm.hubspot.errors import HubSpotAuthError, HubSpotRejected, refusal, retry_after
 from tests.support.fake_hubspot import START, FakeHubSpot
 
 DEALS_READ = "/crm/v3/objects/deals/batch/read"
@@ -327,6 +327,12 @@ def test_token_scopes_and_portal(fake: FakeHubSpot, client: HubSpotClient) -> No
     assert client.calls == 2
 
 
+def test_an_eu_token_is_also_sent_as_the_bearer_header(fake: FakeHubSpot) -> None:
+    fake.token = "pat-eu1-11111111-2222-3333-4444-555555555555"
+    client = HubSpotClient(access_token=fake.token, base_url=fake.url, timeout=5)
+    assert client.token_info().hub_id == fake.portal_id
+
+
 def test_an_unknown_token_has_no_scopes(fake: FakeHubSpot) -> None:
     stranger = HubSpotClient(access_token="pat-na1-revoked", base_url=fake.url)
     with pytest.raises(HubSpotAuthError):
@@ -468,3 +474,13 @@ def test_the_fake_refuses_what_hubspot_refuses(fake: FakeHubSpot) -> None:
     answer = requests.post(fake.url + SEARCH, json={"properties": ["nope"]}, headers=auth)
     assert answer.status_code == 400
     assert answer.json()["category"] == "VALIDATION_ERROR" and answer.json()["status"] == "error"
+
+
+def test_owners_lists_every_active_owner_500_a_call(
+    fake: FakeHubSpot, client: HubSpotClient
+) -> None:
+    for n in range(501):
+        fake.add_owner(email=f"rep{n}@vendor.example")
+    owners = client.owners()
+    assert len(owners) == 501 and owners[-1].email == "rep500@vendor.example"
+    assert [c.query.get("after") for c in fake.calls_to("/crm/v3/owners/")] == [None, ["500"]]

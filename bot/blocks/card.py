@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import escape, money, plural, slack_date, truncate, user_mention
+from bot.blocks.waiting import waiting_blocks
 from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import HandoffCard, HandoffStatus
 from bot.slack.ids import Action, BlockId
@@ -67,6 +68,7 @@ def card_blocks(card: HandoffCard) -> list[Block]:
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=notes)]))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context(card))]))
+    blocks += waiting_blocks(card)
     buttons = card_buttons(card)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.context import ContextSettings
 from bot.config.errors import ConfigError
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -252,9 +253,11 @@ class Playbook(_Strict):
     feedback: Feedback = Field(default_factory=Feedback)
     reporting: Reporting = Field(default_factory=Reporting)
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
+    context: ContextSettings = Field(default_factory=ContextSettings)
 
     @model_validator(mode="after")
     def _mapped_fields_exist(self) -> Self:
+        self.context.check_targets(self.field_types)
         unknown = sorted(set(self.salesforce.fields) - {spec.key for spec in self.fields})
         if unknown:
             raise ValueError(
@@ -270,6 +273,10 @@ class Playbook(_Strict):
         if duplicates:
             raise ValueError(f"duplicate field key(s): {', '.join(duplicates)}")
         return fields
+
+    @property
+    def field_types(self) -> dict[str, str]:
+        return {spec.key: spec.type.value for spec in self.fields}
 
     def field(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.key == key), None)

@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -39,6 +40,10 @@ ENVIRONMENT_NAMES = {
     "salesforce_private_key_file": "SALESFORCE_PRIVATE_KEY_FILE",
     "salesforce_organization_id": "SALESFORCE_ORGANIZATION_ID",
     "salesforce_poll_seconds": "SALESFORCE_POLL_SECONDS",
+    "llm_base_url": "HANDOFF_LLM_BASE_URL",
+    "llm_model": "HANDOFF_LLM_MODEL",
+    "llm_api_key": "HANDOFF_LLM_API_KEY",
+    "llm_timeout_seconds": "HANDOFF_LLM_TIMEOUT_SECONDS",
 }
 
 
@@ -66,6 +71,18 @@ class Settings(BaseModel):
         default=None, pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$"
     )
     salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
+    # An OpenAI-compatible endpoint for reading calls; without one the built-in extractor runs.
+    llm_base_url: str | None = Field(default=None, pattern=r"^https?://")
+    llm_model: str | None = Field(default=None, validate_default=True)
+    llm_api_key: str | None = None
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_with_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("llm_base_url") and not value:
+            raise ValueError("is required when HANDOFF_LLM_BASE_URL is set (the model's name)")
+        return value
 
     @model_validator(mode="after")
     def _one_salesforce_login(self) -> Settings:

@@ -14,6 +14,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.sandbox.files import FileStore
+
 BOT_USER_ID = "UHANDOFFBOT"
 TEAM_ID = "T0HANDOFF"
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
@@ -30,8 +32,8 @@ class Channel:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class Workspace:
-    """Users, channels and messages; every method runs under one lock."""
+class Workspace(FileStore):
+    """Users, channels, messages and files; every method runs under one lock."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -45,6 +47,8 @@ class Workspace:
         self._ts = itertools.count(1)
         self._epoch = int(time.time())
         self.upload_base = ""
+        self.files: dict[str, dict[str, Any]] = {}
+        self.file_base = ""
 
     def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -181,3 +182,38 @@ def test_python_app_py_serves_http_end_to_end(served: tuple[str, FakeSlack]) -> 
     assert len(slack.messages(DEAL_CHANNEL)) == 1
     help_reply = post_to_slack_endpoint(url, slash_command("help"), secret=SIGNING_SECRET)
     assert help_reply.status == 200 and help_reply.body["response_type"] == "ephemeral"
+
+
+def test_extract_prints_what_handoff_would_pull_from_a_transcript(tmp_path: Path) -> None:
+    from tests.support.context import USE_CASE, as_vtt
+
+    call = tmp_path / "acme-discovery.vtt"
+    call.write_text(as_vtt())
+    result = run_app("extract", str(call), "--call-date", "2026-11-20", env=clean_env())
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert set(found) == {"fields", "stakeholders", "commitments"}
+    assert found["fields"]["primary_use_case"][0]["quote"] == USE_CASE
+    assert found["commitments"][0]["due"] == "2027-01-15"
+    assert "read with the built-in extractor" in result.stderr
+    missing = run_app("extract", str(tmp_path / "nope.vtt"), env=clean_env())
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_extract_uses_the_configured_model(tmp_path: Path) -> None:
+    from tests.support.context import USE_CASE, as_plain
+    from tests.support.fake_openai import Reply, running_fake
+
+    call = tmp_path / "call.txt"
+    call.write_text(as_plain())
+    empty = {k: [] for k in ("use_case", "success_metrics", "stakeholders", "commitments")}
+    answer = {**empty, "timeline": [], "recordings": [], "risks": []}
+    answer["use_case"] = [{"value": "One billing system", "quote": USE_CASE, "speaker": None}]
+    with running_fake(model="m1") as fake:
+        fake.replies.append(Reply.answer(answer))
+        env = clean_env(HANDOFF_LLM_BASE_URL=fake.base_url, HANDOFF_LLM_MODEL="m1")
+        result = run_app("extract", str(call), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "read with the model m1" in result.stderr
+    [use_case] = json.loads(result.stdout)["fields"]["primary_use_case"]
+    assert (use_case["value"], use_case["speaker"]) == ("One billing system", "Priya Shah")

@@ -1,4 +1,4 @@
-"""The command line: serve (default), migrate, demo, check."""
+"""The command line: serve (default), migrate, demo, check, extract."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import logging
 import os
 import sys
 from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
 
 from bot.config.errors import ConfigError
 from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
 from bot.runtime.build import build_runtime
 from bot.runtime.checks import run_check
+from bot.runtime.extract import run_extract
 from bot.runtime.serve import serve
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -30,8 +33,13 @@ def settings_or_exit() -> Settings:
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="handoff", description=DESCRIPTION)
     parser.add_argument(
-        "command", nargs="?", default="serve", choices=["serve", "migrate", "demo", "check"]
+        "command",
+        nargs="?",
+        default="serve",
+        choices=["serve", "migrate", "demo", "check", "extract"],
     )
+    parser.add_argument("file", nargs="?", type=Path, help="extract: a transcript file")
+    parser.add_argument("--call-date", type=date.fromisoformat, help="extract: YYYY-MM-DD")
     args = parser.parse_args(list(argv) if argv is not None else None)
     settings = settings_or_exit()
     logging.basicConfig(
@@ -48,6 +56,10 @@ def main(argv: Iterable[str] | None = None) -> None:
                 "handoff: database at "
                 f"{engine.url.render_as_string(hide_password=True)} is up to date"
             )
+        elif args.command == "extract":
+            if args.file is None:
+                parser.error("extract needs a FILE: python app.py extract call.vtt")
+            sys.exit(run_extract(settings, args.file, call_date=args.call_date))
         elif args.command == "check":
             sys.exit(run_check(settings))
         elif args.command == "demo":

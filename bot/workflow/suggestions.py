@@ -172,9 +172,13 @@ class SuggestionService:
 
     # -- extract ---------------------------------------------------------------------------
     def _seller(self, work: _Work) -> dict[str, list[str]]:
-        name = self._people.display_name(work.ae_slack_id) if work.ae_slack_id else None
+        """Our side: the AE (name, email domain) and whoever writes in the deal channel, which
+        is a channel of our workspace."""
+        people = {i.author for b in work.batches for i in b.items if i.author}
+        people |= {work.ae_slack_id} if work.ae_slack_id else set()
+        names = [n for n in (self._people.display_name(p) for p in sorted(people)) if n]
         domain = work.ae_email.rpartition("@")[2] if work.ae_email else ""
-        return {"names": [name] if name else [], "domains": [domain] if domain else []}
+        return {"names": names, "domains": [domain] if domain else []}
 
     def _run(self, extractor: Extractor, batch: _Batch) -> _Found:
         transcript, owners = self._transcript(batch)
@@ -296,6 +300,21 @@ class SuggestionService:
         for identity, row in existing.items():
             if identity not in new and row.status is SuggestionStatus.PENDING:
                 session.delete(row)
+        # A value the AE already kept or dismissed for this field stays decided, whichever
+        # call or message says it again.
+        decided = {
+            f"{field_key}:{digest}": status
+            for field_key, digest, status in session.execute(
+                select(
+                    ContextSuggestion.field_key,
+                    ContextSuggestion.value_key,
+                    ContextSuggestion.status,
+                ).where(
+                    ContextSuggestion.handoff_id == handoff_id,
+                    ContextSuggestion.status != SuggestionStatus.PENDING,
+                )
+            )
+        }
         added = 0
         for (sid, key, digest), item in new.items():
             if (sid, key, digest) in existing:
@@ -304,11 +323,12 @@ class SuggestionService:
                 ContextSuggestion(
                     handoff_id=handoff_id, source_id=sid, field_key=key, value=item.value,
                     value_key=digest, quote=item.quote, speaker=item.speaker and item.speaker[:200],
-                    at=item.at, extractor=result.extractor, status=SuggestionStatus.PENDING,
+                    at=item.at, extractor=result.extractor,
+                    status=decided.get(f"{key}:{digest}", SuggestionStatus.PENDING),
                     created_at=now,
                 )
             )  # fmt: skip
-            added += 1
+            added += f"{key}:{digest}" not in decided
         session.flush()
         return added
 

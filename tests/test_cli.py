@@ -101,7 +101,12 @@ def test_demo_runs_offline_in_under_30_seconds() -> None:
     # The full path: gaps → the AE fills them → a refused claim → a CSM claims → ready.
     steps = [
         "Required fields (2/4)",
+        # A discovery call shared in the channel becomes a pre-filled modal, quotes and all.
+        "the AE shares the transcript of last week's discovery call",
+        "suggestions from calls and the deal channel wait for @Dana (AE)",
         "[modal] “Handoff details”",
+        "Priya Shah, CFO — From the",
+        "discovery call, 16:20 — Dana Whitfield, account executive: “We'll have SSO live",
         "Required fields (4/4)",
         "[only visible to them] Only a CSM can claim this handoff",
         "Owner: @Casey (CSM)",

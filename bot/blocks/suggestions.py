@@ -95,12 +95,14 @@ def _explained(key: str, found: FieldSuggestions, *, prefilled: bool) -> dict[st
 def _suggestion_text(
     item: SuggestionView, *, number: int, total: int, prefilled: bool, listed: bool
 ) -> str:
+    # The value is shown apart from the quote only where it differs (a contact line, a date).
+    distinct = item.value.strip() != item.quote.strip()
     if prefilled:
         mark = f"Suggestion {number} of {total}" if total > 1 else "Suggestion"
         value = f"{escape(truncate(item.value, 200))} — " if listed and total > 1 else ""
     else:
         mark = "Also said"
-        value = f"“{escape(truncate(item.value, 300))}” — "
+        value = f"“{escape(truncate(item.value, 300))}” — " if distinct else ""
     return f":bulb: _{mark}_: {value}{said(item)}"
 
 

@@ -44,7 +44,9 @@ def test_the_details_modal_prefills_empty_fields_and_explains_each_suggestion() 
                 "primary_use_case", (said(1, "primary_use_case", "Consolidate <!channel>"),), False
             ),
             "success_metrics": FieldSuggestions(
-                "success_metrics", (said(2, "success_metrics", "DSO −10 days"),), False
+                "success_metrics",
+                (said(2, "success_metrics", "DSO −10 days", quote="We want DSO down ten days."),),
+                False,
             ),
             "decision_makers": FieldSuggestions(
                 "decision_makers",

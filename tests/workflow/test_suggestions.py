@@ -135,8 +135,8 @@ def test_a_value_a_person_entered_is_never_replaced(app: RunningApp) -> None:
     assert mine is not None and mine.value == "Payroll in one place"
     view = open_details(app, user=AE_ID, handoff_id=handoff_id)
     assert inputs(view)["field:primary_use_case"]["initial_value"] == "Payroll in one place"
-    assert notes(view)["suggestion:primary_use_case"].startswith(
-        f":bulb: _Also said_: “{USE_CASE}”"
+    assert notes(view)["suggestion:primary_use_case"] == (
+        f":bulb: _Also said_: From the 20 Nov discovery call, 12:31 — Priya Shah, CFO: “{USE_CASE}”"
     )
     # Saving the modal as it stands keeps the person's value; the other suggestion is dismissed.
     submit_modal(app, view, user=AE_ID)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,10 +25,19 @@ from bot.workflow.suggestion_rows import erase_findings, recount, withdraw
 from storage import repositories
 from storage.context_models import ContextSource
 from storage.db import SessionFactory
-from storage.enums import ContextKind, ContextOrigin, ContextState, HandoffStatus, OutboxKind
-from storage.models import Handoff
+from storage.enums import (
+    ContextKind,
+    ContextOrigin,
+    ContextState,
+    HandoffStatus,
+    OutboxKind,
+    OutboxStatus,
+)
+from storage.models import Handoff, OutboxMessage
 
 TRANSCRIPT_EXTENSIONS = (".vtt", ".srt", ".txt", ".json")
+# A new message is read this long after it arrives, with whatever else was said meanwhile.
+MESSAGES_SETTLE = timedelta(seconds=30)
 DATE_IN_NAME = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
 
@@ -71,16 +80,45 @@ def message_time(ts: str) -> datetime:
     return datetime.fromtimestamp(float(ts), UTC)
 
 
-def queue_extraction(session: Session, handoff_id: int, now: datetime) -> None:
-    """One pending extraction per handoff covers any number of changes."""
+def queue_extraction(
+    session: Session, handoff_id: int, now: datetime, *, settle: timedelta = timedelta(0)
+) -> None:
+    """One pending extraction per handoff covers any number of changes. With ``settle``, a new
+    one waits that long, so that a conversation is read once per burst, not once per message
+    (each read of a day of messages may be a call to a remote model)."""
+    key = f"context:{handoff_id}"
+    waiting = session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key == key,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.lease_until.is_(None),
+        )
+    )
+    if waiting is not None:
+        if not settle:  # a transcript is read now, whatever conversation is still settling
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == waiting, OutboxMessage.next_attempt_at > now)
+                .values(next_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return
     repositories.enqueue(
         session,
         kind=OutboxKind.CONTEXT_EXTRACT,
         now=now,
         handoff_id=handoff_id,
         payload={},
-        dedupe_key=f"context:{handoff_id}",
+        dedupe_key=key,
     )
+    if settle:
+        session.flush()
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == key, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(next_attempt_at=now + settle)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def find_source(session: Session, origin: ContextOrigin, external_id: str) -> ContextSource | None:
@@ -140,7 +178,7 @@ class ContextIntake:
                     segments=[{"speaker": None, "start": None, "text": message.text}],
                 )
                 if stored:
-                    queue_extraction(session, handoff_id, now)
+                    queue_extraction(session, handoff_id, now, settle=MESSAGES_SETTLE)
             for shared in files if want_files else []:
                 stored |= self._queue_file(session, now, handoff_id, message, shared)
             return stored
@@ -163,7 +201,7 @@ class ContextIntake:
             source.edited_ts, source.updated_at, source.extracted_at = edited_ts, now, None
             withdraw(session, [source.id])
             self._recount(session, source.handoff_id, now)
-            queue_extraction(session, source.handoff_id, now)
+            queue_extraction(session, source.handoff_id, now, settle=MESSAGES_SETTLE)
             return True
 
     def delete_message(self, *, channel: str, ts: str) -> bool:

@@ -63,6 +63,18 @@ def test_a_message_is_stored_once_however_often_slack_delivers_it(
     assert "1 suggestion from calls and the deal channel waits for" in card_text(app)
 
 
+def test_a_burst_of_messages_is_read_once_after_it_settles(running_app: RunningApp) -> None:
+    app = running_app
+    start_handoff(app, fields={})
+    people = channel(app)
+    for text in (SLACK_BUYER, SLACK_METRIC, "Sounds good, talk tomorrow."):
+        people.say(DEAL_CHANNEL, CSM, text, at=app.clock.now())
+    app.executor.drain()
+    assert app.runtime.context.run_once().extracted == 0  # still settling
+    report = settle_context(app)
+    assert (report.extracted, report.suggestions) == (1, 2)
+
+
 def test_bots_other_channels_and_our_own_card_edits_are_not_stored(
     running_app: RunningApp,
 ) -> None:

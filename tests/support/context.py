@@ -12,6 +12,7 @@ from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.delivery.context_jobs import ContextReport
 from bot.sandbox.channel_events import ChannelEvents
 from bot.sandbox.workspace import BOT_USER_ID
+from bot.workflow.context_intake import MESSAGES_SETTLE
 from storage.context_models import ContextSource, ContextSuggestion
 from tests.conftest import DEAL_CHANNEL, SIGNING_SECRET, WEBHOOK_SECRET, RunningApp
 from tests.support.signing import Reply, _session, post_to_slack_endpoint, view_submission
@@ -74,8 +75,10 @@ def channel(app: RunningApp) -> ChannelEvents:
 
 
 def settle_context(app: RunningApp) -> ContextReport:
-    """Let the event listeners finish, run the context jobs, then relay the cards."""
+    """Let the event listeners finish, wait out the pause that gathers a conversation's
+    messages into one read, run the context jobs, then relay the cards."""
     app.executor.drain()
+    app.clock.advance(MESSAGES_SETTLE)
     report = app.runtime.context.run_once()
     app.relay()
     return report

@@ -23,6 +23,8 @@ class ContextSource(Base):
     __table_args__ = (
         UniqueConstraint("origin", "external_id"),
         Index("ix_context_sources_said_at", "said_at"),
+        # A deletion finds the message and any file shared with it.
+        Index("ix_context_sources_message", "channel_id", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -197,6 +197,8 @@ class ContextIntake:
                 return False
             if edited_ts and source.edited_ts and float(edited_ts) <= float(source.edited_ts):
                 return False
+            if (source.segments or [{}])[0].get("text") == text:
+                return False  # e.g. a link unfurled: the words did not change
             source.segments = [{"speaker": None, "start": None, "text": text}]
             source.edited_ts, source.updated_at, source.extracted_at = edited_ts, now, None
             withdraw(session, [source.id])
@@ -211,13 +213,9 @@ class ContextIntake:
         with self._sessions.begin() as session:
             sources = list(
                 session.scalars(
+                    # The message, and any transcript file shared with it.
                     select(ContextSource).where(
-                        or_(
-                            (ContextSource.origin == ContextOrigin.MESSAGE)
-                            & (ContextSource.external_id == f"{channel}:{ts}"),
-                            (ContextSource.channel_id == channel)
-                            & (ContextSource.message_ts == ts),
-                        )
+                        ContextSource.channel_id == channel, ContextSource.message_ts == ts
                     )
                 )
             )

@@ -75,6 +75,9 @@ def upgrade() -> None:
             batch_op.f("ix_context_sources_handoff_id"), ["handoff_id"], unique=False
         )
         batch_op.create_index("ix_context_sources_said_at", ["said_at"], unique=False)
+        batch_op.create_index(
+            "ix_context_sources_message", ["channel_id", "message_ts"], unique=False
+        )
 
     op.create_table(
         "context_commitments",
@@ -248,6 +251,7 @@ def downgrade() -> None:
 
     op.drop_table("context_commitments")
     with op.batch_alter_table("context_sources", schema=None) as batch_op:
+        batch_op.drop_index("ix_context_sources_message")
         batch_op.drop_index("ix_context_sources_said_at")
         batch_op.drop_index(batch_op.f("ix_context_sources_handoff_id"))
         batch_op.drop_index(batch_op.f("ix_context_sources_deal_id"))

@@ -193,6 +193,19 @@ def test_a_transcript_file_shared_in_the_channel_is_read(
     assert all(s.status is SuggestionStatus.PENDING for s in suggestions(app))
 
 
+def test_a_transcript_is_read_at_once_even_while_the_conversation_settles(
+    running_app: RunningApp,
+) -> None:
+    app = running_app
+    start_handoff(app, fields={})
+    # The file comes with a comment: a message whose reading waits for the burst to settle.
+    channel(app).share_file(DEAL_CHANNEL, AE_ID, "call.vtt", FORMATS["vtt"]().encode(), text="Ours")
+    app.executor.drain()
+    report = app.runtime.context.run_once()  # no time passes
+    assert (report.files_read, report.extracted) == (1, 1)
+    assert values(app, "primary_use_case") == [USE_CASE]
+
+
 def test_an_unreadable_file_is_recorded_and_its_sharer_told(running_app: RunningApp) -> None:
     app = running_app
     start_handoff(app, fields={})

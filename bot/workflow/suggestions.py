@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
@@ -35,16 +35,14 @@ from bot.context import (
 )
 from bot.domain.clock import Clock
 from bot.domain.suggestions import ModalSuggestions
-from bot.workflow.suggestion_rows import modal_suggestions, recount, value_key
+from bot.workflow.suggestion_rows import modal_suggestions, recount
+from bot.workflow.suggestion_store import store_findings
 from storage import repositories
 from storage.context_models import (
-    ContextCommitment,
     ContextSource,
-    ContextStakeholder,
-    ContextSuggestion,
 )
 from storage.db import SessionFactory
-from storage.enums import ContextKind, ContextState, SuggestionStatus
+from storage.enums import ContextKind, ContextState
 from storage.models import Handoff
 
 MAX_MESSAGES_PER_DAY = 2000
@@ -258,78 +256,19 @@ class SuggestionService:
             for result in found:
                 ids = [i.source_id for i in result.batch.items if i.source_id in fresh]
                 if ids:
-                    added += self._store(session, handoff.id, ids, result, now)
+                    added += store_findings(
+                        session,
+                        handoff.id,
+                        ids,
+                        extractor=result.extractor,
+                        suggestions=result.suggestions,
+                        stakeholders=result.stakeholders,
+                        commitments=result.commitments,
+                        now=now,
+                    )
             for source in session.scalars(select(ContextSource).where(ContextSource.id.in_(fresh))):
                 source.extracted_at = now
             recount(session, handoff, now)
-        return added
-
-    @staticmethod
-    def _store(
-        session: Session, handoff_id: int, ids: list[int], result: _Found, now: datetime
-    ) -> int:
-        for model in (ContextStakeholder, ContextCommitment):
-            session.execute(delete(model).where(model.source_id.in_(ids)))
-        session.add_all(
-            ContextStakeholder(
-                handoff_id=handoff_id, source_id=sid, name=p.name[:200],
-                title=(p.title or None) and p.title[:200], email=p.email, side=p.side,
-                quote=p.quote,
-            )
-            for sid, p in result.stakeholders
-            if sid in ids
-        )  # fmt: skip
-        session.add_all(
-            ContextCommitment(
-                handoff_id=handoff_id, source_id=sid, text=c.text, by=c.by and c.by[:200],
-                due=c.due, quote=c.quote, at=c.at,
-            )
-            for sid, c in result.commitments
-            if sid in ids
-        )  # fmt: skip
-        existing = {
-            (row.source_id, row.field_key, row.value_key): row
-            for row in session.scalars(
-                select(ContextSuggestion).where(ContextSuggestion.source_id.in_(ids))
-            )
-        }
-        new: dict[tuple[int, str, str], FieldSuggestion] = {}
-        for sid, key, item in result.suggestions:
-            if sid in ids and item.value.strip():
-                new.setdefault((sid, key, value_key(item.value)), item)
-        for identity, row in existing.items():
-            if identity not in new and row.status is SuggestionStatus.PENDING:
-                session.delete(row)
-        # A value the AE already kept or dismissed for this field stays decided, whichever
-        # call or message says it again.
-        decided = {
-            f"{field_key}:{digest}": status
-            for field_key, digest, status in session.execute(
-                select(
-                    ContextSuggestion.field_key,
-                    ContextSuggestion.value_key,
-                    ContextSuggestion.status,
-                ).where(
-                    ContextSuggestion.handoff_id == handoff_id,
-                    ContextSuggestion.status != SuggestionStatus.PENDING,
-                )
-            )
-        }
-        added = 0
-        for (sid, key, digest), item in new.items():
-            if (sid, key, digest) in existing:
-                continue
-            session.add(
-                ContextSuggestion(
-                    handoff_id=handoff_id, source_id=sid, field_key=key, value=item.value,
-                    value_key=digest, quote=item.quote, speaker=item.speaker and item.speaker[:200],
-                    at=item.at, extractor=result.extractor,
-                    status=decided.get(f"{key}:{digest}", SuggestionStatus.PENDING),
-                    created_at=now,
-                )
-            )  # fmt: skip
-            added += f"{key}:{digest}" not in decided
-        session.flush()
         return added
 
 

@@ -146,6 +146,14 @@ class ContextIntake:
         self._sessions = sessions
         self._clock = clock
         self._settings = playbook.context
+        # Team channels are never a deal's channel, even while only one card lives there.
+        self._shared = {
+            playbook.channels.cs_channel_id,
+            playbook.channels.fixed_channel_id if playbook.channels.strategy == "fixed" else None,
+            playbook.sla.escalation_channel_id,
+            playbook.reporting.channel_id,
+            playbook.reporting.audit_channel_id,
+        } - {None}
 
     # -- the deal channel ------------------------------------------------------------------
     def record_message(self, *, message: ChannelMessage) -> bool:
@@ -234,10 +242,10 @@ class ContextIntake:
             return True
 
     # -- helpers ---------------------------------------------------------------------------
-    @staticmethod
-    def _deal_of(session: Session, channel: str, thread_ts: str | None) -> int | None:
+    def _deal_of(self, session: Session, channel: str, thread_ts: str | None) -> int | None:
         """The live deal a channel message belongs to: a reply in a card's thread belongs to
-        that card; otherwise the channel must be the channel of exactly one deal."""
+        that card; otherwise the channel must be the channel of exactly one deal (and not a
+        team channel such as the CS channel)."""
         candidates = session.execute(
             select(Handoff.id, Handoff.channel_id, Handoff.card_ts).where(
                 or_(Handoff.channel_id == channel, Handoff.requested_channel_id == channel),
@@ -248,7 +256,9 @@ class ContextIntake:
             for handoff_id, card_channel, card_ts in candidates:
                 if card_channel == channel and card_ts == thread_ts:
                     return int(handoff_id)
-        return int(candidates[0][0]) if len(candidates) == 1 else None
+        if channel in self._shared or len(candidates) != 1:
+            return None
+        return int(candidates[0][0])
 
     def _queue_file(
         self,

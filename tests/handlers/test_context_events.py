@@ -26,7 +26,7 @@ from tests.support.context import (
     sources,
     suggestions,
 )
-from tests.support.team import CSM, start_handoff
+from tests.support.team import CS_CHANNEL, CSM, start_handoff
 
 OTHER_CHANNEL = "C0RANDOM1"
 
@@ -166,6 +166,19 @@ def test_a_reply_in_a_cards_thread_belongs_to_that_card_in_a_shared_channel(
     [stored] = sources(app)
     assert stored.segments[0]["text"] == SLACK_METRIC
     assert stored.handoff_id == app.rows_ids()[1]
+
+
+@pytest.mark.team
+def test_the_cs_channel_is_no_deals_channel_but_a_cards_thread_there_is(app: RunningApp) -> None:
+    # An upcoming deal: its card is in the CS channel, the CRM named its own deal channel.
+    start_handoff(app, fields={}, stage="Negotiation/Review")
+    card_ts = next(m["ts"] for m in app.slack.messages(CS_CHANNEL) if m.get("blocks"))
+    people = channel(app)
+    people.say(CS_CHANNEL, CSM, "Team lunch on Friday?")
+    people.say(CS_CHANNEL, CSM, SLACK_BUYER, thread_ts=card_ts)
+    people.say(DEAL_CHANNEL, AE_ID, SLACK_METRIC)
+    settle_context(app)
+    assert sorted(s.segments[0]["text"] for s in sources(app)) == [SLACK_METRIC, SLACK_BUYER]
 
 
 @pytest.mark.parametrize("extension", sorted(FORMATS))

@@ -80,12 +80,23 @@ def message_time(ts: str) -> datetime:
     return datetime.fromtimestamp(float(ts), UTC)
 
 
+def hold_handoff(session: Session, handoff_id: int) -> None:
+    """Serialise context changes of one handoff until commit, so that concurrent deliveries
+    queue one extraction, not one each. Taken before inserting a source: the insert's foreign
+    key takes a KEY SHARE lock, which NO KEY UPDATE does not conflict with (FOR UPDATE would,
+    and two deliveries could deadlock). SQLite's BEGIN IMMEDIATE already serialises writers."""
+    session.execute(
+        select(Handoff.id).where(Handoff.id == handoff_id).with_for_update(key_share=True)
+    )
+
+
 def queue_extraction(
     session: Session, handoff_id: int, now: datetime, *, settle: timedelta = timedelta(0)
 ) -> None:
     """One pending extraction per handoff covers any number of changes. With ``settle``, a new
     one waits that long, so that a conversation is read once per burst, not once per message
     (each read of a day of messages may be a call to a remote model)."""
+    hold_handoff(session, handoff_id)
     key = f"context:{handoff_id}"
     waiting = session.scalar(
         select(OutboxMessage.id).where(
@@ -169,6 +180,7 @@ class ContextIntake:
             handoff_id = self._deal_of(session, message.channel, message.thread_ts)
             if handoff_id is None:
                 return False
+            hold_handoff(session, handoff_id)
             stored = False
             if want_text:
                 stored |= insert_source(

@@ -18,7 +18,12 @@ from bot.config.playbook import Playbook
 from bot.context import TranscriptError, parse_submission, parse_transcript
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
-from bot.workflow.context_intake import find_source, insert_source, queue_extraction
+from bot.workflow.context_intake import (
+    find_source,
+    hold_handoff,
+    insert_source,
+    queue_extraction,
+)
 from storage.context_models import ContextSource
 from storage.db import SessionFactory
 from storage.enums import ContextKind, ContextOrigin, ContextState
@@ -111,6 +116,8 @@ class TranscriptIntake:
                     .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                     .limit(1)
                 )
+                if handoff_id is not None:
+                    hold_handoff(session, handoff_id)
                 stored = insert_source(
                     session,
                     now,

@@ -4,16 +4,19 @@ from the Slack stand-in."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.config.playbook import Playbook
 from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack, Fault
-from storage.enums import ContextState, SuggestionStatus
+from bot.workflow.context_intake import ChannelMessage, queue_extraction
+from storage.enums import ContextState, OutboxKind, OutboxStatus, SuggestionStatus
+from storage.models import OutboxMessage
 from tests.conftest import AE_ID, DEAL_CHANNEL, RunningApp, start_app
 from tests.support.context import (
     FORMATS,
@@ -67,8 +70,8 @@ def test_a_burst_of_messages_is_read_once_after_it_settles(running_app: RunningA
     app = running_app
     start_handoff(app, fields={})
     people = channel(app)
-    for text in (SLACK_BUYER, SLACK_METRIC, "Sounds good, talk tomorrow."):
-        people.say(DEAL_CHANNEL, CSM, text, at=app.clock.now())
+    for words in (SLACK_BUYER, SLACK_METRIC, "Sounds good, talk tomorrow."):
+        people.say(DEAL_CHANNEL, CSM, words, at=app.clock.now())
     app.executor.drain()
     assert app.runtime.context.run_once().extracted == 0  # still settling
     report = settle_context(app)
@@ -266,3 +269,41 @@ def test_nothing_is_stored_when_the_playbook_switches_the_sources_off(
     people.share_file(DEAL_CHANNEL, AE_ID, "call.vtt", FORMATS["vtt"]().encode())
     settle_context(app)
     assert sources(app) == [] and app.slack.calls_to("files.info") == []
+
+
+def test_deliveries_racing_for_one_deal_queue_one_extraction(running_app: RunningApp) -> None:
+    """Two messages of one deal stored at the same moment: the second waits for the first's
+    commit and finds its pending extraction (on PostgreSQL a row lock; SQLite serialises
+    writers). Made deterministic by holding the first transaction open."""
+    app = running_app
+    handoff_id = start_handoff(app, fields={})
+    intake = app.runtime.services.channel
+    second = ChannelMessage(channel=DEAL_CHANNEL, ts="1795424400.000200", user=CSM, text="Hi")
+    with app.runtime.sessions.begin() as session:
+        queue_extraction(session, handoff_id, app.clock.now())
+        racer = threading.Thread(target=lambda: intake.record_message(message=second))
+        racer.start()
+        wait_until_blocked_or_done(app.runtime.engine, racer)
+    racer.join()
+    pending = [
+        m
+        for m in app.rows(OutboxMessage)
+        if m.kind is OutboxKind.CONTEXT_EXTRACT and m.status is OutboxStatus.PENDING
+    ]
+    assert len(pending) == 1 and len(sources(app)) == 1
+
+
+def wait_until_blocked_or_done(engine: Engine, thread: threading.Thread) -> None:
+    """Until the thread finished, or (PostgreSQL) its transaction waits for our row lock."""
+    if engine.dialect.name != "postgresql":
+        thread.join(timeout=0.2)  # it waits on BEGIN IMMEDIATE until we commit
+        return
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND query LIKE '%FOR NO KEY UPDATE%'"
+    )
+    while thread.is_alive():
+        with engine.connect() as connection:
+            if connection.execute(waiting).scalar():
+                return
+        thread.join(timeout=0.01)

@@ -41,6 +41,10 @@ class OutboxKind(enum.StrEnum):
     WEEKLY_REPORT = "weekly_report"
     AUDIT_SAMPLE = "audit_sample"
     ESCALATION = "escalation"
+    # Context from calls and the deal channel: one download per shared transcript file, one
+    # coalesced extraction per handoff (both run by the context jobs, never by the relay).
+    CONTEXT_FILE = "context_file"
+    CONTEXT_EXTRACT = "context_extract"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -91,3 +95,32 @@ class AuditAction(enum.StrEnum):
     SYNC_SCHEDULED = "sync_scheduled"
     OUTCOMES_CAPTURED = "outcomes_captured"
     EXCEPTION_EXPIRED = "exception_expired"
+    CONTEXT_FORGOTTEN = "context_forgotten"
+
+
+class ContextKind(enum.StrEnum):
+    """What a stored piece of context is: a sales call, or a message in the deal channel."""
+
+    CALL = "call"
+    SLACK = "slack"
+
+
+class ContextOrigin(enum.StrEnum):
+    """How it reached us; with ``external_id`` it identifies a source (deliveries dedupe on it)."""
+
+    API = "api"  # POST /context/transcripts; external_id: the body's id
+    FILE = "file"  # a transcript file shared in the deal channel; external_id: Slack file id
+    MESSAGE = "message"  # a deal-channel message; external_id: "<channel>:<ts>"
+
+
+class ContextState(enum.StrEnum):
+    READY = "ready"  # segments stored
+    DOWNLOADING = "downloading"  # a shared file waiting for its download
+    FAILED = "failed"  # a shared file that could not be read (``error`` says why)
+    DELETED = "deleted"  # a deleted message: a tombstone without text, so a late retry adds nothing
+
+
+class SuggestionStatus(enum.StrEnum):
+    PENDING = "pending"
+    KEPT = "kept"
+    DISMISSED = "dismissed"

@@ -87,6 +87,9 @@ class Handoff(Base):
     __table_args__ = (
         UniqueConstraint("crm", "deal_id"),
         Index("ix_handoffs_card_due", "card_next_attempt_at"),
+        # A deal-channel message finds its handoff by channel.
+        Index("ix_handoffs_channel_id", "channel_id"),
+        Index("ix_handoffs_requested_channel_id", "requested_channel_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -144,6 +147,8 @@ class Handoff(Base):
     sync_outcomes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     feedback_requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Pending suggestions from calls and the deal channel (distinct values), shown on the card.
+    suggestions_waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     fields: Mapped[list[FieldValue]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
@@ -163,6 +168,13 @@ class FieldValue(Base):
     updated_at: Mapped[datetime]
     # The CRM's differing value while a person's entry stands: shown on the card, never applied.
     crm_value: Mapped[str | None] = mapped_column(Text)
+    # A kept suggestion: where it was said ("the 20 Nov discovery call, 12:31 — Priya Shah")
+    # and the quote, which goes when the context it came from is forgotten or expires.
+    suggested_from: Mapped[str | None] = mapped_column(Text)
+    suggested_quote: Mapped[str | None] = mapped_column(Text)
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("context_suggestions.id", ondelete="SET NULL")
+    )
 
     handoff: Mapped[Handoff] = relationship(back_populates="fields")
 
@@ -253,3 +265,7 @@ class CrmCursor(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# The context tables live in their own module; importing it here registers them on Base.
+from storage import context_models  # noqa: E402, F401  (needs Base, defined above)

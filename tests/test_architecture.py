@@ -19,7 +19,8 @@ ALLOWED: dict[str, set[str]] = {
     "config": set(),
     "domain": {"config"},
     "crm.port": {"config", "domain"},
-    "workflow": {"config", "domain", "crm.port"},
+    # The workflow reads calls and conversations with the pure context core.
+    "workflow": {"config", "domain", "crm.port", "context"},
     "timers": {"config", "domain", "workflow"},
     "reporting": {"config", "domain"},
     # Reading calls and conversations: transcripts, extractors, suggestions.
@@ -155,6 +156,15 @@ def test_blocks_take_only_ports_and_ids_from_delivery_and_slack() -> None:
         for i in imports_of(p)
         if i.startswith(("bot.delivery", "bot.slack"))
         and i not in ("bot.delivery.ports", "bot.slack.ids")
+    }
+    assert not offenders
+
+
+def test_the_context_core_is_pure() -> None:
+    """Parsing and extraction touch no database and no Slack; the workflow wires them in."""
+    forbidden = ("sqlalchemy", "storage", "slack_bolt", "slack_sdk", "requests")
+    offenders = {
+        rel(p): i for p in modules("bot/context") for i in imports_of(p) if i.startswith(forbidden)
     }
     assert not offenders
 

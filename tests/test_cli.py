@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -98,7 +99,7 @@ def test_demo_runs_offline_in_under_30_seconds(tmp_path: Path) -> None:
     assert out.count("--- Handoff card posted to #handoff-acme-corp ---") == 1
     assert out.count("--- Handoff card posted to") == 2
     assert '"duplicate": true' in out
-    # The full path: gaps → a partial save → the AE completes them → a refused claim → a CSM
+    # The full path: gaps → a partial save → a call fills the rest → a refused claim → a CSM
     # claims → ready → the sync → kickoff, first value from the ⋯ menu, feedback → SLA → KPIs.
     steps = [
         "Required fields (2/4)",
@@ -107,6 +108,12 @@ def test_demo_runs_offline_in_under_30_seconds(tmp_path: Path) -> None:
         "Known risks (optional)",
         "✅ Saved. Still required: Promises made in the sale.",
         "Required fields (3/4)",
+        # A discovery call shared in the channel becomes a pre-filled modal, quotes and all.
+        "the AE shares the transcript of last week's discovery call",
+        "suggestions from calls and the deal channel wait for @Dana (AE)",
+        "The AE opens Add details: the empty fields are filled in from the call.",
+        "Also said: “Priya Shah, CFO” — From the",
+        "discovery call, 16:20 — Dana Whitfield, account executive: “We'll have SSO live",
         "Required fields (4/4)",
         "[only visible to them] Only a CSM can claim this handoff",
         "Owner: @Casey (CSM)",
@@ -250,3 +257,38 @@ def test_an_unknown_command_is_named() -> None:
     result = run_app("frobnicate", env=clean_env())
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_extract_prints_what_handoff_would_pull_from_a_transcript(tmp_path: Path) -> None:
+    from tests.support.context import USE_CASE, as_vtt
+
+    call = tmp_path / "acme-discovery.vtt"
+    call.write_text(as_vtt())
+    result = run_app("extract", str(call), "--call-date", "2026-11-20", env=clean_env())
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert set(found) == {"fields", "stakeholders", "commitments"}
+    assert found["fields"]["primary_use_case"][0]["quote"] == USE_CASE
+    assert found["commitments"][0]["due"] == "2027-01-15"
+    assert "read with the built-in extractor" in result.stderr
+    missing = run_app("extract", str(tmp_path / "nope.vtt"), env=clean_env())
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_extract_uses_the_configured_model(tmp_path: Path) -> None:
+    from tests.support.context import USE_CASE, as_plain
+    from tests.support.fake_openai import Reply, running_fake
+
+    call = tmp_path / "call.txt"
+    call.write_text(as_plain())
+    empty = {k: [] for k in ("use_case", "success_metrics", "stakeholders", "commitments")}
+    answer = {**empty, "timeline": [], "recordings": [], "risks": []}
+    answer["use_case"] = [{"value": "One billing system", "quote": USE_CASE, "speaker": None}]
+    with running_fake(model="m1") as fake:
+        fake.replies.append(Reply.answer(answer))
+        env = clean_env(HANDOFF_LLM_BASE_URL=fake.base_url, HANDOFF_LLM_MODEL="m1")
+        result = run_app("extract", str(call), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "read with the model m1" in result.stderr
+    [use_case] = json.loads(result.stdout)["fields"]["primary_use_case"]
+    assert (use_case["value"], use_case["speaker"]) == ("One billing system", "Priya Shah")

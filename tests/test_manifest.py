@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.slack.ids import FEATURE_SCOPES, METHOD_SCOPES, Command, Event
+from bot.slack.ids import EVENT_SCOPES, FEATURE_SCOPES, METHOD_SCOPES, Command, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
@@ -28,6 +28,8 @@ def test_commands_match_the_code() -> None:
 def test_events_match_the_code() -> None:
     subscribed = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     assert subscribed == {event.value for event in Event}
+    # Every message subscription names the scope Slack requires for it.
+    assert {e for e in Event if e.value.startswith("message.")} == set(EVENT_SCOPES)
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
 
 
@@ -59,6 +61,7 @@ def test_every_called_method_has_its_scope_declared() -> None:
 
 def test_scopes_are_exactly_what_the_code_needs() -> None:
     needed = {scope for scopes in METHOD_SCOPES.values() for scope in scopes} | set(FEATURE_SCOPES)
+    needed |= {scope for scopes in EVENT_SCOPES.values() for scope in scopes}
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
     # And nothing in METHOD_SCOPES is stale.
     assert set(METHOD_SCOPES) - {"auth.test"} <= web_api_methods_called()

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.card import status_line
+from bot.blocks.suggestions import confirmed_from
 from bot.blocks.text import escape, money, slack_date, truncate, user_mention
 from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import FieldLine, HandoffCard
@@ -73,6 +74,9 @@ def brief_blocks(card: HandoffCard) -> list[Block]:
 def _who(line: FieldLine) -> str:
     if not line.present:
         return "Required — missing" if line.required else "Optional"
+    credit = confirmed_from(line)
+    if credit:
+        return credit
     if line.set_by and line.updated_at:
         return f"Entered by <@{line.set_by}> {slack_date(line.updated_at, '{date_short_pretty}')}"
     return "From the CRM"

@@ -24,6 +24,7 @@ from bot.blocks.text import (
     truncate,
     user_mention,
 )
+from bot.blocks.waiting import waiting_blocks
 from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import HandoffCard, HandoffStatus
 from bot.slack.ids import BlockId
@@ -85,6 +86,7 @@ def card_blocks(card: HandoffCard) -> list[Block]:
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=notes)]))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_context(card))]))
+    blocks += waiting_blocks(card)
     elements = card_elements(card)
     if elements:
         blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS + version, elements=elements))

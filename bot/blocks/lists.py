@@ -32,6 +32,7 @@ HELP_LINES = [
     ("overdue", "handoffs past their SLA"),
     ("history <account or deal>", "who changed what, and when"),
     ("report", "last week's KPIs, with a chart, in your DM"),
+    ("forget <account or deal>", "admins: delete a deal's stored calls and channel messages"),
 ]
 
 

@@ -82,6 +82,11 @@ def _one_line(
             return f":memo: {actor} sent the two-week feedback to the AE."
         case AuditAction.ESCALATED:
             return ":rotating_light: The SLA is breached; this handoff was escalated."
+        case AuditAction.CONTEXT_FORGOTTEN:
+            return (
+                f":wastebasket: {actor} deleted what Handoff had stored from this deal's calls "
+                "and channel; confirmed values stay."
+            )
         case AuditAction.FIELD_CONFLICT:
             label = escape(str(note.get("label")))
             return (

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.context import ContextSettings
 from bot.config.errors import ConfigError
 from bot.config.hubspot_mapping import HubSpotMapping
 from bot.config.identifiers import (
@@ -241,9 +242,11 @@ class Playbook(_Strict):
     reporting: Reporting = Field(default_factory=Reporting)
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
     hubspot: HubSpotMapping = Field(default_factory=HubSpotMapping)
+    context: ContextSettings = Field(default_factory=ContextSettings)
 
     @model_validator(mode="after")
     def _mapped_fields_exist(self) -> Self:
+        self.context.check_targets(self.field_types)
         for crm in ("salesforce", "hubspot"):
             unknown = sorted(set(getattr(self, crm).fields) - {spec.key for spec in self.fields})
             if unknown:
@@ -260,6 +263,10 @@ class Playbook(_Strict):
         if duplicates:
             raise ValueError(f"duplicate field key(s): {', '.join(duplicates)}")
         return fields
+
+    @property
+    def field_types(self) -> dict[str, str]:
+        return {spec.key: spec.type.value for spec in self.fields}
 
     def field(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.key == key), None)

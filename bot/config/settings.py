@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -52,6 +53,10 @@ ENVIRONMENT_NAMES = {
     "hubspot_api_url": "HUBSPOT_API_URL",
     "hubspot_poll_seconds": "HUBSPOT_POLL_SECONDS",
     "crm_backfill_from": "CRM_BACKFILL_FROM",
+    "llm_base_url": "HANDOFF_LLM_BASE_URL",
+    "llm_model": "HANDOFF_LLM_MODEL",
+    "llm_api_key": "HANDOFF_LLM_API_KEY",
+    "llm_timeout_seconds": "HANDOFF_LLM_TIMEOUT_SECONDS",
 }
 
 
@@ -148,6 +153,19 @@ class Settings(BaseModel):
                 "only from your HubSpot account (Settings > Account defaults > Hub ID)"
             )
         return self
+
+    # An OpenAI-compatible endpoint for reading calls; without one the built-in extractor runs.
+    llm_base_url: str | None = Field(default=None, pattern=r"^https?://")
+    llm_model: str | None = Field(default=None, validate_default=True)
+    llm_api_key: str | None = None
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_with_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("llm_base_url") and not value:
+            raise ValueError("is required when HANDOFF_LLM_BASE_URL is set (the model's name)")
+        return value
 
     @model_validator(mode="after")
     def _one_salesforce_login(self) -> Settings:

@@ -3,7 +3,7 @@ the exact quote it came from. Pure: no database, no Slack; the app wires it in."
 
 from bot.context.api import TranscriptSubmission, parse_submission
 from bot.context.builtin import BuiltinExtractor
-from bot.context.cli import configured_extractor, extract_file
+from bot.context.cli import ConfiguredExtractors, configured_extractor, extract_file
 from bot.context.llm import OpenAICompatibleExtractor
 from bot.context.model import (
     Commitment,
@@ -16,11 +16,13 @@ from bot.context.model import (
 )
 from bot.context.quotes import quote_in_source
 from bot.context.segments import Segment, Transcript, TranscriptError
+from bot.context.slack_text import mentioned_users, plain_text
 from bot.context.transcripts import parse_transcript, transcript_from_segments
 
 __all__ = [
     "BuiltinExtractor",
     "Commitment",
+    "ConfiguredExtractors",
     "Extraction",
     "ExtractionTargets",
     "Extractor",
@@ -34,8 +36,10 @@ __all__ = [
     "TranscriptSubmission",
     "configured_extractor",
     "extract_file",
+    "mentioned_users",
     "parse_submission",
     "parse_transcript",
+    "plain_text",
     "quote_in_source",
     "transcript_from_segments",
 ]

@@ -37,7 +37,11 @@ def parse_submission(body: Any) -> TranscriptSubmission:
     if has_text:
         if not isinstance(body["transcript"], str) or not body["transcript"].strip():
             raise TranscriptError("must be a non-empty string", field="transcript")
-        transcript = parse_transcript(body["transcript"])
+        try:
+            transcript = parse_transcript(body["transcript"])
+        except TranscriptError as error:
+            # The parser names a line or a key inside the text; the body's field is this one.
+            raise TranscriptError(f"{error.field}: {error.message}", field="transcript") from None
     else:
         transcript = transcript_from_segments(body["segments"])
     source = Source(

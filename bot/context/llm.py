@@ -9,6 +9,7 @@ shape) is logged and answered by the fallback extractor: the caller never sees a
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from datetime import date
@@ -60,6 +61,12 @@ class OpenAICompatibleExtractor:
         self.client = OpenAI(
             base_url=base_url, api_key=api_key, timeout=timeout_seconds, max_retries=max_retries
         )
+
+    def with_fallback(self, fallback: Extractor) -> OpenAICompatibleExtractor:
+        """The same endpoint and client with another fallback (e.g. a deal's seller hints)."""
+        twin = copy.copy(self)
+        twin.fallback = fallback
+        return twin
 
     def extract(
         self, transcript: Transcript, *, source: Source, targets: ExtractionTargets

@@ -23,6 +23,9 @@ class FieldLine:
     set_by: str | None = None
     updated_at: datetime | None = None
     crm_value: str | None = None
+    # A kept suggestion: where it was said, and the quote while the context is stored.
+    suggested_from: str | None = None
+    suggested_quote: str | None = None
 
     @property
     def present(self) -> bool:
@@ -64,6 +67,7 @@ class HandoffCard:
     follow_up_scheduled: bool = False
     channel_id: str | None = None
     card_ts: str | None = None
+    suggestions_waiting: int = 0
 
     @property
     def missing_required(self) -> tuple[FieldLine, ...]:

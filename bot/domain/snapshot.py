@@ -20,6 +20,8 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
             set_by=values[spec.key].set_by if spec.key in values else None,
             updated_at=values[spec.key].updated_at if spec.key in values else None,
             crm_value=values[spec.key].crm_value if spec.key in values else None,
+            suggested_from=values[spec.key].suggested_from if spec.key in values else None,
+            suggested_quote=values[spec.key].suggested_quote if spec.key in values else None,
         )
         for spec in playbook.fields
     )
@@ -65,4 +67,5 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         success_plan_reviewed=handoff.success_plan_reviewed,
         channel_id=handoff.channel_id,
         card_ts=handoff.card_ts,
+        suggestions_waiting=handoff.suggestions_waiting,
     )

@@ -18,6 +18,7 @@ from bot.blocks.modals import (
     ready_modal,
     reassign_modal,
 )
+from bot.blocks.suggestions import with_suggestions
 from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
 from bot.domain.permissions import Permission
@@ -53,11 +54,13 @@ def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
     return sync_modal(card, services.sync_meeting.suggested_attendees(card))
 
 
+def details_modal(card: HandoffCard, services: Services) -> dict[str, Any]:
+    offered = services.suggestions.for_modal(handoff_id=card.handoff_id)
+    return with_suggestions(fields_modal(card, services.playbook.fields), card, offered)
+
+
 MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
-    Action.ADD_DETAILS: (
-        allowed_to(Permission.ADD_DETAILS),
-        lambda card, services: fields_modal(card, services.playbook.fields),
-    ),
+    Action.ADD_DETAILS: (allowed_to(Permission.ADD_DETAILS), details_modal),
     Action.REASSIGN: (allowed_to(Permission.REASSIGN), lambda card, _: reassign_modal(card)),
     Action.GRANT_EXCEPTION: (
         allowed_to(Permission.GRANT_EXCEPTION),

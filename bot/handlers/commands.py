@@ -15,6 +15,7 @@ from bot.blocks.lists import (
     matches_message,
     status_message,
 )
+from bot.blocks.suggestions import forgotten_message
 from bot.delivery.ports import RenderedMessage
 from bot.handlers.routing import after_ack
 from bot.handlers.services import Services
@@ -74,6 +75,21 @@ def _overdue(services: Services, user: str, _: str) -> RenderedMessage:
     )
 
 
+def _forget(services: Services, user: str, query: str) -> RenderedMessage:
+    """Admins: delete a deal's stored calls, channel messages and suggestions. A name that
+    matches no handoff is taken as the CRM id of a deal whose transcripts wait for it."""
+    found = services.queries.lookup(query) if query else []
+    if len(found) > 1 or not query:
+        return matches_message(query, found)
+    if found:
+        done = services.context.forget(actor=user, handoff_id=found[0].handoff_id)
+    else:
+        done = services.context.forget(actor=user, deal_id=query)
+    return forgotten_message(
+        done.deal or query, calls=done.calls, messages=done.messages, suggestions=done.suggestions
+    )
+
+
 def _report(services: Services, user: str, _: str) -> RenderedMessage:
     services.reports.request(user_id=user)
     return RenderedMessage(
@@ -90,4 +106,5 @@ SUBCOMMANDS: dict[str, Callable[[Services, str, str], RenderedMessage]] = {
     "mine": _mine,
     "queue": _queue,
     "overdue": _overdue,
+    "forget": _forget,
 }

@@ -8,11 +8,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
+from bot.handlers import context_events
 from bot.slack.ids import Event
 
 
 def register(app: App) -> None:
     app.event(Event.APP_HOME_OPENED)(publish_home)
+    context_events.register(app)
 
 
 def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
 from bot.blocks.modals import FIELD_BLOCK_PREFIX
+from bot.blocks.suggestions import SUGGESTED_KEY
 from bot.domain.errors import NotFound
 from bot.slack.ids import Input, parse_menu_option
 
@@ -46,6 +47,16 @@ def clicked_handoff(body: dict[str, Any]) -> int:
 
 def view_handoff(view: dict[str, Any]) -> int:
     return int(json.loads(view["private_metadata"])["handoff_id"])
+
+
+def shown_suggestions(view: dict[str, Any]) -> dict[str, list[int]]:
+    """The suggestions a details modal showed, per field (from its private_metadata)."""
+    shown = json.loads(view["private_metadata"]).get(SUGGESTED_KEY) or {}
+    return {
+        str(key): [int(i) for i in ids if isinstance(i, int)]
+        for key, ids in shown.items()
+        if isinstance(ids, list)
+    }
 
 
 def _input(view: dict[str, Any], block_id: str) -> dict[str, Any]:

@@ -10,11 +10,14 @@ from bot.domain.clock import Clock
 from bot.reporting.schedule import ReportScheduler
 from bot.timers.sla import SlaService
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.context_intake import ContextIntake
+from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService
+from bot.workflow.suggestions import SuggestionService
 from bot.workflow.sync_meeting import SyncMeetingService
 
 
@@ -29,6 +32,9 @@ class Services:
     sync_meeting: SyncMeetingService
     reports: ReportScheduler
     queries: HandoffQueries
+    channel: ContextIntake  # deal-channel messages and shared transcript files
+    suggestions: SuggestionService
+    context: ContextUpkeep  # /handoff forget
     playbook: Playbook
     clock: Clock
 

@@ -16,6 +16,7 @@ from bot.handlers.payloads import (
     datetime_input,
     feedback_answers,
     field_values,
+    shown_suggestions,
     text_input,
     user_input,
     users_input,
@@ -50,7 +51,9 @@ def save_fields(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
         ack(response_action="errors", errors={FIELD_BLOCK_PREFIX + k: v for k, v in errors.items()})
         return
     ack()
-    details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
+    details.save_fields(
+        handoff_id=handoff_id, actor=actor(body), values=values, suggested=shown_suggestions(view)
+    )
 
 
 def grant_exception(

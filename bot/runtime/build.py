@@ -20,14 +20,18 @@ from bot.blocks.card import render_card
 from bot.blocks.home import home_view
 from bot.blocks.notes import render_note
 from bot.blocks.nudges import render_escalation, render_nudge
+from bot.blocks.suggestions import file_notice
 from bot.blocks.sync_meeting import sync_invite
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
+from bot.context import ConfiguredExtractors
 from bot.crm.adapter import CrmAdapter
 from bot.crm.hubspot.runtime import build_hubspot
 from bot.crm.salesforce.runtime import SalesforceAdapter, SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
+from bot.crm.webhook.transcripts import TranscriptEndpoint
 from bot.delivery.card_relay import CardRelay
+from bot.delivery.context_jobs import ContextJobs
 from bot.delivery.nudges import NudgeDelivery
 from bot.delivery.outbox import OutboxDispatcher
 from bot.delivery.ports import SlackGateway
@@ -38,18 +42,23 @@ from bot.handlers.app import create_bolt_app
 from bot.handlers.services import Services
 from bot.reporting.schedule import ReportScheduler
 from bot.runtime.reports import report_renderer
+from bot.slack.context_reader import SlackContextReader
 from bot.slack.gateway import WebApiSlackGateway, make_web_client
 from bot.timers.sla import SlaService
 from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
 from bot.web.wsgi import Endpoint, make_router
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.context_intake import ContextIntake
+from bot.workflow.context_transcripts import TranscriptIntake
+from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
 from bot.workflow.intake import DealIntake
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService, on_exception_expiry
+from bot.workflow.suggestions import SuggestionService
 from bot.workflow.sync_meeting import SyncMeetingService
 from storage.db import SessionFactory, make_engine, make_session_factory
 from storage.enums import CrmName, DeadlineKind
@@ -84,6 +93,8 @@ class Runtime:
     sweeper: DeadlineSweeper
     reports: ReportScheduler
     crms: list[CrmAdapter]
+    context: ContextJobs
+    context_upkeep: ContextUpkeep
 
     def crm(self, name: CrmName) -> CrmAdapter | None:
         return next((adapter for adapter in self.crms if adapter.name == name), None)
@@ -159,6 +170,30 @@ def build_runtime(
         render=render_card,
         outbox=outbox,
     )
+    reader = SlackContextReader(slack_client, api_url=settings.slack_api_url)
+    suggestions = SuggestionService(
+        sessions=sessions,
+        clock=clock,
+        playbook=playbook,
+        extractors=ConfiguredExtractors(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            timeout_seconds=settings.llm_timeout_seconds,
+        ),
+        people=reader,
+    )
+    transcripts = TranscriptIntake(sessions=sessions, clock=clock, playbook=playbook)
+    context_upkeep = ContextUpkeep(**acting)
+    context = ContextJobs(
+        sessions=sessions,
+        clock=clock,
+        transcripts=transcripts,
+        suggestions=suggestions,
+        upkeep=context_upkeep,
+        slack=reader,
+        render_notice=file_notice,
+    )
     services = Services(
         handoffs=HandoffChanges(**acting),
         details=DetailsService(**acting),
@@ -169,6 +204,9 @@ def build_runtime(
         sync_meeting=sync_meeting,
         reports=reports,
         queries=queries,
+        channel=ContextIntake(sessions=sessions, clock=clock, playbook=playbook),
+        suggestions=suggestions,
+        context=context_upkeep,
         playbook=playbook,
         clock=clock,
     )
@@ -190,6 +228,9 @@ def build_runtime(
     endpoints: dict[tuple[str, str], Endpoint] = {
         ("POST", "/crm/events"): CrmWebhookEndpoint(
             secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
+        ),
+        ("POST", "/context/transcripts"): TranscriptEndpoint(
+            secret=settings.crm_webhook_secret, transcripts=transcripts, clock=clock
         ),
         ("GET", "/healthz"): health_endpoint(
             settings,
@@ -218,6 +259,8 @@ def build_runtime(
         sweeper=sweeper,
         reports=reports,
         crms=crms,
+        context=context,
+        context_upkeep=context_upkeep,
     )
 
 

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
 from bot.runtime.build import build_runtime
 from bot.runtime.checks import run_check
+from bot.runtime.extract import run_extract
 from bot.runtime.logs import configure_logging
 from bot.runtime.serve import serve, wsgi_app
 from bot.runtime.startup import StartupError, migrate
@@ -86,6 +88,20 @@ def _setup_hubspot(_args: argparse.Namespace, settings: Settings) -> int:
     return run_check(settings, fix=True, only="HubSpot")
 
 
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    return run_extract(settings, args.file, call_date=args.call_date)
+
+
+def _extract_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .vtt, .srt, .txt or .json call")
+    parser.add_argument(
+        "--call-date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help='the day of the call, to resolve "by end of Q1" and the like (default: today)',
+    )
+
+
 def _demo(args: argparse.Namespace, _settings: Settings) -> None:
     from bot.sandbox.demo import run_demo
 
@@ -145,6 +161,16 @@ SUBCOMMANDS: list[Subcommand] = [
         "Create the property group and every write-back property the playbook's hubspot: "
         "section names that HubSpot deals lack, then run HubSpot's part of check.",
         _setup_hubspot,
+    ),
+    Subcommand(
+        "extract",
+        "print what Handoff would pull from one call transcript, as JSON",
+        "Read one transcript file (WebVTT, SubRip, plain `Speaker: words` lines or JSON "
+        "segments) with the extractor that is configured (HANDOFF_LLM_* or the built-in one) "
+        "and print the suggested fields, stakeholders and commitments, each with its quote. "
+        "Nothing is stored and nothing is posted.",
+        _extract,
+        _extract_arguments,
     ),
 ]
 

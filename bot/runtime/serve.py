@@ -23,6 +23,8 @@ RELAY_INTERVAL_SECONDS = 1.0
 SWEEP_INTERVAL_SECONDS = 30
 REPORTS_INTERVAL_SECONDS = 300
 ROLES_INTERVAL_SECONDS = 300
+CONTEXT_INTERVAL_SECONDS = 2
+RETENTION_INTERVAL_SECONDS = 3600
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
@@ -32,6 +34,9 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         ("reports", runtime.reports.tick, REPORTS_INTERVAL_SECONDS),
         # User groups are resolved ahead of time so that no click waits on Slack for them.
         ("roles", runtime.roles.refresh, ROLES_INTERVAL_SECONDS),
+        # Suggestions from calls and the deal channel, and deleting context past retention.
+        ("context", runtime.context.run_once, CONTEXT_INTERVAL_SECONDS),
+        ("context-retention", runtime.context_upkeep.purge_expired, RETENTION_INTERVAL_SECONDS),
     ]
     for crm in runtime.crms:
         jobs += crm.jobs()

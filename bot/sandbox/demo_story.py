@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.demo_context import discovery_call, keep_suggestions
+
 if TYPE_CHECKING:
     from bot.sandbox.demo import Demo
 
@@ -50,7 +52,10 @@ def first_day(demo: Demo) -> None:
     demo.send(first)
     demo.show()
 
-    out("\n3. The AE adds the decision makers and saves what they have, then finishes the rest.")
+    out(
+        "\n3. The AE adds the decision makers and saves what they have; a discovery call "
+        "fills in the rest."
+    )
     demo.click("add_details", AE)
     demo.press_in_modal(
         "save_draft",
@@ -64,22 +69,9 @@ def first_day(demo: Demo) -> None:
         },
     )
     demo.show()
-    demo.click("add_details", AE)
-    demo.submit(
-        "handoff_fields",
-        AE,
-        {
-            "field:promises_made": {
-                "type": "plain_text_input",
-                "value": "SSO in the first month; NetSuite sync by Q1",
-            },
-            "field:call_recordings": {
-                "type": "plain_text_input",
-                "value": "https://calls.example/acme-discovery",
-            },
-        },
-    )
-    demo.show()
+    discovery_call(demo)
+    out("   The AE opens Add details: the empty fields are filled in from the call.")
+    keep_suggestions(demo)
 
     out("\n4. Another AE tries to claim it; a CSM claims it.")
     demo.click("claim", OTHER_AE)

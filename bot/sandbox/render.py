@@ -17,6 +17,9 @@ BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
 
 # Each emoji code the app's messages use (a test keeps this complete).
 EMOJI = {
+    ":bulb:": "💡",
+    ":wastebasket:": "🗑️",
+    ":page_facing_up:": "📄",
     ":white_check_mark:": "✅",
     ":white_large_square:": "⬜",
     ":large_purple_circle:": "🟣",

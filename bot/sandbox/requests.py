@@ -153,9 +153,15 @@ def modal_action(
 
 
 def view_submission(
-    callback_id: str, *, user_id: str, handoff_id: int, values: dict[str, dict[str, Any]]
+    callback_id: str,
+    *,
+    user_id: str,
+    handoff_id: int,
+    values: dict[str, dict[str, Any]],
+    private_metadata: str | None = None,
 ) -> dict[str, str]:
-    """``values``: block_id -> the state Slack reports for that input's "value" action."""
+    """``values``: block_id -> the state Slack reports for that input's "value" action;
+    ``private_metadata``: the opened view's, which Slack hands back on submission."""
     payload = {
         "type": "view_submission",
         "team": {"id": "T0HANDOFF", "domain": "sandbox"},
@@ -167,7 +173,7 @@ def view_submission(
             "id": "V0MODAL",
             "type": "modal",
             "callback_id": callback_id,
-            "private_metadata": json.dumps({"handoff_id": handoff_id}),
+            "private_metadata": private_metadata or json.dumps({"handoff_id": handoff_id}),
             "state": {"values": {block: {"value": state} for block, state in values.items()}},
             "hash": "1.abc",
         },

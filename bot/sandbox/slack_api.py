@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.sandbox.files import SIGN_IN_PAGE
 from bot.sandbox.scopes import EVERY_SCOPE, needed_scopes, refusal
 from bot.sandbox.workspace import BOT_USER_ID, Channel, Workspace
 
@@ -43,6 +44,7 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
     "usergroups.users.list": ("usergroup",),
+    "files.info": ("file",),
 }
 
 
@@ -86,6 +88,7 @@ class FakeSlack:
         self._faults: list[Fault] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.workspace.upload_base = self.url.replace("/api/", "/upload/")
+        self.workspace.file_base = self.url.replace("/api/", "/files/")
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -223,7 +226,24 @@ class FakeSlack:
                 return
 
             def do_GET(self) -> None:
+                if self.path.startswith("/files/"):
+                    self._file()
+                    return
                 self._serve(dict(parse_qsl(self.path.partition("?")[2])))
+
+            def _file(self) -> None:
+                with fake._lock:
+                    content = fake.workspace.file_content(
+                        self.path, self.headers.get("Authorization"), fake.token
+                    )
+                    fake.calls.append(Call("file_download", {"path": self.path}, {"ok": True}))
+                kind = "text/plain" if content is not None else "text/html"
+                payload = SIGN_IN_PAGE if content is None else content
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.files import FileStore
 from bot.sandbox.scopes import DIRECT, PRIVATE, PUBLIC
 from bot.sandbox.validation import as_dict, as_list, message_problem, view_problem
 
@@ -27,8 +28,8 @@ class Channel:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class Workspace:
-    """Users, channels and messages; every method runs under one lock."""
+class Workspace(FileStore):
+    """Users, channels, messages and files; every method runs under one lock."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -42,6 +43,8 @@ class Workspace:
         self._ts = itertools.count(1)
         self._epoch = int(time.time())
         self.upload_base = ""
+        self.files: dict[str, dict[str, Any]] = {}
+        self.file_base = ""
 
     def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:

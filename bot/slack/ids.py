@@ -65,7 +65,20 @@ class Input(enum.StrEnum):
 
 
 class Event(enum.StrEnum):
+    """The bot events manifest.yml subscribes to."""
+
     APP_HOME_OPENED = "app_home_opened"
+    CHANNEL_MESSAGE = "message.channels"
+    GROUP_MESSAGE = "message.groups"
+
+
+# Both message subscriptions deliver events of this type (subtypes tell edits and deletions).
+MESSAGE_EVENT = "message"
+# Scopes an event subscription needs without any method call.
+EVENT_SCOPES: dict[Event, tuple[str, ...]] = {
+    Event.CHANNEL_MESSAGE: ("channels:history",),
+    Event.GROUP_MESSAGE: ("groups:history",),
+}
 
 
 class BlockId(enum.StrEnum):
@@ -113,5 +126,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "views.publish": (),
+    "files.info": ("files:read",),
+    "chat.postEphemeral": ("chat:write",),
 }
 FEATURE_SCOPES: tuple[str, ...] = ("commands",)

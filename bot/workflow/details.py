@@ -6,6 +6,7 @@ from bot.domain.errors import Refused
 from bot.domain.fields import field_error, normalise
 from bot.domain.permissions import Permission
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.suggestion_rows import recount, settle_shown
 from storage.enums import AuditAction, FieldSource
 from storage.models import FieldValue
 
@@ -27,18 +28,36 @@ class DetailsService(HandoffChanges):
                 errors[key] = problem
         return errors
 
-    def save_fields(self, *, handoff_id: int, actor: str, values: dict[str, str | None]) -> None:
+    def save_fields(
+        self,
+        *,
+        handoff_id: int,
+        actor: str,
+        values: dict[str, str | None],
+        suggested: dict[str, list[int]] | None = None,
+    ) -> None:
+        """Save the modal. ``suggested``: the suggestions it showed, per field; the ones the
+        saved value holds are kept (the field records where they came from), the rest are
+        dismissed."""
         now = self._clock.now()
         with self._acting(handoff_id, actor, Permission.ADD_DETAILS) as (
             session,
             handoff,
         ):
             existing = {value.key: value for value in handoff.fields}
+            final = {
+                spec.key: normalise(spec, values[spec.key])
+                for spec in self._playbook.fields
+                if spec.key in values
+            }
+            kept = settle_shown(
+                session, handoff, shown=suggested or {}, values=final, actor=actor, now=now
+            )
             changes: dict[str, list[str | None]] = {}
             for spec in self._playbook.fields:
-                if spec.key not in values:
+                if spec.key not in final:
                     continue
-                new = normalise(spec, values[spec.key])
+                new = final[spec.key]
                 current = existing.get(spec.key)
                 if field_error(spec, new, had_value=current is not None):
                     raise Refused(f"{spec.label} could not be saved; open Add details again.")
@@ -46,30 +65,31 @@ class DetailsService(HandoffChanges):
                     continue
                 changes[spec.key] = [current.value if current else None, new or None]
                 if current is None:
-                    handoff.fields.append(
-                        FieldValue(
-                            key=spec.key,
-                            value=new,
-                            source=FieldSource.PERSON,
-                            set_by=actor,
-                            updated_at=now,
-                        )
+                    current = FieldValue(
+                        key=spec.key,
+                        value=new,
+                        source=FieldSource.PERSON,
+                        set_by=actor,
+                        updated_at=now,
                     )
+                    handoff.fields.append(current)
                 elif new:
                     current.value, current.source, current.set_by = new, FieldSource.PERSON, actor
                     current.updated_at, current.crm_value = now, None
                 else:
                     handoff.fields.remove(current)
-            if not changes:
-                return
+                    continue
+                origin = kept.get(spec.key)
+                current.suggested_from = origin.suggested_from if origin else None
+                current.suggested_quote = origin.quote if origin else None
+                current.suggestion_id = origin.suggestion_id if origin else None
             session.flush()
             session.refresh(handoff, ["fields"])
+            recount(session, handoff, now)
+            if not changes:
+                return
             labels = [spec.label for spec in self._playbook.fields if spec.key in changes]
-            self._changed(
-                session,
-                handoff,
-                actor,
-                AuditAction.FIELD_SET,
-                now,
-                {"changes": changes, "labels": labels},
-            )
+            detail: dict[str, object] = {"changes": changes, "labels": labels}
+            if kept:
+                detail["suggested"] = {key: k.suggested_from for key, k in kept.items()}
+            self._changed(session, handoff, actor, AuditAction.FIELD_SET, now, detail)

@@ -200,6 +200,7 @@ def test_api_body_with_segments_or_transcript() -> None:
         ({"transcript": "A: hi"}, "transcript"),  # both transcript and segments
         ({"segments": None}, "transcript"),  # neither
         ({"segments": [{"text": 1}]}, "segments[0].text"),
+        ({"segments": None, "transcript": "WEBVTT\n\nno cue"}, "transcript"),  # names the line
     ],
 )
 def test_api_body_errors_name_the_field(change: dict[str, object], field: str) -> None:

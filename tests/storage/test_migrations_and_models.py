@@ -116,3 +116,44 @@ def test_migration_0010_gives_pending_crm_work_to_the_crm_of_its_handoff(
         ("crm_refresh", "salesforce"): {"opportunity_id": "006A"},
         ("thread_note", None): {"action": "claimed"},
     }
+
+
+def test_migration_0011_keeps_handoffs_and_field_values(unmigrated_database: Engine) -> None:
+    """0011 rebuilds field_values on SQLite (a new foreign key): every row must survive."""
+    engine = unmigrated_database
+    upgrade(engine, "0007")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, stage, ae_email, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts, channel_id) VALUES ('webhook', 'D1', 'Acme', "
+                "'Closed Won', 'dana@vendor.example', 'held', :now, :now, :now, 3, 2, false, 0, "
+                "'C0DEAL')"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO field_values (handoff_id, key, value, source, set_by, updated_at, "
+                "crm_value) VALUES (1, 'risks', 'Carver ERP', 'person', 'U0DANA', :now, 'x')"
+            ),
+            {"now": now},
+        )
+    upgrade(engine)
+    with make_session_factory(engine).begin() as session:
+        handoff = session.query(Handoff).one()
+        assert (handoff.state_version, handoff.channel_id, handoff.suggestions_waiting) == (
+            3,
+            "C0DEAL",
+            0,
+        )
+        [value] = handoff.fields
+        assert (value.key, value.value, value.set_by, value.crm_value) == (
+            "risks",
+            "Carver ERP",
+            "U0DANA",
+            "x",
+        )
+        assert value.suggested_from is None and value.suggestion_id is None

@@ -32,7 +32,7 @@ class CrmWebhookEndpoint:
             return JsonResponse(
                 503, {"ok": False, "error": "CRM_WEBHOOK_SECRET is not configured on this server"}
             )
-        body, problem = _read_body(environ)
+        body, problem = read_body(environ)
         if problem is not None:
             return problem
         refusal = webhook.verify_signature(
@@ -67,13 +67,16 @@ class CrmWebhookEndpoint:
         return JsonResponse(200, reply)
 
 
-def _read_body(environ: WSGIEnvironment) -> tuple[bytes, JsonResponse | None]:
+def read_body(
+    environ: WSGIEnvironment, *, max_bytes: int = webhook.MAX_BODY_BYTES
+) -> tuple[bytes, JsonResponse | None]:
     length_header = environ.get("CONTENT_LENGTH") or ""
     if not length_header.isdigit():
         return b"", JsonResponse(411, {"ok": False, "error": "Content-Length is required"})
     length = int(length_header)
-    if length > webhook.MAX_BODY_BYTES:
-        return b"", JsonResponse(413, {"ok": False, "error": "body larger than 1 MB"})
+    if length > max_bytes:
+        limit = f"{max_bytes // (1024 * 1024)} MB"
+        return b"", JsonResponse(413, {"ok": False, "error": f"body larger than {limit}"})
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         return b"", JsonResponse(

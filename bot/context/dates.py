@@ -180,6 +180,23 @@ def find_dates(text: str, *, base: date, fiscal_start: int | None = None) -> lis
     return sorted(found, key=lambda m: m.start)
 
 
+# what follows a date someone proposed when the other side takes it: "End of Q1 works."
+_TAKES_DATE = re.compile(
+    r"^\s*(?:'s|is)?\s*(?:(?:very|totally|definitely|absolutely)\s+)?(?:works|it is|is fine|"
+    r"fine|good|doable|achievable|we can (?:hit|do|make|meet))\b",
+    re.IGNORECASE,
+)
+
+
+def taken_date(text: str, *, base: date, fiscal_start: int | None = None) -> date | None:
+    """The date a sentence opens with and accepts: "End of Q1 works.", "The 28th's good.",
+    "January 26th we can hit." (None when it does not)."""
+    mentions = find_dates(text, base=base, fiscal_start=fiscal_start)
+    if not mentions or len(text[: mentions[0].start].split()) > 2 or not mentions[0].usable:
+        return None
+    return mentions[0].value if _TAKES_DATE.match(text[mentions[0].end :]) else None
+
+
 def resolve_phrase(phrase: str, *, base: date, fiscal_start: int | None = None) -> date | None:
     """The first date in `phrase` ("by end of Q1", "January 15") or None."""
     mentions = find_dates(phrase, base=base, fiscal_start=fiscal_start)

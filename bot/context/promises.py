@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from bot.context.dates import DateMention, find_dates
+from bot.context.dates import DateMention, find_dates, taken_date
 from bot.context.hedges import (
     delivers_nothing,
     is_disclaimed,
@@ -74,12 +74,6 @@ _TERMS = re.compile(
 )
 _FEASIBLE = re.compile(r"\b(?:doable|achievable)\b", re.IGNORECASE)
 _CONDITIONED = re.compile(r"\b(?:if|as long as|provided|assuming|depending)\b", re.IGNORECASE)
-# what follows a date the customer named when the seller takes it: "End of Q1 works."
-_TAKES_DATE = re.compile(
-    r"^\s*(?:'s|is)?\s*(?:(?:very|totally|definitely|absolutely)\s+)?(?:works|it is|is fine|"
-    r"fine|good|doable|achievable|we can (?:hit|do|make|meet))\b",
-    re.IGNORECASE,
-)
 _AGREEMENT = re.compile(
     r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}(?:\s|(?='s)))?(?:is|it's|that's|'s)\s+(?:\w+\s+)?"
     r"(?:doable|achievable)\b|"
@@ -127,7 +121,7 @@ def find_commitments(
         for clause in split_clauses(sentence.text):
             position = sentence.text.index(clause, position) + len(clause)
             text = plain(clause)
-            taken = _taken_date(text, base=base, fiscal_start=fiscal_start)
+            taken = taken_date(text, base=base, fiscal_start=fiscal_start) if base else None
             agreement = bool(_AGREEMENT.search(text)) or taken is not None
             settled = agreement and not _FEASIBLE.search(text)  # "X it is", "X works"
             if agreement and _FEASIBLE.search(text) and _CONDITIONED.search(text):
@@ -151,21 +145,6 @@ def find_commitments(
     gone = withdrawn(sentences, kept, sides=sides)
     kept = [f for n, f in enumerate(kept) if n not in gone]
     return [f.commitment for f in join_back_references(sentences, kept)]
-
-
-def _taken_date(text: str, *, base: date | None, fiscal_start: int | None) -> date | None:
-    """The customer's date a clause opens with and takes: "End of Q1 works.", "January 26th
-    we can hit.", "April sixth is doable." (None when it does not)."""
-    if base is None:
-        return None
-    for mention in find_dates(text, base=base, fiscal_start=fiscal_start):
-        lead = text[: mention.start]
-        if len(lead.split()) > 2 or not mention.usable:
-            return None
-        if _TAKES_DATE.match(text[mention.end :]):
-            return mention.value
-        return None
-    return None
 
 
 def _taken_back(sentences: Sequence[Sentence], found: list[Found], n: int) -> bool:

@@ -278,15 +278,13 @@ def test_metric_phrasings_from_fresh_calls() -> None:
     ]
 
 
-def test_a_result_already_reached_is_not_a_target() -> None:
-    assert (
-        quotes(
-            "Kate Brennan: The pilot got us to thirty-one percent deflection in four weeks.\n"
-            "Dana Reyes: Northgate got their agency spend down by twenty-six percent.\n",
-            "success_metrics",
-        )
-        == []
-    )
+def test_a_result_already_reached_is_not_a_target_a_hypothetical_one_is() -> None:
+    assert quotes(
+        "Kate Brennan: The pilot got us to thirty-one percent deflection in four weeks.\n"
+        "Dana Reyes: Northgate got their agency spend down by twenty-six percent.\n"
+        "Tom Okafor: If we got to, like, 90% auto-matched I'd be thrilled.\n",
+        "success_metrics",
+    ) == ["If we got to, like, 90% auto-matched I'd be thrilled."]
 
 
 def test_risk_phrasings_from_fresh_calls() -> None:

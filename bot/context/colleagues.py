@@ -20,7 +20,11 @@ from bot.context.sentences import Sentence, plain
 
 _FIRST = r"[A-Z][a-z]+"
 _PERSON = rf"{_FIRST}(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?"
-_PEOPLE = rf"(?P<names>{_PERSON}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_PERSON})*)"
+# "Looping in Dana from your IT team" brings in someone of the other side
+_PEOPLE = (
+    rf"(?P<names>{_PERSON}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_PERSON})*)"
+    r"(?!,?\s+(?:from|on|at|of)\s+your\b|,\s+your\b)"
+)
 _INTRODUCES = (
     re.compile(rf"\b(?:I've|I have)\s+got\s+{_PEOPLE}\s+(?:\w+\s+)?with\s+me\b"),
     re.compile(

@@ -8,7 +8,8 @@ of them stand, once the talk before and after them is read).
   afternoon.").
 - A promise withdrawn later in the call is no promise: a withdrawal ("that one's off the
   table", "I have to walk that back", "correction: the extra seats aren't something I can
-  include after all") takes back the earlier promise it names (two content words in common),
+  include after all"; a correction that takes nothing back, "correction: the 9th", is not one)
+  takes back the earlier promise it names (two content words in common),
   or else the latest promise of the speaker, or of the colleague it answers, said within the
   few turns before it.
 - One promise said in two sentences is one promise: a sentence that only points back at the
@@ -28,11 +29,12 @@ from bot.context.colleagues import addressed, first_name, internal_request_to, t
 from bot.context.model import Commitment, Side
 from bot.context.sentences import BACK_REFERENCE, Sentence, passage, plain
 
+_NOT = r"(?:\bnot\b|n't\b|\bno longer\b)"
 WITHDRAWAL = re.compile(
     r"\b(?:off the table|walk (?:that|it|this) back|(?:I'm|I am) taking (?:that|it|this) back|"
-    r"I take (?:that|it) back|scratch that|strike that|forget I said|correction|"
-    r"(?:not|n't)\b[^.!?]{0,60}\bafter all|(?:that|it|this)(?: \w+)? (?:has )?expired|"
-    r"(?:that|it|this) (?:changed|is no longer))\b",
+    r"I take (?:that|it) back|scratch that|strike that|forget I said|"
+    r"(?:that|it|this)(?: \w+)? (?:has )?expired|(?:that|it|this) (?:changed|is no longer))\b|"
+    rf"\bcorrection\b[^.!?]{{0,80}}{_NOT}|{_NOT}[^.!?]{{0,60}}\bafter all\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:promised|told|assured)\s+[A-Z]")

@@ -65,9 +65,10 @@ def test_a_promise_withdrawn_later_by_the_speaker_or_naming_it_is_dropped() -> N
     assert got == {"I'll send the order form by Friday.": date(2026, 11, 20)}
 
 
-def test_a_withdrawal_far_from_the_promise_and_naming_nothing_of_it_leaves_it() -> None:
+def test_a_correction_or_a_withdrawal_far_away_naming_nothing_of_it_leaves_a_promise() -> None:
     got = promised(
         INTRO + "Dana Reyes: I'll send the order form by Friday.\n"
+        "Dana Reyes: Correction: the kickoff is on the 9th.\n"
         "Raj Patel: Great.\n"
         "Raj Patel: And the board?\n"
         "Raj Patel: They meet monthly.\n"

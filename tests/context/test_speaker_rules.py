@@ -104,6 +104,8 @@ def test_someone_introduced_takes_the_side_of_who_introduced_them() -> None:
         "Jenna Fairbanks: Jenna Fairbanks, General Counsel. Our CFO wants this. Looping in Rob "
         "and Tasha.\n"
         "Tasha Moore: Hi, Tasha Moore. Mostly here to lurk until the review.\n"
+        "Freddie Lambourne: Looping in Sam from your IT team.\n"
+        "Sam Ward: Hi, Sam Ward. Just listening.\n"
     )
     assert {name: people_side for name, people_side in sides.items() if " " in name} == {
         "Freddie Lambourne": "seller",
@@ -112,6 +114,7 @@ def test_someone_introduced_takes_the_side_of_who_introduced_them() -> None:
         "Victor Lam": "seller",
         "Jenna Fairbanks": "customer",
         "Tasha Moore": "customer",
+        "Sam Ward": "customer",
     }
 
 

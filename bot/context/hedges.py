@@ -20,6 +20,9 @@
 - Nothing delivered: a role ("I'll be handling the sandbox"), an assurance ("we're going to
   take good care of you"), accepting something ("Ha, I'll take it."), considering something
   ("we'll look at it", "we can look into that"), an option ("we could also include ...").
+- Standard product behaviour: what we do for every customer ("we'll back up your data daily,
+  automatically", "we encrypt everything at rest by default", "that's our standard process")
+  describes the product; it binds only when it grants a term ("is included at no cost").
 """
 
 from __future__ import annotations
@@ -78,6 +81,14 @@ NOTHING_DELIVERED = re.compile(
     r"\bhave your back\b|\b(?:I'll|we'll) take (?:it|that)(?=[\s.,!?]*$)",
     re.IGNORECASE,
 )
+# what the product does for everyone: a description, not a promise to this customer
+STANDARD = re.compile(
+    r"\b(?:automatically|by default|out of the box|as standard|(?:our|the) standard "
+    r"(?:process|practice|policy|terms|SLA)|(?:that's|it's|that is) standard|"
+    r"for (?:every|all (?:of )?our|all) customers?|"
+    r"(?:like|as) we do for (?:everyone|every customer|all customers))\b",
+    re.IGNORECASE,
+)
 # said right after a promise, about it: "..., but I can't promise anything on that one"
 DISCLAIMER = re.compile(
     r"\bno promises\b|\b(?:can't|cannot|won't) (?:promise|commit|agree|confirm|guarantee)"
@@ -103,6 +114,11 @@ def is_logistics(clause: str) -> bool:
 
 def delivers_nothing(clause: str) -> bool:
     return bool(NOTHING_DELIVERED.search(clause))
+
+
+def describes_the_product(clause: str) -> bool:
+    """Standard behaviour (see the module docstring); promises.py lets a granted term through."""
+    return bool(STANDARD.search(clause))
 
 
 def is_disclaimed(after: str) -> bool:

@@ -14,9 +14,9 @@ A clause (see sentences.split_clauses) said by a seller-side speaker is a commit
   "Thirty-one it is." settles a number of trucks, not a promise; a feasibility that hangs on
   the customer ("achievable if the shifts are visible early enough") is an assessment;
 and it is not a question, not hedged, call logistics, an offer that hangs on the customer's
-choice, nothing delivered, or taken back or disclaimed later in the turn (hedges.py); nor a
-colleague's to-do or withdrawn later in the call, and a sentence that only points back at the
-promise beside it joins it (promise_talk.py).
+choice, standard product behaviour, nothing delivered, or taken back or disclaimed later in the
+turn (hedges.py); nor a colleague's to-do or withdrawn later in the call, and a sentence that
+only points back at the promise beside it joins it (promise_talk.py).
 The due date is the clause's deadline date (see dates.py); a date that is the customer's
 condition ("if you sign by …") or relative to an unknown event ("within 30 days of signature")
 gives no due date; in a sentence that hangs on an event ("If you get me access, I will have it
@@ -32,6 +32,7 @@ from datetime import date
 from bot.context.dates import DateMention, find_dates, taken_date
 from bot.context.hedges import (
     delivers_nothing,
+    describes_the_product,
     is_disclaimed,
     is_hedged,
     is_logistics,
@@ -186,6 +187,8 @@ def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool
     binding = _BINDING.search(clause) or (named.search(clause) if named else None)
     if is_offer(clause, binding=binding):
         return False
+    if describes_the_product(clause) and not _TERMS.search(clause):
+        return False  # "we back up your data daily, automatically": the product, for everyone
     return bool(binding or _TERMS.search(clause))
 
 

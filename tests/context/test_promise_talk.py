@@ -151,3 +151,17 @@ def test_a_delivery_dated_by_the_deal_and_a_discount_that_holds_are_terms() -> N
             "And the eighteen percent discount holds if you sign by December 19.",
         ]
     )
+
+
+def test_standard_product_behaviour_is_a_description_unless_it_grants_a_term() -> None:
+    got = promised(
+        "Dana Reyes: We'll back up your data every night, automatically.\n"
+        "Dana Reyes: We will encrypt everything at rest by default.\n"
+        "Dana Reyes: We'll send renewal reminders, like we do for every customer.\n"
+        "Dana Reyes: Premium support is included as standard, at no cost for the first year.\n"
+        "Dana Reyes: We'll send you the data export by Friday.\n"
+    )
+    assert got == {
+        "Premium support is included as standard, at no cost for the first year.": None,
+        "We'll send you the data export by Friday.": date(2026, 11, 20),
+    }

@@ -59,8 +59,9 @@ _PLAYBACK = re.compile(
     r"back|if I heard you right|if I understand|to recap|so primarily)\b",
     _I,
 )
-_CONFIRMS = re.compile(
-    r"^(?:yes|yeah|yep|exactly|correct|right|spot on|that's (?:exactly )?(?:it|right|correct))\b",
+_CONFIRMS = re.compile(  # "Yes.", "Exactly, ...", "That's exactly it." (not "Right now we ...")
+    r"^(?:(?:yes|yeah|yep|exactly|correct|right|spot on)[.,!]|"
+    r"that's (?:exactly )?(?:it|right|correct)\b)",
     _I,
 )
 

@@ -333,3 +333,12 @@ def test_the_customer_taking_a_proposed_milestone_date_and_a_pilot_are_on_the_ti
         "customer_timeline",
     )
     assert [s.value for s in got] == ["2026-04-08", "2026-03-31"]
+
+
+def test_an_answer_to_a_restatement_that_does_not_confirm_it_replaces_nothing() -> None:
+    assert quotes(
+        "Dana Reyes: So the goal, correct me if I'm wrong, is to replace the Airflow pipelines.\n"
+        "Sam Lee: Right now it takes us twelve days to close. Mostly spreadsheets and a shared "
+        "inbox.\n",
+        "primary_use_case",
+    ) == ["So the goal, correct me if I'm wrong, is to replace the Airflow pipelines."]

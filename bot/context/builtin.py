@@ -1,12 +1,14 @@
 """The built-in extractor: offline, deterministic rules; always available.
 
 Pipeline: sentences (sentences.py) -> one label per speaker (speakers.py) -> each speaker's
-side (sides.py) -> the customer's fiscal year if the call states it (dates.py) ->
+side (sides.py, with colleagues.py for who talks to whom) -> the customer's fiscal year if the
+call states it (dates.py) ->
 - stakeholders (people.py);
 - seller commitments (promises.py, minus what hedges.py rules out: hedges, offers, logistics,
-  retractions), each with its due date (dates.py, datemath.py, numbers.py);
-- field findings: use case and recordings (signals.py), success metrics (metrics.py), risks
-  (risks.py), the customer's timeline (timeline.py);
+  retractions; then promise_talk.py: colleagues' to-dos, withdrawals later in the call, one
+  promise said in two sentences), each with its due date (dates.py, datemath.py, numbers.py);
+- field findings: use case (use_case.py), recordings (signals.py), success metrics
+  (metrics.py), risks (risks.py), the customer's timeline (timeline.py);
 each carrying its verbatim sentence, clause or passage of one turn as the quote -> duplicates
 dropped -> mapped onto playbook fields.
 """
@@ -34,9 +36,10 @@ from bot.context.risks import find_risks
 from bot.context.segments import Transcript
 from bot.context.sentences import sentences_of
 from bot.context.sides import Hints, infer_sides
-from bot.context.signals import find_recordings, find_use_cases
+from bot.context.signals import find_recordings
 from bot.context.speakers import canonical_speakers
 from bot.context.timeline import find_timeline
+from bot.context.use_case import find_use_cases
 
 T = TypeVar("T", FieldSuggestion, Commitment, Stakeholder)
 
@@ -75,7 +78,10 @@ class BuiltinExtractor:
         colleagues |= {name.split()[0] for name, side in sides.items() if side == "seller"}
         fiscal = fiscal_start_month(s.text for s in sentences)
         return Findings(
-            use_case=_unique(find_use_cases(sentences, sides=sides), key=_by_quote),
+            use_case=_unique(
+                find_use_cases(sentences, sides=sides, ours=self.hints.company_pattern()),
+                key=_by_quote,
+            ),
             success_metrics=_unique(find_metrics(sentences, sides=sides), key=_by_quote),
             timeline=_unique(
                 find_timeline(sentences, sides=sides, base=base, fiscal_start=fiscal),

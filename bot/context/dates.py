@@ -18,7 +18,8 @@ Conventions (deadline semantics: the last day the phrase still covers):
   month's if still ahead; "Monday the sixth" is the first sixth in the next months that is a
   Monday (the number wins if none is); a spoken ordinal alone ("the ninth") needs a deadline
   word before it ("by / on / before / until / through") and no noun after ("the second phase");
-- "end of day Friday" / "EOD Friday" = that Friday, "end of day" alone = the call's date;
+- "end of day Friday" / "EOD Friday" = that Friday, "end of day" alone, "tonight", "this
+  afternoon" (Australian "this arvo") = the call's date;
 - "the year ends" / "end of the year" = December 31; fiscal phrases ("end of the fiscal year",
   "fiscal Q2", "FYE") use the fiscal year the call states ("our fiscal year starts July 1",
   see `fiscal_start_month`); without one they are unknown (value None), never the calendar's;
@@ -104,7 +105,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("eod_weekday", rf"\b{_EOD}\s+(?:on\s+)?(?P<wd>(?:next\s+|this\s+)?{WEEKDAYS})\b"),
         (
             "today",
-            rf"\b(?:today|tonight|this\s+(?:afternoon|morning|evening)|later\s+today|"
+            rf"\b(?:today|tonight|this\s+(?:afternoon|arvo|morning|evening)|later\s+today|"
             rf"(?:by\s+)?{_EOD}(?!\s+(?:on\s+)?(?:{_MONTHS}\b|the\s+\d)))",
         ),
         ("weekday_day", rf"\b(?P<wd>{WEEKDAYS}),?\s+the\s+(?P<d>{_DAY})"),
@@ -177,6 +178,23 @@ def find_dates(text: str, *, base: date, fiscal_start: int | None = None) -> lis
             taken.append((match.start(), match.end()))
             found.append(_mention(text, match, value))
     return sorted(found, key=lambda m: m.start)
+
+
+# what follows a date someone proposed when the other side takes it: "End of Q1 works."
+_TAKES_DATE = re.compile(
+    r"^\s*(?:'s|is)?\s*(?:(?:very|totally|definitely|absolutely)\s+)?(?:works|it is|is fine|"
+    r"fine|good|doable|achievable|we can (?:hit|do|make|meet))\b",
+    re.IGNORECASE,
+)
+
+
+def taken_date(text: str, *, base: date, fiscal_start: int | None = None) -> date | None:
+    """The date a sentence opens with and accepts: "End of Q1 works.", "The 28th's good.",
+    "January 26th we can hit." (None when it does not)."""
+    mentions = find_dates(text, base=base, fiscal_start=fiscal_start)
+    if not mentions or len(text[: mentions[0].start].split()) > 2 or not mentions[0].usable:
+        return None
+    return mentions[0].value if _TAKES_DATE.match(text[mentions[0].end :]) else None
 
 
 def resolve_phrase(phrase: str, *, base: date, fiscal_start: int | None = None) -> date | None:

@@ -13,7 +13,16 @@
   offer. A plain "we can put that in the DPA" is agreement to a request, and binds.
 - A retraction: the speaker takes it back in the same turn before promising anything else
   ("I'll get you the proposal by Friday. Oh, wait, Friday's the holiday."; "I can get you the
-  SOC report today, actually, hold on. Let me not promise that.").
+  SOC report today, actually, hold on. Let me not promise that."), or disclaims it right after
+  ("I'll raise it internally but I can't promise anything on that one"; "I'll take it back.
+  No promises."); a disclaimer naming something else ("I can't commit to the pen test")
+  leaves the promise standing. A withdrawal later in the call is promise_talk.py's.
+- Nothing delivered: a role ("I'll be handling the sandbox"), an assurance ("we're going to
+  take good care of you"), accepting something ("Ha, I'll take it."), considering something
+  ("we'll look at it", "we can look into that"), an option ("we could also include ...").
+- Standard product behaviour: what we do for every customer ("we'll back up your data daily,
+  automatically", "we encrypt everything at rest by default", "that's our standard process")
+  describes the product; it binds only when it grants a term ("is included at no cost").
 """
 
 from __future__ import annotations
@@ -31,15 +40,20 @@ HEDGE = re.compile(
     r"(?:I|we) (?:can't|cannot|won't|will not)\b|I hope|hopeful|should be able|aim to|"
     r"(?:we|I) (?:can|could|will|would) (?:usually|typically|normally|generally)|"
     r"(?:I'll|we'll|we will|I will) (?:see|figure|talk|need|have to|want|try|aim|cross|"
-    r"find out|think about|consider|discuss))\b",
+    r"find out|think about|consider|discuss)|"
+    r"(?:I'll|we'll|I will|we will|we can|I can) (?:take a |have a )?look (?:at|into)|"
+    r"(?:we|I) could\b(?! not)|"
+    r"(?:is|are|was|were|it's|that's)(?:n't| not) something (?:I|we) can)\b",
     re.IGNORECASE,
 )
 LOGISTICS = re.compile(
     r"\b(?:I'll|I will|I'm going to|we're going to|let me|[A-Z][a-z]+ will) "
     r"(?:just |quickly |mostly |go ahead and )?(?:stop sharing|(?:be )?listen(?:ing)?|"
-    r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|keep (?:it|this) short|"
+    r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|"
+    r"keep (?:it|this|things) (?:short|tight|brief|quick)|"
     r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
-    r"record|take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
+    r"record (?:this|the (?:call|meeting|session|demo)|our (?:call|conversation))|"
+    r"take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
     r"give you an example|explain|answer that|come back to that|skip|switch|scroll|open|"
     r"turn it over|stop there|wrap up|leave it|cover|"
     r"ask (?:for|you|a lot|a few|some|questions|lots)|"
@@ -47,7 +61,7 @@ LOGISTICS = re.compile(
     r"\bI'll be (?:your|the|on)\b(?![^.]*\b(?:through|until|till)\b)|"
     r"\b(?:update|log \w+ in|add (?:it|this|that|a note) to) (?:the |our )?(?:CRM|Salesforce|"
     r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b(?!\s+and\b)|"
-    r"\bhere's what (?:I|we) can do\b",
+    r"\bhere's what (?:I|we)(?: can|'ll| will|'re going to| are going to) do\b",
     re.IGNORECASE,
 )
 _CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
@@ -58,6 +72,28 @@ _CUSTOMER_CHOICE = re.compile(
     r"\b(?:if you\b|at (?:a |an )?(?:\w+[- ])?(?:years?|seats?|agents?|users?|licenses?)\b|"
     r"on (?:the|a|an) (?:[\w-]+ ){0,2}(?:plan|tier|edition|term|package|contract|deal)\b|"
     r"with (?:the|a|an) (?:[\w-]+ ){0,2}(?:plan|tier|edition|term|commitment)\b)",
+    re.IGNORECASE,
+)
+# the speaker's role, an assurance, accepting something: nothing is delivered to the customer
+NOTHING_DELIVERED = re.compile(
+    r"\b(?:I'll|I will) be (?:handling|owning|overseeing|looking after|managing|coordinating|"
+    r"leading)\b|\btake (?:good |great |really good )?care of you\b|\blook after you\b|"
+    r"\bhave your back\b|\b(?:I'll|we'll) take (?:it|that)(?=[\s.,!?]*$)",
+    re.IGNORECASE,
+)
+# what the product does for everyone: a description, not a promise to this customer
+STANDARD = re.compile(
+    r"\b(?:automatically|by default|out of the box|as standard|(?:our|the) standard "
+    r"(?:process|practice|policy|terms|SLA)|(?:that's|it's|that is) standard|"
+    r"for (?:every|all (?:of )?our|all) customers?|"
+    r"(?:like|as) we do for (?:everyone|every customer|all customers))\b",
+    re.IGNORECASE,
+)
+# said right after a promise, about it: "..., but I can't promise anything on that one"
+DISCLAIMER = re.compile(
+    r"\bno promises\b|\b(?:can't|cannot|won't) (?:promise|commit|agree|confirm|guarantee)"
+    r"(?: to)?(?: (?:anything|that|it|this))?(?=\s*(?:[.,;!?]|$|on (?:that|this)|today|yet|"
+    r"right now|on this call))",
     re.IGNORECASE,
 )
 RETRACTION = re.compile(
@@ -74,6 +110,20 @@ def is_hedged(clause: str) -> bool:
 
 def is_logistics(clause: str) -> bool:
     return bool(LOGISTICS.search(clause))
+
+
+def delivers_nothing(clause: str) -> bool:
+    return bool(NOTHING_DELIVERED.search(clause))
+
+
+def describes_the_product(clause: str) -> bool:
+    """Standard behaviour (see the module docstring); promises.py lets a granted term through."""
+    return bool(STANDARD.search(clause))
+
+
+def is_disclaimed(after: str) -> bool:
+    """`after`: the rest of the promise's sentence and the sentence after it in the turn."""
+    return bool(DISCLAIMER.search(after))
 
 
 def is_offer(clause: str, *, binding: re.Match[str] | None) -> bool:

@@ -11,8 +11,8 @@ of" in one sentence), takes the sentence before it in the same turn when that on
 baseline number, and needs what is measured somewhere in the turn: one suggestion per target.
 A number without a target is context ("60 percent of inbound calls are WISMO"), not a metric.
 Not metrics either: prices ("$79 per seat"), times of day, the seller's claims about their
-other customers ("most of our customers land at 90%"), what the customer calls a side effect,
-and questions.
+other customers ("most of our customers land at 90%"), a level already reached ("the pilot got
+us to 31 percent"), what the customer calls a side effect, and questions.
 """
 
 from __future__ import annotations
@@ -27,10 +27,13 @@ from bot.context.signals import RESTATED, same_turn, side_of, suggestion
 
 _I = re.IGNORECASE
 _NUM = rf"(?:\d+(?:[.,]\d+)?|{SPOKEN_NUMBER})"
-_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|business days|working days)"
+_UNITS = (
+    r"(?:seconds|minutes?|hours?|days|weeks|months|business days|working days|dollars|cents|"
+    r"pounds|euros)"
+)
 _QUANTITY = re.compile(
     rf"(?:\b{_NUM}\s*(?:%|percent\b)|\b{_NUM}\s+(?:\w+\s+)?{_UNITS}\b|"
-    r"\bfrom\s+\S+\s+(?:\w+\s+)?to\s+\S+|"
+    r"\bfrom\s+\S+\s+(?:\w+\s+){0,2}to\s+\S+|\bzero\s+\w+|"
     r"\b(?:under|below|over|above|at least|less than|more than|down to|up to|close to|near|"
     rf"within|to|at)\s+(?:about\s+|like\s+|around\s+)?{_NUM}\b|\b(?:near|close to) zero\b|"
     r"\bsame[- ]day\b|\bday one\b|\ba (?:quarter|third|half) of\b|"
@@ -38,12 +41,15 @@ _QUANTITY = re.compile(
     _I,
 )
 _NUMBER = re.compile(rf"\b{_NUM}\b", _I)
-_UNIT_QUANTITY = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|(?:\w+\s+)?{_UNITS}\b)", _I)
+_UNIT_QUANTITY = re.compile(
+    rf"\b{_NUM}\s*(?:%|percent\b|(?:\w+\s+)?{_UNITS}\b)|\bsame[- ]day\b", _I
+)
 # what is measured: anywhere in the speaker's turn ("Manager time. Each manager spends ...")
 _MEASURE = re.compile(
     r"\b(?:close|response|resolution|CSAT|NPS|churn|retention|calls|tickets|deflect\w*|"
     r"corrections?|errors?|failures?|spend|cost|savings?|payback|ROI|on-time|auto-match\w*|"
     r"match rate|touchless|accuracy|cycle time|fresh\w*|behind|callbacks?|penalt\w+|fees?|"
+    r"downtime|uptime|missed|turnaround|"
     r"confirm\w*|productive|ramp|setup|set up|onboarding|adoption|utili[sz]ation|time|revenue|"
     r"jobs|visits?|fix|rate|delivery|conversion|pipeline|forecast|next steps?|opps|"
     r"cut|reduce|increase|improve)\b",
@@ -51,9 +57,13 @@ _MEASURE = re.compile(
 )
 # the level they want to reach, said in the sentence that holds the quantity
 _TARGET = re.compile(
-    r"\b(?:(?:I|we) (?:want|need|'d like|'d love|would like|would love)|I'd like|I'd love|wants|"
-    r"goal|target|(?:get|got|getting) (?:[\w-]+ ){0,3}(?:to|down|under|below|up)|cut|reduce|"
-    r"down to|instead of|near zero|close to zero|same[- ]day|thrilled|hero|from \S+ (?:\w+ )?to|"
+    r"\b(?:(?:I|we|they) (?:want|need|'d like|'d love|would like|would love)|I'd like|I'd love|"
+    r"I'd want|we'd want|wants|needs? to (?:stay|be|get|hit|reach|remain)|"
+    r"goal|target|(?:get|getting) (?:[\w-]+ ){0,3}(?:to|down|under|below|up)|cut|reduce|"
+    rf"reduction|improvement|zero\s+\w+|down (?:by )?{_NUM}|"
+    rf"(?:under|below|less than|at least|no more than)\s+{_NUM}|"
+    r"down to|instead of|near zero|close to zero|same[- ]day|thrilled|hero|"
+    r"from \S+ (?:\w+ ){0,2}to|"
     r"success (?:for|means|is|looks like)|if (?:we|it|the [\w-]+(?: [\w-]+)?) could)\b",
     _I,
 )
@@ -66,6 +76,12 @@ _NOT_METRIC = re.compile(
 )
 
 
+# a level already reached ("The pilot got us to 31 percent", "they got their spend down by 26
+# percent") is a result, unless the sentence also says what they want
+_REACHED = re.compile(r"\b(?:got|brought|took)\s+(?:\w+\s+){0,3}?(?:to|down|up)\b", _I)
+_WANTED = re.compile(r"\b(?:want|need|goal|target|'d like|would like|if)\b", _I)  # "If we got to"
+
+
 def find_metrics(sentences: Sequence[Sentence], *, sides: dict[str, Side]) -> list[FieldSuggestion]:
     groups: list[list[int]] = []
     for index, s in enumerate(sentences):
@@ -73,6 +89,8 @@ def find_metrics(sentences: Sequence[Sentence], *, sides: dict[str, Side]) -> li
         if text.endswith("?") or _NOT_METRIC.search(text):
             continue
         if not (_QUANTITY.search(text) and _TARGET.search(text)):
+            continue
+        if _REACHED.search(text) and not _WANTED.search(text):
             continue
         turn = same_turn(sentences, index, before=len(sentences), after=len(sentences))
         said = " ".join(plain(sentences[i].text) for i in turn)

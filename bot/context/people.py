@@ -114,9 +114,12 @@ _NON_NAMES = {
 
 
 def clean_name(raw: str) -> str | None:
-    """Drop leading non-name words ("Probably Aisha Khan"); None if any remain inside."""
+    """Drop leading non-name words ("Probably Aisha Khan") and an honorific before a full name
+    ("Dr Sunil Varma"; "Dr. Hollis" keeps it); None if non-name words remain inside."""
     words = raw.split()
     while words and words[0] in _NON_NAMES:
+        words = words[1:]
+    if len(words) > 2 and words[0].rstrip(".") in ("Dr", "Mr", "Ms", "Mrs", "Prof"):
         words = words[1:]
     if not words or any(w in _NON_NAMES for w in words):
         return None
@@ -183,7 +186,8 @@ def _mentions(sentence: Sentence, *, sides: dict[str, Side]) -> list[_Found]:
             groups = match.groupdict()
             if not name:
                 continue
-            if re.search(r"\b(?:at|from|with|for)\s+$", sentence.text[: match.start()]):
+            before = sentence.text[: match.start()]
+            if re.search(r"\b(?:at|from|(?:I'm|I am|we're|we are) (?:with|for))\s+$", before):
                 continue  # "here at Pinecrest Outdoor, director of CX" names a company
             if re.match(r"\s+(?:there|back then)\b", sentence.text[match.end() :]):
                 continue  # "Greg, our admin there": someone at another place

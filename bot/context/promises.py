@@ -6,11 +6,17 @@ A clause (see sentences.split_clauses) said by a seller-side speaker is a commit
 - grants a term: "is included", "includes … at no cost", "we'll waive", "in the order form",
   "we guarantee", "we're crediting", "at the same per-site price";
 - reports one: "I promised Marco we'd …", "Aisha told Raj we'd …", "I agreed we'd …";
-- or agrees to the customer's goal: "End of Q1 is doable.", "That's very achievable."; a
-  settling "February 22 it is." / "That works." counts only when it settles a date (said in
-  it or in the turn before): "Thirty-one it is." settles a number of trucks, not a promise;
-and it is not a question, and not hedged, call logistics, an offer that hangs on the
-customer's choice, or taken back later in the turn (hedges.py).
+- states a delivery tied to the deal: "Sensors ship within thirty days of signature.",
+  "Implementation starts the day after signature.", "the discount holds if you sign by …";
+- or agrees to the customer's goal: "End of Q1 is doable.", "That's very achievable.", "June's
+  doable."; a settling "February 22 it is." / "That works." / "End of Q1 works." / "January
+  26th we can hit." counts only when it settles a date (said in it or in the turn before):
+  "Thirty-one it is." settles a number of trucks, not a promise; a feasibility that hangs on
+  the customer ("achievable if the shifts are visible early enough") is an assessment;
+and it is not a question, not hedged, call logistics, an offer that hangs on the customer's
+choice, standard product behaviour, nothing delivered, or taken back or disclaimed later in the
+turn (hedges.py); nor a colleague's to-do or withdrawn later in the call, and a sentence that
+only points back at the promise beside it joins it (promise_talk.py).
 The due date is the clause's deadline date (see dates.py); a date that is the customer's
 condition ("if you sign by …") or relative to an unknown event ("within 30 days of signature")
 gives no due date; in a sentence that hangs on an event ("If you get me access, I will have it
@@ -23,9 +29,18 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from bot.context.dates import DateMention, find_dates
-from bot.context.hedges import is_hedged, is_logistics, is_offer, is_retracted
+from bot.context.dates import DateMention, find_dates, taken_date
+from bot.context.hedges import (
+    delivers_nothing,
+    describes_the_product,
+    is_disclaimed,
+    is_hedged,
+    is_logistics,
+    is_offer,
+    is_retracted,
+)
 from bot.context.model import Commitment, Side
+from bot.context.promise_talk import Found, colleagues_todo, join_back_references, withdrawn
 from bot.context.sentences import Sentence, plain, split_clauses
 
 _BINDING = re.compile(
@@ -51,12 +66,18 @@ _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
     r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
     r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price|"
-    r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate))\b",
+    r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate)|"
+    r"(?:discount|price|pricing|rate) (?:holds|stands)|"
+    # a delivery dated by the deal itself: "Sensors ship within thirty days of signature"
+    r"(?:ships?|starts?|begins?|kicks? off|goes live)\b[^.?]{0,40}\b(?:of|after|from|upon) "
+    r"(?:signature|signing|contract signature))\b",
     re.IGNORECASE,
 )
 _FEASIBLE = re.compile(r"\b(?:doable|achievable)\b", re.IGNORECASE)
+_CONDITIONED = re.compile(r"\b(?:if|as long as|provided|assuming|depending)\b", re.IGNORECASE)
 _AGREEMENT = re.compile(
-    r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}\s)?(?:is|it's|that's)\s+(?:\w+\s+)?(?:doable|achievable)\b|"
+    r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}(?:\s|(?='s)))?(?:is|it's|that's|'s)\s+(?:\w+\s+)?"
+    r"(?:doable|achievable)\b|"
     r"\bit is\.?$|^(?:yes|yep|sure)[,.]?\s+(?:that|it) works\b|"
     r"^(?:\w+\s+){0,2}\d{1,2}(?:st|nd|rd|th)?\s+works\b",
     re.IGNORECASE,
@@ -91,7 +112,7 @@ def find_commitments(
     """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff";
     `fiscal_start`: the month the customer's fiscal year starts, if the call said it."""
     named = _named_pattern(colleagues)
-    found: list[tuple[int, int, Commitment]] = []  # (sentence index, clause end, commitment)
+    found: list[Found] = []
     for index, sentence in enumerate(sentences):
         if sides.get(sentence.speaker or "", "customer") != "seller":
             continue
@@ -101,11 +122,14 @@ def find_commitments(
         for clause in split_clauses(sentence.text):
             position = sentence.text.index(clause, position) + len(clause)
             text = plain(clause)
-            agreement = bool(_AGREEMENT.search(text))
+            taken = taken_date(text, base=base, fiscal_start=fiscal_start) if base else None
+            agreement = bool(_AGREEMENT.search(text)) or taken is not None
             settled = agreement and not _FEASIBLE.search(text)  # "X it is", "X works"
+            if agreement and _FEASIBLE.search(text) and _CONDITIONED.search(text):
+                continue  # "achievable if the bank shifts are visible": an assessment
             if not (agreement or _is_commitment(text, named=named)):
                 continue
-            due = _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
+            due = taken or _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
             if due is None and agreement and index > 0 and base is not None:
                 due = _last_date(sentences, before=index, base=base)  # "That's very doable."
             if settled and due is None:
@@ -113,24 +137,34 @@ def find_commitments(
             commitment = Commitment(
                 text=describe(clause), by=sentence.speaker, due=due, quote=clause, at=sentence.at
             )
-            found.append((index, position, commitment))
-    return [c for n, (i, end, c) in enumerate(found) if not _taken_back(sentences, found, n)]
+            found.append(Found(index=index, end=position, commitment=commitment))
+    kept = [
+        f
+        for n, f in enumerate(found)
+        if not _taken_back(sentences, found, n) and not colleagues_todo(sentences, f, sides=sides)
+    ]
+    gone = withdrawn(sentences, kept, sides=sides)
+    kept = [f for n, f in enumerate(kept) if n not in gone]
+    return [f.commitment for f in join_back_references(sentences, kept)]
 
 
-def _taken_back(
-    sentences: Sequence[Sentence], found: list[tuple[int, int, Commitment]], n: int
-) -> bool:
+def _taken_back(sentences: Sequence[Sentence], found: list[Found], n: int) -> bool:
     """What the speaker says after promise `n` in the same turn, up to their next promise,
-    retracts it ("I'll get it to you Friday. Oh, wait, Friday's a holiday.")."""
-    index, end, commitment = found[n]
-    after = [sentences[index].text[end:]]
+    retracts it ("I'll get it to you Friday. Oh, wait, Friday's a holiday."), or what they
+    say next in the turn disclaims it ("…, but I can't promise anything on that one")."""
+    index, end, commitment = found[n].index, found[n].end, found[n].commitment
+    rest = sentences[index].text[end:]
+    after = [rest]
     following = found[n + 1] if n + 1 < len(found) else None
-    if following is None or following[0] != index:
-        stop = following[0] if following else len(sentences)
+    if following is None or following.index != index:
+        stop = following.index if following else len(sentences)
         for sentence in sentences[index + 1 : stop]:
             if sentence.segment != sentences[index].segment:
                 break
             after.append(sentence.text)
+    next_sentence = after[1] if len(after) > 1 else ""
+    if is_disclaimed(plain(rest + " " + next_sentence)):
+        return True
     # "I can get you the SOC report today, actually, hold on": inside the promise's own clause
     own = commitment.quote
     binding = _BINDING.search(plain(own))
@@ -148,11 +182,13 @@ def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
 def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool:
     if len(clause.split()) < 4 or _is_question(clause):
         return False
-    if is_hedged(clause) or is_logistics(clause):
+    if is_hedged(clause) or is_logistics(clause) or delivers_nothing(clause):
         return False
     binding = _BINDING.search(clause) or (named.search(clause) if named else None)
     if is_offer(clause, binding=binding):
         return False
+    if describes_the_product(clause) and not _TERMS.search(clause):
+        return False  # "we back up your data daily, automatically": the product, for everyone
     return bool(binding or _TERMS.search(clause))
 
 

@@ -4,16 +4,23 @@
   "my bigger issue", "a real gap", "non-starter", "deal-breaker", "pushback", "I've been
   burned", "over what we budgeted", a competing quote or evaluation ("a quote from", "we're
   looking at you and two others"), knowledge nobody has ("nobody understands them"), an
-  approver who is not on board ("she's not supportive"), a date that cannot move ("if we miss
-  it, it waits a quarter", "not switching systems mid-season", "that's aggressive"); not their
-  idioms ("no worries", "not a problem", "not worried"). Said by the customer, or by the
-  seller when flagging it or speaking about the customer ("their IT is nervous").
-- A gap left open: the customer asks whether we meet a requirement ("what about handwritten
-  receipts?", "do you have it in Spanish?", "I'd want it in the platform", "our legal prefers
-  our paper") and the seller's answer does not commit ("we might be able to", "it's in beta",
-  "no promises", "I'd have to check", "I don't know if they'd go for it"). Asking for a
-  concession ("can you throw in the add-on for free?") is negotiation, not a gap. The quote
-  is the seller's answer; the value is the ask, marked "(no commitment given)".
+  approver who is not on board ("she's not supportive", "our CFO will not sign above one
+  million", "she froze new software spend"), the hardest part, what could slow them down, a
+  date that cannot move ("if we miss it, it waits a quarter", "trained before April 6th or
+  it's gonna wait till fall", "if cutover slips", "not switching systems mid-season", "that's
+  aggressive"); not their idioms ("no worries", "not a problem", "not worried"), nor "risk" in
+  a name ("vendor risk committee", "Chief Risk Officer"), nor a request to write down the risk
+  just said ("Put that down as a risk."). Said by the customer, or by the seller when
+  flagging it or speaking about the customer ("their IT is nervous"); the seller echoing it
+  ("So budget's a risk too.") adds nothing.
+- A gap left open: the customer states a requirement of their organisation ("our legal
+  prefers our paper", "we require", "our security team needs") and the seller's answer does
+  not commit ("we might be able to", "it's in beta", "no promises", "I'd have to check", "I
+  don't know if they'd go for it"). A feature asked about or wished for and left open ("what
+  about Spanish?", "we'd want a custom field") is a follow-up, not a risk (three labelled sets
+  agree), and asking for a concession ("can you throw in the add-on for free?") is
+  negotiation. The quote is the seller's answer; the value is the ask, marked "(no commitment
+  given)".
 A worry's quote is its sentence with the sentences around it in the same turn, the cue often
 only points ("That's my worry. Our Salesforce is not pretty."); worries in adjoining sentences
 of one turn make one passage (up to five sentences).
@@ -34,7 +41,14 @@ _WORRY = re.compile(
     r"\b(?:concern(?:s|ed)?|worr(?:y|ied|ies)|nervous|anxious|risks?|risky|blockers?|blocking|"
     r"keeps? me up at night|twitchy|(?:a |real |big |huge )problem|(?:real |big |huge )gap|"
     r"(?:my |our |the )?(?:big|bigger|biggest|main|other|real) issue|non-?starter|deal-?breaker|"
-    r"hard requirement|non-negotiable|won't (?:sign|budge|approve|roll out|switch)|"
+    r"hard requirement|non-negotiable|"
+    r"(?:won't|will not|wouldn't|would not) (?:sign|budge|approve|roll out|switch)|"
+    r"(?:froze|frozen|freezing) (?:\w+ ){0,3}(?:spend\w*|budget|purchas\w+|hiring)|"
+    r"(?:the )?hardest part|biggest challenge|"
+    r"(?:could|might|would|will) (?:easily )?(?:slow (?:us|this|it|things) down|delay|"
+    r"hold (?:us|this|it|things) up|derail|block)|"
+    r"\bor (?:else )?(?:it's|it is|it'll|it will|we're|everything)(?: \w+)? (?:gonna |going to )?"
+    r"(?:wait|slip|slide|be pushed|be delayed)|(?:if|when) [^.,]{0,40}\bslips|"
     r"can't (?:slip|move|have that|lose|afford)|not switching|skeptical|hesitant|reluctant|"
     r"push ?back|"
     r"budget (?:freeze|cuts?|is tight)|over (?:what we|our) budget\w*|tight (?:timeline|budget)|"
@@ -47,17 +61,25 @@ _WORRY = re.compile(
 )
 _NOT_WORRY = re.compile(
     r"\b(?:no worries|not worried|don't worry|no concerns?|no risk|low risk|risk-free|"
-    r"no problem|not a problem|not an issue|no issue)\b",
+    r"no problem|not a problem|not an issue|no issue|"
+    # recording a risk just said: "Put that down as a risk, Paula." (that one is the risk)
+    r"(?:put|note|mark|log|write|flag|add) (?:that|it|this) (?:down )?as a risk)\b",
     _I,
 )
-_FLAG = re.compile(r"\b(?:flag|risks?|heads up|watch out)\b", _I)
+# "risk" naming a function or a title, not a worry: "vendor risk committee", "Chief Risk Officer"
+_RISK_NAME = re.compile(
+    r"\b(?:chief|vendor|credit|operational|third[- ]party|enterprise|model) risk\b|"
+    r"\brisk (?:committee|assessment|analyst|officer|management|register|team|review|profile|"
+    r"appetite|rating|score|function|department|questionnaire)s?\b",
+    _I,
+)
+# the seller raising a risk on purpose; a bare "So budget's a risk too." only echoes the customer
+_FLAG = re.compile(r"\b(?:flag(?:ging)?|heads up|watch out)\b", _I)
 _LONGEST = 5  # sentences in one risk's passage
 _REQUIREMENT = re.compile(
-    r"\b(?:what about|how about|do you (?:have|support|handle|do|integrate|connect|work with)|"
-    r"does (?:it|that|the \w+) (?:support|handle|work|have|integrate|connect)|"
-    r"is there (?:a way|support)|I'd want|we'd want|I need|we need|"
-    r"we require|(?:our|my) (?:legal|policy|security|compliance|IT|procurement)(?: team)? "
-    r"(?:prefers|requires|needs|wants)|I don't (?:love|like) (?:being|having))\b",
+    r"\b(?:we require|(?:our|my) (?:legal|policy|security|compliance|IT|procurement|board|"
+    r"regulator)(?: team)? (?:prefers|requires|needs|wants|insists)|(?:our|company) policy "
+    r"(?:is|says|requires))\b",
     _I,
 )
 _TIMING = re.compile(r"\b(?:timing|timeline|go[- ]live|live by|deadline)\b", _I)
@@ -77,10 +99,12 @@ def find_risks(sentences: Sequence[Sentence], *, sides: dict[str, Side]) -> list
     spans: list[list[int]] = []  # one passage per stretch of worry talk in a turn
     for index, s in enumerate(sentences):
         text = plain(s.text)
-        if text.endswith("?") or _NOT_WORRY.search(text) or not _WORRY.search(text):
+        if text.endswith("?") or _NOT_WORRY.search(text):
+            continue
+        if not _WORRY.search(_RISK_NAME.sub(" ", text)):
             continue
         if side_of(s, sides) == "seller" and not (_FLAG.search(text) or RESTATED.search(text)):
-            continue  # "I get the concern": the seller answering, not a risk of its own
+            continue  # "I get the concern", "So budget's a risk too.": the seller answering
         after = 2 if len(text.split()) <= 7 else 1  # "That's my worry." points forward
         span = same_turn(sentences, index, before=1, after=after)
         if spans and spans[-1][-1] >= span[0] - 1 and sentences[spans[-1][0]].segment == s.segment:

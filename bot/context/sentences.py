@@ -20,9 +20,24 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "mt", "ft",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
+# A sentence or clause that only points back at a promise beside it: "That goes in the order
+# form.", "It'll be written into the SOW", "We'll have it live across all fourteen.", "and I'll
+# put that in the order form", "I'll bring our consultant for that." ("that" as a pronoun; "I can
+# put that language in" names a thing).
+_POINTER = r"(?:it|that|this|them)"
+BACK_REFERENCE = re.compile(
+    rf"^(?:\w+,?\s+)?{_POINTER}(?:'s|'ll(?:\s+be)?|\s+(?:is|goes|will be|gets|stays))\s+"
+    r"(?:in|into|on|part of|written|included|covered|done|live|ready|there)\b|"
+    r"^(?:\w+,?\s+)?(?:I|we)(?:'ll|\s+will|\s+can|'m going to|'re going to)\s+(?:also\s+)?\w+\s+"
+    rf"{_POINTER}(?=\s+(?:in|into|on|onto|to|over|back|up|down|out|live|ready|done|sorted|across|"
+    r"through|for|by|today|tonight|tomorrow)\b|\s*[.,;!?]|\s*$)|"
+    r"\bfor (?:that|it|this)(?: one)?[.!]?$",  # "I'll bring our solutions consultant for that."
+    re.IGNORECASE,
+)
 # Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …" /
 # "I can't do two times, but I can do one and a half" (the concession stands alone). Not
-# before "and I'll be there": being somewhere or something elaborates the first promise.
+# before "and I'll be there": being somewhere or something elaborates the first promise; nor
+# before a clause that points back at the first ("…, and I'll put that in the order form").
 _CLAUSE = re.compile(
     r"(?:,?\s+(?:and|plus|also|but)\s+|;\s+)"
     r"(?=(?:I|we|We)(?:'ll|'d|\s+(?:will|guarantee|promise|commit|can)\b)(?!\s*be\b))"
@@ -76,6 +91,8 @@ def split_clauses(sentence: str) -> list[str]:
     text = plain(sentence)
     cuts: list[int] = []
     for match in _CLAUSE.finditer(text):
+        if BACK_REFERENCE.match(text[match.end() :]):
+            continue
         if _FIRST_PERSON.search(text[cuts[-1] if cuts else 0 : match.start()]):
             cuts.append(match.start())
     bounds = [0, *cuts, len(sentence)]

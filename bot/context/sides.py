@@ -4,9 +4,12 @@ Evidence, strongest first: a hint (the AE's name, our email domains); an email o
 the speaker; naming our company as their own ("here at Brightwave"); seller-only vocabulary
 ("account executive", "our platform", "onboarding includes", "deal desk"); talk about the
 customer in the third person (internal calls and Slack). Customer vocabulary ("we're looking
-to", "our CFO", "my concern") counts the other way. A speaker with no evidence is a customer:
-Handoff's users are the sellers, whom the hints usually name (in a Slack deal channel the
-default flips: it is an internal channel).
+to", "our CFO", "my concern") counts the other way. A speaker whose own words settle nothing
+takes the side of the people the talk puts them with (colleagues.py): whoever introduced them
+or was introduced by them ("I've got Victor with me"), whoever gave them or took from them a
+request about the side's own business ("Caleb, stay on a sec."). A speaker with no evidence is
+a customer: Handoff's users are the sellers, whom the hints usually name (in a Slack deal
+channel the default flips: it is an internal channel).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.context.colleagues import same_side_pairs
 from bot.context.model import Side
 from bot.context.sentences import Sentence
 
@@ -144,9 +148,11 @@ def infer_sides(
         if hints.names_seller(speaker):
             fixed[speaker] = "seller"
     sides = {
-        speaker: fixed.get(speaker, _decide(score, default=default))
+        speaker: fixed.get(speaker) or _settled_side(score) or default
         for speaker, score in scores.items()
     }
+    settled = {s for s, score in scores.items() if s in fixed or _settled_side(score)}
+    _join_colleagues(sides, settled=settled, pairs=same_side_pairs(sentences))
     if default == "customer" and "seller" not in sides.values():
         # every sales call has a seller: the clearest one, if anyone leans that way at all
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
@@ -156,12 +162,31 @@ def infer_sides(
     return sides
 
 
-def _decide(score: float, *, default: Side) -> Side:
+def _join_colleagues(
+    sides: dict[str, Side], *, settled: set[str], pairs: list[tuple[str, str]]
+) -> None:
+    """An unsettled speaker takes the side of the settled people the talk puts them with, when
+    those agree; who is settled so spreads along a chain of introductions."""
+    for _ in range(len(pairs)):
+        votes: dict[str, set[Side]] = defaultdict(set)
+        for a, b in pairs:
+            for weak, strong in ((a, b), (b, a)):
+                if weak in sides and weak not in settled and strong in settled:
+                    votes[weak].add(sides[strong])
+        agreed = {speaker: found.pop() for speaker, found in votes.items() if len(found) == 1}
+        if not agreed:
+            return
+        sides.update(agreed)
+        settled.update(agreed)
+
+
+def _settled_side(score: float) -> Side | None:
+    """The side a speaker's own words settle, if they do."""
     if score >= 2.5:
         return "seller"
     if score <= -1.5:
         return "customer"
-    return default
+    return None
 
 
 def _score(text: str, *, company: re.Pattern[str] | None) -> float:

@@ -8,7 +8,9 @@ A date (usable: not a past reference, not a condition; see dates.py) is a milest
   before, by someone else, asks about the "timeline", "dates", "when", a "deadline" or a
   "forcing event" ("So, timeline. You said April?" / "April first. Spring cooling season.");
 - or the seller says it next to a milestone word, outside a promise of ours ("we'll have SSO
-  live by January 15" is a commitment, not their timeline).
+  live by January 15" is a commitment, not their timeline);
+- or the customer takes a date the seller just proposed for a milestone ("I'll schedule the
+  kickoff for Wednesday, April eighth. Does that work?" / "April 8 works.").
 Each milestone word takes the date nearest to it. Not milestones: the customer's own to-dos
 ("I'll get our redlines back to you by Wednesday"), dates after a past-tense verb ("Chris left
 in March") and dates that open a period ("anything we sign after February 15").
@@ -20,7 +22,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from bot.context.dates import DateMention, find_dates
+from bot.context.dates import DateMention, find_dates, taken_date
 from bot.context.model import FieldSuggestion, Side
 from bot.context.sentences import Sentence, plain
 from bot.context.signals import side_of, suggestion
@@ -32,7 +34,8 @@ _MILESTONE = re.compile(
     r"deadline|date|"
     r"in production|up and running|deploy(?:ed|ment)?|start (?:the rollout|using|implementation)|"
     r"decision|decide|pick (?:a )?vendor|sign|signature|committed|board meeting|committee|"
-    r"trained|audit|inspection|has to|have to|needs? to be|must)\b",
+    r"trained|audit|inspection|pilot (?:running|live|start\w*|begin\w*)|"
+    r"(?:start|run|launch)(?:ing)? (?:a|the) pilot|has to|have to|needs? to be|must)\b",
     _I,
 )
 _OUR_PROMISE = re.compile(
@@ -79,6 +82,10 @@ def find_timeline(
         if text.endswith("?"):
             continue
         seller = side_of(s, sides) == "seller"
+        taken = None if seller else taken_date(text, base=base, fiscal_start=fiscal_start)
+        if taken and _after_proposed_milestone(sentences, index, sides):
+            found.append(suggestion([s], value=taken.isoformat()))
+            continue
         if (seller and _OUR_PROMISE.search(text)) or (not seller and _THEIR_TODO.search(text)):
             continue
         mentions = find_dates(text, base=base, fiscal_start=fiscal_start)
@@ -127,6 +134,17 @@ def _after_past_verb(text: str, mention: DateMention) -> bool:
     before = text[max(0, mention.start - 60) : mention.start]
     clause = re.split(r"[,.;:!?]", before)[-1]
     return bool(_PAST_VERB.search(clause)) and not _FUTURE.search(clause)
+
+
+def _after_proposed_milestone(
+    sentences: Sequence[Sentence], index: int, sides: dict[str, Side]
+) -> bool:
+    """Is sentence `index` the first of a turn right after a seller turn naming a milestone?"""
+    if index == 0 or sentences[index - 1].segment == sentences[index].segment:
+        return False
+    previous = [s for s in sentences[:index] if s.segment == sentences[index - 1].segment]
+    said = " ".join(plain(s.text) for s in previous)
+    return side_of(previous[0], sides) == "seller" and bool(_MILESTONE.search(said))
 
 
 def _answers_timing(sentences: Sequence[Sentence], index: int) -> bool:

@@ -48,6 +48,7 @@ JUN_29 = date(2026, 6, 29)  # a Monday
         ("next week", NOV_10, date(2026, 11, 20)),
         ("end of next week", NOV_10, date(2026, 11, 20)),
         ("today", NOV_10, NOV_10),
+        ("this arvo", NOV_10, NOV_10),  # Australian: this afternoon
         ("tomorrow", NOV_10, date(2026, 11, 11)),
         ("end of day tomorrow", NOV_10, date(2026, 11, 11)),
         # spoken ordinals, as transcripts write them

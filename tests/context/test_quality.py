@@ -1,8 +1,10 @@
 """The labelled calls: the data is sound, the built-in extractor keeps its quality floors on the
-development sets (dev and heldout), and the bench scores fairly and keeps sealed sets sealed.
+development sets (dev, heldout and heldout2), and the bench scores fairly and keeps sealed sets
+sealed.
 
-Scoring is bench/extract.py's (its docstring defines matching). heldout2 (the final measure,
-written by someone else) is never opened here: only the bench reads it, in aggregate.
+Scoring is bench/extract.py's (its docstring defines matching). Every other folder (heldout3,
+the final measure, written by someone else) is never opened here: only the bench reads it, in
+aggregate.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bot.context.transcripts import parse_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = ROOT / "tests" / "data" / "calls"
-SETS = {"dev": CALLS, "heldout": CALLS / "heldout"}
+SETS = {"dev": CALLS, "heldout": CALLS / "heldout", "heldout2": CALLS / "heldout2"}
 
 
 def _bench() -> ModuleType:
@@ -38,6 +40,8 @@ CASES = [case for folder in SETS.values() for case in BENCH.case_files(folder)]
 
 def test_the_sets_cover_every_format_and_enough_calls() -> None:
     assert len(BENCH.case_files(CALLS)) >= 12 and len(BENCH.case_files(SETS["heldout"])) >= 6
+    assert len(BENCH.case_files(SETS["heldout2"])) >= 8
+    assert set(SETS) == set(BENCH.DEVELOPMENT_SETS)
     assert {source.suffix for source, _ in CASES} == {".vtt", ".srt", ".txt", ".json"}
 
 
@@ -105,6 +109,7 @@ def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
     root = tmp_path / "calls"
     (root / "heldout").mkdir(parents=True)
     (root / "heldout2").mkdir()
+    (root / "heldout3").mkdir()
     call = "Dana Reyes: I'm Dana Reyes, account executive. I'll send the plan by Friday.\n"
     gold = {
         "call_date": "2026-11-10",
@@ -113,14 +118,20 @@ def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
         "stakeholders": [],
         "commitments": [{"quote": "A promise nobody made.", "due": None}],
     }
-    calls = ((root, "dev_call"), (root / "heldout", "open"), (root / "heldout2", "sealed"))
+    calls = (
+        (root, "dev_call"),
+        (root / "heldout", "open"),
+        (root / "heldout2", "open2"),
+        (root / "heldout3", "sealed"),
+    )
     for folder, name in calls:
         (folder / f"{name}.txt").write_text(call)
         (folder / f"{name}.gold.json").write_text(json.dumps(gold))
     assert BENCH.main(["--dir", str(root), "--verbose"]) == 0
     out = capsys.readouterr().out
     assert [line.split(":")[0] for line in out.splitlines() if line.endswith(" calls")] == [
-        "dev", "heldout", "heldout2",
+        "dev", "heldout", "heldout2", "heldout3",
     ]  # fmt: skip
     assert "dev_call.txt: missed commitment" in out and "open.txt: missed commitment" in out
-    assert "sealed" not in out and "nobody made" not in out.split("heldout2:")[1]
+    assert "open2.txt: missed commitment" in out
+    assert "sealed" not in out and "nobody made" not in out.split("heldout3:")[1]

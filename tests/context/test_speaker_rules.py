@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.context.builtin import BuiltinExtractor
 from bot.context.model import ExtractionTargets, Source
+from bot.context.people import clean_name
 from bot.context.sentences import sentences_of
 from bot.context.sides import is_person_label
 from bot.context.speakers import canonical_speakers
@@ -91,3 +92,51 @@ def test_a_turn_that_opens_with_the_speakers_name_and_a_seller_title() -> None:
         BuiltinExtractor(seller_company="Clearpath"),
     )
     assert sides == {"Omar Haddad": "seller", "Beth Carver": "customer", "Wen Liu": "seller"}
+
+
+def test_someone_introduced_takes_the_side_of_who_introduced_them() -> None:
+    sides = people(
+        "Freddie Lambourne: I'm Freddie Lambourne, account director here at Pipewell. And I've "
+        "roped in my colleague Bea.\n"
+        "Bea Castellanos: Hi everyone. Bea Castellanos. Former ward sister, so I know the pain.\n"
+        "Hannah Osei: No worries. I've got Victor with me from our side.\n"
+        "Victor Lam: Victor Lam, I'm the deal desk manager at Pipewell.\n"
+        "Jenna Fairbanks: Jenna Fairbanks, General Counsel. Our CFO wants this. Looping in Rob "
+        "and Tasha.\n"
+        "Tasha Moore: Hi, Tasha Moore. Mostly here to lurk until the review.\n"
+        "Freddie Lambourne: Looping in Sam from your IT team.\n"
+        "Sam Ward: Hi, Sam Ward. Just listening.\n"
+    )
+    assert {name: people_side for name, people_side in sides.items() if " " in name} == {
+        "Freddie Lambourne": "seller",
+        "Bea Castellanos": "seller",
+        "Hannah Osei": "seller",
+        "Victor Lam": "seller",
+        "Jenna Fairbanks": "customer",
+        "Tasha Moore": "customer",
+        "Sam Ward": "customer",
+    }
+
+
+def test_someone_a_seller_gives_an_internal_request_by_name_is_a_colleague() -> None:
+    sides = people(
+        "Nico Brandt: Nico Brandt, account executive at Pipewell. What's broken?\n"
+        "Dana Whitcomb: I'm Dana Whitcomb, controller. We need invoice matching.\n"
+        "Caleb Munroe: Thanks everyone! Talk soon.\n"
+        "Nico Brandt: Caleb, stay on a sec.\n"
+    )
+    assert sides == {
+        "Nico Brandt": "seller",
+        "Dana Whitcomb": "customer",
+        "Caleb Munroe": "seller",
+    }
+
+
+def test_an_honorific_before_a_full_name_is_dropped_and_working_with_someone_names_them() -> None:
+    sides = people(
+        "Jack Merriman: I'm Jack Merriman, account executive at Pipewell. You'll also work with "
+        "Dev Anand, our implementation lead.\n"
+        "Harriet Cole: Dr Sunil Varma, our Chief Nursing Officer, signs.\n"
+    )
+    assert sides["Dev Anand"] == "seller" and sides["Sunil Varma"] == "customer"
+    assert clean_name("Dr. Hollis") == "Dr. Hollis"  # the honorific is all there is to go by

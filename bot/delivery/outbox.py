@@ -29,6 +29,8 @@ from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# A lease outlives any one Slack call (the client times out after 10 s) and is renewed or taken
+# per item, with the clock read when it is taken.
 LEASE = timedelta(seconds=60)
 SLACK_KINDS = (
     OutboxKind.INVITE_TO_CHANNEL,
@@ -48,6 +50,7 @@ MAX_BACKOFF = timedelta(minutes=5)
 class RelayReport:
     posted: int = 0
     updated: int = 0
+    waiting: int = 0  # cards waiting for their channel's turn: not failures
     deferred: int = 0
     failed: int = 0
     outbox_done: int = 0
@@ -64,23 +67,45 @@ class LeasedMessage:
     kind: OutboxKind
     handoff_id: int | None
     payload: dict[str, Any]
+    attempts: int = 0
+
+
+def due_messages(
+    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
+) -> list[int]:
+    with sessions.begin() as session:
+        return list(repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds))
+
+
+def lease_message(
+    sessions: SessionFactory, message_id: int, *, now: datetime
+) -> LeasedMessage | None:
+    """Take one message for this process, right before delivering it: a lease taken with the
+    current time, so however slow the deliveries before it, it is never born expired."""
+    with sessions.begin() as session:
+        if not repositories.lease_outbox(
+            session, message_id=message_id, now=now, until=now + LEASE
+        ):
+            return None
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        return LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload), row.attempts)
 
 
 def lease_due(
-    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
+    sessions: SessionFactory,
+    *,
+    kinds: tuple[OutboxKind, ...],
+    now: datetime,
+    limit: int,
+    clock: Clock | None = None,
 ) -> list[LeasedMessage]:
-    """Take the due messages of these kinds for this process (a lease other replicas respect)."""
-    with sessions.begin() as session:
-        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds)
+    """Take the due messages of these kinds for work done together (e.g. one composite call)."""
     leased = []
-    for message_id in due:
-        with sessions.begin() as session:
-            if repositories.lease_outbox(
-                session, message_id=message_id, now=now, until=now + LEASE
-            ):
-                row = session.get(OutboxMessage, message_id)
-                assert row is not None
-                leased.append(LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload)))
+    for message_id in due_messages(sessions, kinds=kinds, now=now, limit=limit):
+        message = lease_message(sessions, message_id, now=clock.now() if clock else now)
+        if message is not None:
+            leased.append(message)
     return leased
 
 
@@ -141,27 +166,32 @@ class OutboxDispatcher:
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
-        now = self._clock.now()
-        for message in lease_due(
-            self._sessions, kinds=SLACK_KINDS, now=now, limit=self._batch_size
-        ):
-            try:
-                self._deliver(message.kind, message.payload, message.handoff_id)
-            except Later as later:
-                self._settle(message.id, later=later.until)
-            except SlackUnavailable as error:
-                self._settle(message.id, error=str(error), retry_after=error.retry_after)
-            except SlackRejected as error:
-                log.error(
-                    "Slack rejected outbox message %s (%s): %s",
-                    message.id,
-                    message.kind,
-                    error.error,
-                )
-                self._settle(message.id, error=error.error, failed=True)
-            else:
-                self._settle(message.id)
-                report.outbox_done += 1
+        due = due_messages(
+            self._sessions, kinds=SLACK_KINDS, now=self._clock.now(), limit=self._batch_size
+        )
+        for message_id in due:
+            message = lease_message(self._sessions, message_id, now=self._clock.now())
+            if message is not None:
+                self._run(message, report)
+
+    def _run(self, message: LeasedMessage, report: RelayReport) -> None:
+        what = f"{message.kind.value} {message.id} (handoff {message.handoff_id})"
+        try:
+            self._deliver(message.kind, message.payload, message.handoff_id)
+        except Later as later:
+            self._settle(message.id, later=later.until)
+        except SlackUnavailable as error:
+            if message.attempts == 0:
+                log.warning("%s delayed, Slack unavailable: %s", what, error)
+            self._settle(message.id, error=str(error), retry_after=error.retry_after)
+        except SlackRejected as error:
+            log.warning("%s refused by Slack, not retried: %s", what, error.error)
+            self._settle(message.id, error=error.error, failed=True)
+        else:
+            if message.attempts:
+                log.info("%s delivered after %s failed attempt(s)", what, message.attempts)
+            self._settle(message.id)
+            report.outbox_done += 1
 
     def _deliver(
         self, kind: OutboxKind, payload: dict[str, object], handoff_id: int | None
@@ -169,7 +199,11 @@ class OutboxDispatcher:
         if kind is OutboxKind.INVITE_TO_CHANNEL:
             users = payload["users"]
             assert isinstance(users, list)
-            self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+            channel = str(payload["channel"])
+            # Only people not in the channel yet: an invitation is no way to ask.
+            missing = sorted({str(user) for user in users} - self._slack.channel_members(channel))
+            if missing:
+                self._slack.invite(channel, missing)
         elif kind in (OutboxKind.WEEKLY_REPORT, OutboxKind.AUDIT_SAMPLE):
             message, chart = self._render_report(kind, payload)
             target = str(payload["to"])

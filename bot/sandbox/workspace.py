@@ -10,15 +10,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from bot.sandbox.validation import as_dict, as_list, message_problem, view_problem
 
 BOT_USER_ID = "UHANDOFFBOT"
 TEAM_ID = "T0HANDOFF"
+WORKSPACE_URL = "https://handoff-sandbox.slack.com/"
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
-# What slack_sdk.models raises for a malformed or over-limit block.
-INVALID_BLOCK_ERRORS = (SlackObjectFormationError, KeyError, TypeError, ValueError, AttributeError)
 
 
 @dataclass
@@ -76,7 +73,7 @@ class Workspace:
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
             "ok": True,
-            "url": "https://handoff-sandbox.slack.com/",
+            "url": WORKSPACE_URL,
             "team": "Sandbox",
             "user": "handoff",
             "team_id": TEAM_ID,
@@ -85,7 +82,7 @@ class Workspace:
         }
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         channel, error = self._member_channel(args["channel"])
@@ -98,21 +95,21 @@ class Workspace:
             "user": BOT_USER_ID,
             "ts": ts,
             "text": args.get("text", ""),
-            "blocks": _as_list(args.get("blocks")),
+            "blocks": as_list(args.get("blocks")),
             "channel": channel.id,
         }
         if args.get("thread_ts"):
             if args["thread_ts"] not in channel.messages:
                 return {"ok": False, "error": "thread_not_found"}
             message["thread_ts"] = args["thread_ts"]
-        metadata = _as_dict(args.get("metadata"))
+        metadata = as_dict(args.get("metadata"))
         if metadata:
             message["metadata"] = metadata
         channel.messages[ts] = message
         return {"ok": True, "channel": channel.id, "ts": ts, "message": message}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         channel = self.channels.get(args["channel"])
@@ -125,12 +122,12 @@ class Workspace:
             return {"ok": False, "error": "cant_update_message"}
         message["text"] = args.get("text", message["text"])
         if "blocks" in args:
-            message["blocks"] = _as_list(args["blocks"])
+            message["blocks"] = as_list(args["blocks"])
         message["edited"] = {"user": BOT_USER_ID, "ts": self._new_ts()}
         return {"ok": True, "channel": channel.id, "ts": args["ts"], "text": message["text"]}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        problem = _message_problem(args)
+        problem = message_problem(args)
         if problem:
             return {"ok": False, "error": problem}
         return {"ok": True, "message_ts": self._new_ts()}
@@ -209,7 +206,41 @@ class Workspace:
             return {"ok": False, "error": "channel_not_found"}
         return {
             "ok": True,
-            "channel": {"id": channel.id, "name": channel.name, "is_private": channel.is_private},
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_private": channel.is_private,
+                "is_member": BOT_USER_ID in channel.members,
+            },
+        }
+
+    def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private and BOT_USER_ID not in channel.members:
+            return {"ok": False, "error": "channel_not_found"}  # as Slack hides it
+        members = sorted(channel.members)
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        next_cursor = str(start + limit) if start + limit < len(members) else ""
+        return {
+            "ok": True,
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if args["message_ts"] not in channel.messages:
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel.id,
+            "permalink": f"{WORKSPACE_URL}archives/{channel.id}/p"
+            + str(args["message_ts"]).replace(".", ""),
         }
 
     def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -235,8 +266,8 @@ class Workspace:
         return self._view_response(args)
 
     def _view_response(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = _as_dict(args.get("view"))
-        problem = _view_problem(view)
+        view = as_dict(args.get("view"))
+        problem = view_problem(view)
         if problem:
             return {
                 "ok": False,
@@ -287,49 +318,3 @@ class Workspace:
         if group is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(group[1])}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    return json.loads(value) if isinstance(value, str) else list(value)
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    if value is None or value == "":
-        return {}
-    return json.loads(value) if isinstance(value, str) else dict(value)
-
-
-def _message_problem(args: dict[str, Any]) -> str | None:
-    blocks = _as_list(args.get("blocks"))
-    if not args.get("text") and not blocks and not args.get("attachments"):
-        return "no_text"
-    if len(str(args.get("text") or "")) > 40000:
-        return "msg_too_long"
-    if blocks and not args.get("text"):
-        # Slack accepts this but warns: every message must carry a notification fallback.
-        return "missing_text_fallback"
-    if len(blocks) > 50:
-        return "invalid_blocks"
-    return "invalid_blocks" if _blocks_problem(blocks) else None
-
-
-def _blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
-    try:
-        for raw in blocks:
-            block = Block.parse(raw)
-            if block is None:
-                return f"unknown block {raw!r}"
-            block.validate_json()
-    except INVALID_BLOCK_ERRORS as error:
-        return f"{type(error).__name__}: {error}"
-    return None
-
-
-def _view_problem(view: dict[str, Any]) -> str | None:
-    try:
-        View(**view).validate_json()
-    except INVALID_BLOCK_ERRORS as error:
-        return f"invalid view: {type(error).__name__}: {error}"
-    return None

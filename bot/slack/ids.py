@@ -76,11 +76,13 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
     "chat.postMessage": ("chat:write",),
     "chat.update": ("chat:write",),
+    "chat.getPermalink": (),  # the card's link for the CRM; Slack asks no scope for it
     "conversations.create": ("channels:manage",),
     "conversations.list": ("channels:read",),
     "conversations.join": ("channels:join",),
     "conversations.invite": ("channels:manage",),
     "conversations.history": ("channels:history",),
+    "conversations.members": ("channels:read",),
     "users.lookupByEmail": ("users:read.email", "users:read"),
     "users.info": ("users:read",),
     "usergroups.list": ("usergroups:read",),

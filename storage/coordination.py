@@ -24,9 +24,13 @@ EVENT_DONE = "done"
 def insert_unless_present(session: Session, table: Table, values: dict[str, Any]) -> bool:
     """Insert a row unless its unique key is taken (by anyone, even concurrently)."""
     dialect = postgresql if _is_postgresql(session) else sqlite
-    result = session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)  # rowcount is not reliable with RETURNING
+    )
+    return session.execute(statement).first() is not None
 
 
 # -- the card relay's leases ----------------------------------------------------------------------

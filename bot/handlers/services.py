@@ -11,6 +11,7 @@ from bot.reporting.schedule import ReportScheduler
 from bot.timers.sla import SlaService
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.details import DetailsService
+from bot.workflow.event_inbox import SlackEventInbox
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
@@ -29,6 +30,7 @@ class Services:
     sync_meeting: SyncMeetingService
     reports: ReportScheduler
     queries: HandoffQueries
+    slack_events: SlackEventInbox  # Events API deliveries acted on once each
     playbook: Playbook
     clock: Clock
 

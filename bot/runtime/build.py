@@ -43,6 +43,7 @@ from bot.web.health import health_endpoint
 from bot.web.wsgi import make_router
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.details import DetailsService
+from bot.workflow.event_inbox import SlackEventInbox
 from bot.workflow.intake import DealIntake
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
@@ -157,6 +158,7 @@ def build_runtime(
         sync_meeting=sync_meeting,
         reports=reports,
         queries=queries,
+        slack_events=SlackEventInbox(sessions=sessions, clock=clock),
         playbook=playbook,
         clock=clock,
     )

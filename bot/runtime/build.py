@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TypedDict
 
 from simple_salesforce.api import Salesforce
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -40,6 +39,7 @@ from bot.slack.gateway import WebApiSlackGateway, make_web_client
 from bot.timers.sla import SlaService
 from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
+from bot.web.slack_endpoint import SlackEndpoint
 from bot.web.wsgi import make_router
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.details import DetailsService
@@ -178,7 +178,9 @@ def build_runtime(
         slack=gateway,
     )
     wsgi_app = make_router(
-        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app),
+        slack=None
+        if settings.socket_mode
+        else SlackEndpoint(bolt_app, signing_secret=settings.slack_signing_secret),
         endpoints={
             ("POST", "/crm/events"): CrmWebhookEndpoint(
                 secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock

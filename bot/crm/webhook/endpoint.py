@@ -9,6 +9,7 @@ from bot.config.playbook import Playbook
 from bot.crm.webhook import events as webhook
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
+from bot.web.body import BodyProblem, read_body
 from bot.web.wsgi import JsonResponse
 from bot.workflow.intake import DealIntake, Outcome
 
@@ -68,15 +69,13 @@ class CrmWebhookEndpoint:
 
 
 def _read_body(environ: WSGIEnvironment) -> tuple[bytes, JsonResponse | None]:
-    length_header = environ.get("CONTENT_LENGTH") or ""
-    if not length_header.isdigit():
-        return b"", JsonResponse(411, {"ok": False, "error": "Content-Length is required"})
-    length = int(length_header)
-    if length > webhook.MAX_BODY_BYTES:
-        return b"", JsonResponse(413, {"ok": False, "error": "body larger than 1 MB"})
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         return b"", JsonResponse(
             415, {"ok": False, "error": "Content-Type must be application/json"}
         )
-    return environ["wsgi.input"].read(length), None
+    body = read_body(environ, max_bytes=webhook.MAX_BODY_BYTES)
+    if isinstance(body, BodyProblem):
+        message = "body larger than 1 MB" if body.status == 413 else body.message
+        return b"", JsonResponse(body.status, {"ok": False, "error": message})
+    return body, None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from pydantic import (
@@ -39,6 +40,9 @@ ENVIRONMENT_NAMES = {
     "salesforce_private_key_file": "SALESFORCE_PRIVATE_KEY_FILE",
     "salesforce_organization_id": "SALESFORCE_ORGANIZATION_ID",
     "salesforce_poll_seconds": "SALESFORCE_POLL_SECONDS",
+    "salesforce_outbound_token": "SALESFORCE_OUTBOUND_TOKEN",
+    "salesforce_limit_backoff_seconds": "SALESFORCE_LIMIT_BACKOFF_SECONDS",
+    "crm_backfill_from": "CRM_BACKFILL_FROM",
 }
 
 
@@ -66,6 +70,15 @@ class Settings(BaseModel):
         default=None, pattern=r"^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$"
     )
     salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
+    # The secret last segment of the Outbound Message endpoint URL.
+    salesforce_outbound_token: str | None = Field(
+        default=None, min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$"
+    )
+    # How long every Salesforce call waits after REQUEST_LIMIT_EXCEEDED (poll and write-back).
+    salesforce_limit_backoff_seconds: int = Field(default=300, ge=1, le=86400)
+    # With no stored poll cursor a CRM is read from the moment of connection, unless the
+    # admin asks for a backfill of the deals changed since this date.
+    crm_backfill_from: date | None = None
 
     @model_validator(mode="after")
     def _one_salesforce_login(self) -> Settings:

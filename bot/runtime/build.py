@@ -22,6 +22,7 @@ from bot.blocks.nudges import render_escalation, render_nudge
 from bot.blocks.sync_meeting import sync_invite
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
+from bot.crm.salesforce.outbound_endpoint import PATH as OUTBOUND_PATH
 from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
 from bot.crm.salesforce.runtime import SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
@@ -177,6 +178,13 @@ def build_runtime(
         intake=intake,
         slack=gateway,
     )
+    outbound = SalesforceOutboundEndpoint(
+        organization_id=settings.salesforce_organization_id,
+        token=settings.salesforce_outbound_token,
+        sessions=sessions,
+        clock=clock,
+        can_read_back=salesforce is not None,
+    )
     wsgi_app = make_router(
         slack=None
         if settings.socket_mode
@@ -185,14 +193,8 @@ def build_runtime(
             ("POST", "/crm/events"): CrmWebhookEndpoint(
                 secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
             ),
-            ("POST", "/crm/salesforce/outbound"): SalesforceOutboundEndpoint(
-                organization_id=settings.salesforce_organization_id,
-                intake=intake,
-                playbook=playbook,
-                sessions=sessions,
-                clock=clock,
-                refresh_records=salesforce is not None,
-            ),
+            ("POST", OUTBOUND_PATH): outbound,
+            ("POST", OUTBOUND_PATH + "/{token}"): outbound,
             ("GET", "/healthz"): health_endpoint(
                 settings,
                 sessions,

@@ -172,6 +172,8 @@ class DealIntake:
         handoff.status = self._status_for(handoff)
         if handoff.status != old_status:
             changes["status"] = [old_status.value, handoff.status.value]
+            # A change that came from the CRM is written back to it like any other.
+            queue_write_back(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
         if not changes and not changed_fields:
             return
         if changed_fields:

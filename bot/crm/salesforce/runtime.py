@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from simple_salesforce.api import Salesforce
 
@@ -44,11 +45,21 @@ def build_salesforce(
     intake: DealIntake,
     slack: SlackGateway,
 ) -> SalesforceRuntime | None:
-    gateway = SalesforceGateway(connect) if connect else gateway_from_settings(settings)
+    limit_backoff = timedelta(seconds=settings.salesforce_limit_backoff_seconds)
+    gateway = (
+        SalesforceGateway(connect, clock=clock, limit_backoff=limit_backoff)
+        if connect
+        else gateway_from_settings(settings, clock=clock)
+    )
     if gateway is None:
         return None
     poller = SalesforcePoller(
-        sessions=sessions, clock=clock, salesforce=gateway, intake=intake, playbook=playbook
+        sessions=sessions,
+        clock=clock,
+        salesforce=gateway,
+        intake=intake,
+        playbook=playbook,
+        backfill_from=settings.crm_backfill_from,
     )
     writeback = SalesforceWriteBack(
         sessions=sessions,
@@ -61,7 +72,9 @@ def build_salesforce(
     return SalesforceRuntime(gateway, poller, writeback)
 
 
-def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
+def gateway_from_settings(
+    settings: Settings, *, clock: Clock | None = None
+) -> SalesforceGateway | None:
     if settings.salesforce_mode is None:
         return None
     key_file = settings.salesforce_private_key_file
@@ -76,5 +89,7 @@ def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
             access_token=settings.salesforce_access_token,
             consumer_key=settings.salesforce_consumer_key,
             private_key_file=str(key_file) if key_file else None,
-        )
+        ),
+        clock=clock,
+        limit_backoff=timedelta(seconds=settings.salesforce_limit_backoff_seconds),
     )

@@ -22,7 +22,8 @@ __all__ = ["Runtime", "build_runtime", "create_wsgi_app", "main"]
 
 
 def create_wsgi_app() -> WSGIApplication:
-    """For gunicorn: ``gunicorn 'app:create_wsgi_app()'`` (run ``python app.py migrate`` first)."""
+    """For gunicorn: ``gunicorn 'app:create_wsgi_app()'`` (pending migrations are applied, one
+    process at a time)."""
     return wsgi_app(settings_or_exit())
 
 

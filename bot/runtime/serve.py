@@ -41,6 +41,9 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
 
 def wsgi_app(settings: Settings) -> WSGIApplication:
     runtime = build_runtime(settings)
+    # Every worker of every replica may start at once: migrations are serialized (storage.migrate)
+    # and whoever comes second finds the schema current.
+    upgrade(runtime.engine)
     start_scheduler(runtime)
     return runtime.wsgi_app
 

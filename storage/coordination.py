@@ -67,19 +67,14 @@ def lease_card(
     )
 
 
-def hold_card(
-    session: Session, *, handoff_id: int, token: str, now: datetime, until: datetime
-) -> bool:
-    """Still ours? Then extend the lease. Run right before every call to Slack: a card whose
-    lease ran out (a slow Slack) may already be another replica's, and must be left alone."""
+def hold_card(session: Session, *, handoff_id: int, token: str, until: datetime) -> bool:
+    """Still ours? Then extend the lease. Run right before every call to Slack: once a lease
+    ran out (a slow Slack) another replica may have taken the card under its own token, and
+    then it must be left alone. While the token is ours, nobody else has taken it."""
     return _changed(
         session.execute(
             update(Handoff)
-            .where(
-                Handoff.id == handoff_id,
-                Handoff.card_lease_token == token,
-                Handoff.card_lease_until >= now,
-            )
+            .where(Handoff.id == handoff_id, Handoff.card_lease_token == token)
             .values(card_lease_until=until)
             .execution_options(synchronize_session=False)
         )

@@ -14,11 +14,13 @@ Posting a new message is the one call that is not idempotent, so it follows a pr
   posts when it comes; waiting for a turn is not a failure. A burst of N cards to C channels
   takes about N/C seconds.
 - **Reconciliation.** Only an answer that may have been lost (a reset, a timeout, a 5xx)
-  leaves the intent standing; the retry first searches the channel for a message carrying the
-  card's metadata. A 429 or a refusal means nothing was posted: the retry posts directly.
-  When the search itself is impossible (``missing_scope``, ``not_in_channel``, or rate limited
-  for longer than ``RECONCILE_PATIENCE``) the card is posted anyway and a warning logged: a
-  second copy is then possible only if that lost answer had in fact posted the first.
+  leaves the intent standing; a minute later (``RECONCILE_DELAY``: no request is still in
+  flight by then) the retry first searches the channel for a message carrying the card's
+  metadata, whichever process holds the card by then. A 429 or a refusal means nothing was
+  posted: the retry posts directly. When the search itself is impossible (``missing_scope``,
+  ``not_in_channel``, or rate limited for longer than ``RECONCILE_PATIENCE``) the card is
+  posted anyway and a warning logged: a second copy is then possible only if that lost answer
+  had in fact posted the first.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ log = logging.getLogger(__name__)
 
 CARD_EVENT_TYPE = "handoff_card"
 RECONCILE_MARGIN = timedelta(minutes=5)
+# How long after a post whose answer was lost its outcome is settled: the client gives up after
+# 10 s, and a request Slack has not finished within a minute of receiving it is not coming.
+RECONCILE_DELAY = timedelta(minutes=1)
 RECONCILE_PATIENCE = timedelta(minutes=15)
 # Searches that can never succeed: post without one.
 UNSEARCHABLE = ("missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type")
@@ -168,6 +173,9 @@ class CardRelay:
 
     def _reconcile(self, card: CardState, channel: str, intent: datetime) -> str | None:
         """The card's ts if the post whose answer was lost did go through."""
+        settled = intent + RECONCILE_DELAY
+        if self._clock.now() < settled:
+            raise Later(settled)  # a request Slack may still be working on: look once it is done
         card.hold()
         try:
             card_ts = self._slack.find_message_by_metadata(

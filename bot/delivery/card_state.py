@@ -49,7 +49,7 @@ class CardState:
     def _hold(self, session: Session) -> None:
         now = self._clock.now()
         if not coordination.hold_card(
-            session, handoff_id=self.handoff_id, token=self._token, now=now, until=now + LEASE
+            session, handoff_id=self.handoff_id, token=self._token, until=now + LEASE
         ):
             raise LeaseLost(str(self.handoff_id))
 

@@ -93,19 +93,22 @@ def lease_message(
 
 
 def lease_due(
-    sessions: SessionFactory,
-    *,
-    kinds: tuple[OutboxKind, ...],
-    now: datetime,
-    limit: int,
-    clock: Clock | None = None,
+    sessions: SessionFactory, *, kinds: tuple[OutboxKind, ...], now: datetime, limit: int
 ) -> list[LeasedMessage]:
-    """Take the due messages of these kinds for work done together (e.g. one composite call)."""
+    """Take the due messages of these kinds for this process (a lease other replicas respect)."""
+    with sessions.begin() as session:
+        due = repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds)
     leased = []
-    for message_id in due_messages(sessions, kinds=kinds, now=now, limit=limit):
-        message = lease_message(sessions, message_id, now=clock.now() if clock else now)
-        if message is not None:
-            leased.append(message)
+    for message_id in due:
+        with sessions.begin() as session:
+            if repositories.lease_outbox(
+                session, message_id=message_id, now=now, until=now + LEASE
+            ):
+                row = session.get(OutboxMessage, message_id)
+                assert row is not None
+                leased.append(
+                    LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload), row.attempts)
+                )
     return leased
 
 

@@ -81,6 +81,7 @@ class WebApiSlackGateway:
         self._client = client
         self._people: TtlCache[str, str | None] = TtlCache(ttl=PEOPLE_TTL_SECONDS, now=now)
         self._members: TtlCache[str, set[str]] = TtlCache(ttl=MEMBERS_TTL_SECONDS, now=now)
+        self._users: TtlCache[str, dict[str, Any]] = TtlCache(ttl=PEOPLE_TTL_SECONDS, now=now)
 
     def lookup_user_id(self, email: str) -> str | None:
         key = email.lower()
@@ -242,13 +243,18 @@ class WebApiSlackGateway:
         return str(zone) if zone else None
 
     def _user(self, user_id: str) -> dict[str, Any]:
+        known, user = self._users.get(user_id)
+        if known and user is not None:
+            return user
         try:
             with _translated("users.info"):
-                return dict(self._client.users_info(user=user_id)["user"])
+                found = dict(self._client.users_info(user=user_id)["user"])
         except SlackRejected as error:
             if error.error.endswith("user_not_found"):
                 return {}
             raise
+        self._users.put(user_id, found)
+        return found
 
     def send_file(
         self, *, to: str, message: RenderedMessage, filename: str, content: bytes

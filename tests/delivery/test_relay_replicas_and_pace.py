@@ -233,3 +233,32 @@ def test_an_outage_is_logged_once_and_its_recovery_too(
     assert "503" in warnings[0].getMessage()
     recovered = [r.getMessage() for r in caplog.records if "after 3 failed" in r.getMessage()]
     assert recovered and all(r.levelno == logging.INFO for r in caplog.records if r not in warnings)
+
+
+def test_a_lost_answer_is_searched_for_only_once_slack_is_surely_done(app: RunningApp) -> None:
+    app.slack.inject(Fault("reset_after", method="chat.postMessage"))
+    send_deals(app, 1, [DEAL_CHANNEL])
+    assert app.relay().deferred == 1
+    app.clock.advance(timedelta(seconds=5))
+    assert app.relay().waiting == 1  # the post may still be landing: not yet
+    assert app.slack.calls_to("conversations.history") == []
+    app.clock.advance(timedelta(minutes=1))
+    report = app.relay()
+    assert (report.posted, report.updated) == (0, 1)
+    assert len(app.cards()) == 1
+
+
+def test_a_delayed_invitation_is_logged_once_and_its_delivery_too(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.slack.inject(Fault("status", method="conversations.invite", status=503, times=2))
+    app.send(deal_event(slack_channel_id=None, account_name="Initech"))
+    with caplog.at_level(logging.INFO, logger="bot.delivery"):
+        for _ in range(3):
+            app.relay()
+            app.clock.advance(timedelta(minutes=5))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "invite_to_channel" in warnings[0] and "503" in warnings[0]
+    assert any("delivered after 2 failed" in r.getMessage() for r in caplog.records)
+    channel = app.slack.channel_by_name("handoff-initech")
+    assert channel is not None and AE_ID in channel["members"]

@@ -30,6 +30,7 @@ import re
 import unicodedata
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.config.playbook import Playbook
 from bot.delivery.card_state import CardState, LeaseLost
@@ -149,20 +150,7 @@ class CardRelay:
         self, card: CardState, channel: str, message: RenderedMessage, metadata: dict[str, str]
     ) -> str:
         try:
-            try:
-                return self._slack.post_message(
-                    channel=channel, message=message, metadata=(CARD_EVENT_TYPE, metadata)
-                )
-            except SlackRejected as error:
-                if not error.error.endswith("not_in_channel") or channel in self._joined:
-                    raise
-            # Not posted: the bot is not in the channel yet. Join once and post again.
-            self._slack.join_channel(channel)
-            self._joined.add(channel)
-            card.hold()
-            return self._slack.post_message(
-                channel=channel, message=message, metadata=(CARD_EVENT_TYPE, metadata)
-            )
+            return self._post_joining(card, channel, message, metadata)
         except SlackRejected:
             card.forget_intent()  # refused: nothing was posted
             raise
@@ -170,6 +158,29 @@ class CardRelay:
             if not error.maybe_done:
                 card.forget_intent()
             raise
+
+    def _post_joining(
+        self, card: CardState, channel: str, message: RenderedMessage, metadata: dict[str, str]
+    ) -> str:
+        """Post; if the bot is not in the channel (nothing was posted), join it and post again.
+        Joining is tried only then, once per channel: a burst to channels the bot is in costs
+        no join at all."""
+        post = partial(
+            self._slack.post_message,
+            channel=channel,
+            message=message,
+            metadata=(CARD_EVENT_TYPE, metadata),
+        )
+        try:
+            return post()
+        except SlackRejected as error:
+            if not error.error.endswith("not_in_channel") or channel in self._joined:
+                self._joined.discard(channel)  # removed since? the next attempt joins again
+                raise
+        self._slack.join_channel(channel)
+        self._joined.add(channel)
+        card.hold()
+        return post()
 
     def _reconcile(self, card: CardState, channel: str, intent: datetime) -> str | None:
         """The card's ts if the post whose answer was lost did go through."""

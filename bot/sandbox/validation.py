@@ -1,4 +1,4 @@
-"""What Slack checks before it accepts a message or a view (Block Kit via slack_sdk.models)."""
+"""How the stand-in checks what it is sent, as Slack does: a fallback text, Block Kit limits."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ def message_problem(args: dict[str, Any]) -> str | None:
         return "missing_text_fallback"
     if len(blocks) > 50:
         return "invalid_blocks"
-    return "invalid_blocks" if blocks_problem(blocks) else None
+    return "invalid_blocks" if _blocks_problem(blocks) else None
 
 
-def blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
+def _blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
     try:
         for raw in blocks:
             block = Block.parse(raw)

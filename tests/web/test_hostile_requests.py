@@ -207,3 +207,12 @@ def test_crm_events_during_a_database_outage_are_503(
         assert "database" in reply.body["error"]
     finally:
         app.stop()  # type: ignore[attr-defined]
+
+
+def test_slacks_unsigned_ssl_check_is_answered(running_app: RunningApp) -> None:
+    body = b"ssl_check=1&token=deprecated"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Length": str(len(body)),
+    }
+    assert raw_request(running_app, "/slack/events", headers, body)[0] == 200

@@ -51,6 +51,8 @@ def main() -> None:
             slack_signing_secret="s",
             slack_api_url=slack.url,
             database_url=f"sqlite:///{workdir / 'b.db'}",
+            # The records are of the last day: read them, as an admin backfilling would.
+            crm_backfill_from=(clock.now() - timedelta(days=2)).date(),
         )
         runtime = handoff_app.build_runtime(
             settings, playbook=playbook, clock=clock, salesforce_connect=org.connect

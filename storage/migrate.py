@@ -1,4 +1,9 @@
-"""Apply Alembic migrations programmatically (no alembic.ini needed)."""
+"""Apply Alembic migrations programmatically (no alembic.ini needed).
+
+Any number of processes may call ``upgrade`` at once (replicas starting together, a rolling
+deploy that brings a migration): ``migrations/env.py`` serializes them, with an advisory lock
+on PostgreSQL and an immediate transaction on SQLite, and the later ones find nothing to do.
+"""
 
 from __future__ import annotations
 

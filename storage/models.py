@@ -125,8 +125,15 @@ class Handoff(Base):
     card_post_intent_at: Mapped[datetime | None]
     card_next_attempt_at: Mapped[datetime | None]
     card_lease_until: Mapped[datetime | None]
+    # Who holds the lease: the relay re-checks it right before the one non-idempotent call.
+    card_lease_token: Mapped[str | None] = mapped_column(String(32))
+    # The channel's posting turn this card reserved (shared pacing, see ChannelPace).
+    card_slot_at: Mapped[datetime | None]
     card_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Why Slack refused the card (a retry will not fix it); waits and outages leave it empty.
     card_error: Mapped[str | None] = mapped_column(Text)
+    # The workspace permalink of the card (chat.getPermalink), for the CRM; follows card_ts.
+    card_permalink: Mapped[str | None] = mapped_column(String(500))
 
     claimed_at: Mapped[datetime | None]
     exception_by: Mapped[str | None] = mapped_column(String(32))
@@ -255,6 +262,20 @@ class ReportMarker(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     period_start: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChannelPace(Base):
+    """Slack's one message per second per channel, shared by every replica.
+
+    ``next_slot_at`` is the first posting turn nobody has reserved; ``last_post_at`` is when
+    the last message actually went out (a late card never shortens the gap below a second).
+    """
+
+    __tablename__ = "channel_pace"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_slot_at: Mapped[datetime]
+    last_post_at: Mapped[datetime | None]
 
 
 class CrmCursor(Base):

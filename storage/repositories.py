@@ -117,35 +117,6 @@ def audit_trail(session: Session, handoff_id: int) -> Sequence[AuditEvent]:
     ).all()
 
 
-def handoffs_with_stale_cards(session: Session, *, now: datetime, limit: int) -> Sequence[int]:
-    """Handoffs whose card lags their state and whose retry time has come."""
-    return session.scalars(
-        select(Handoff.id)
-        .where(
-            Handoff.state_version > Handoff.rendered_version,
-            or_(Handoff.card_next_attempt_at.is_(None), Handoff.card_next_attempt_at <= now),
-            or_(Handoff.card_lease_until.is_(None), Handoff.card_lease_until < now),
-        )
-        .order_by(Handoff.card_next_attempt_at, Handoff.id)
-        .limit(limit)
-    ).all()
-
-
-def lease_card(session: Session, *, handoff_id: int, now: datetime, until: datetime) -> bool:
-    """Take the right to render one handoff's card; exactly one replica wins."""
-    result = session.execute(
-        update(Handoff)
-        .where(
-            Handoff.id == handoff_id,
-            or_(Handoff.card_lease_until.is_(None), Handoff.card_lease_until < now),
-        )
-        .values(card_lease_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
-
-
 def due_outbox_ids(
     session: Session,
     *,

@@ -53,6 +53,8 @@ ENVIRONMENT_NAMES = {
     "hubspot_api_url": "HUBSPOT_API_URL",
     "hubspot_poll_seconds": "HUBSPOT_POLL_SECONDS",
     "crm_backfill_from": "CRM_BACKFILL_FROM",
+    "salesforce_outbound_token": "SALESFORCE_OUTBOUND_TOKEN",
+    "salesforce_limit_backoff_seconds": "SALESFORCE_LIMIT_BACKOFF_SECONDS",
     "llm_base_url": "HANDOFF_LLM_BASE_URL",
     "llm_model": "HANDOFF_LLM_MODEL",
     "llm_api_key": "HANDOFF_LLM_API_KEY",
@@ -131,6 +133,12 @@ class Settings(BaseModel):
     salesforce_private_key_file: Path | None = None
     salesforce_organization_id: str | None = None
     salesforce_poll_seconds: int = Field(default=60, ge=0, le=86400)
+    # The secret last segment of the Outbound Message endpoint URL.
+    salesforce_outbound_token: str | None = Field(
+        default=None, min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$"
+    )
+    # How long every Salesforce call waits after REQUEST_LIMIT_EXCEEDED (poll and write-back).
+    salesforce_limit_backoff_seconds: int = Field(default=300, ge=1, le=86400)
     hubspot_access_token: str | None = None
     hubspot_client_secret: str | None = None
     hubspot_portal_id: int | None = Field(default=None, ge=1)

@@ -2,8 +2,25 @@
 
 A card is a pure function of its handoff's state. Whenever ``state_version`` is ahead of
 ``rendered_version`` the card is (re-)rendered, so a lost update heals and bursts coalesce.
-Posting a new message is the one call that is not idempotent: the intent is recorded first,
-and before any retry the channel is searched for a message carrying the handoff's metadata.
+
+Posting a new message is the one call that is not idempotent, so it follows a protocol:
+
+- **Leases per card.** Each card is leased with the clock read when it is taken, under a token;
+  the lease is renewed (a conditional UPDATE on the token) before every Slack call. Right
+  before ``chat.postMessage`` the same UPDATE also records the intent to post, so no process
+  posts a card another one may be posting: the lease outlives the client's timeout.
+- **Shared pace.** Slack takes about one message per second per channel. A card reserves its
+  channel's next free turn in the database (``channel_pace``), shared by every replica, and
+  posts when it comes; waiting for a turn is not a failure. A burst of N cards to C channels
+  takes about N/C seconds.
+- **Reconciliation.** Only an answer that may have been lost (a reset, a timeout, a 5xx)
+  leaves the intent standing; a minute later (``RECONCILE_DELAY``: no request is still in
+  flight by then) the retry first searches the channel for a message carrying the card's
+  metadata, whichever process holds the card by then. A 429 or a refusal means nothing was
+  posted: the retry posts directly. When the search itself is impossible (``missing_scope``,
+  ``not_in_channel``, or rate limited for longer than ``RECONCILE_PATIENCE``) the card is
+  posted anyway and a warning logged: a second copy is then possible only if that lost answer
+  had in fact posted the first.
 """
 
 from __future__ import annotations
@@ -11,29 +28,39 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
 from datetime import datetime, timedelta
-
-from sqlalchemy.orm import Session
+from functools import partial
 
 from bot.config.playbook import Playbook
-from bot.delivery.outbox import LEASE, OutboxDispatcher, RelayReport, backoff
-from bot.delivery.ports import CardRenderer, SlackGateway, SlackRejected, SlackUnavailable
+from bot.delivery.card_state import CardState, LeaseLost
+from bot.delivery.nudges import Later
+from bot.delivery.outbox import OutboxDispatcher, RelayReport, backoff
+from bot.delivery.ports import (
+    CardRenderer,
+    RenderedMessage,
+    SlackGateway,
+    SlackRejected,
+    SlackUnavailable,
+)
 from bot.domain.clock import Clock
 from bot.domain.snapshot import card_snapshot
-from bot.workflow.recorder import queue_write_back
-from storage import repositories
+from storage import coordination
 from storage.db import SessionFactory
-from storage.enums import AuditAction, HandoffStatus, OutboxKind, OutboxStatus
-from storage.models import Handoff, OutboxMessage
+from storage.enums import HandoffStatus
 
 log = logging.getLogger(__name__)
 
 CARD_EVENT_TYPE = "handoff_card"
 RECONCILE_MARGIN = timedelta(minutes=5)
-CHANNEL_PACE = timedelta(seconds=1)
+# How long after a post whose answer was lost its outcome is settled: the client gives up after
+# 10 s, and a request Slack has not finished within a minute of receiving it is not coming.
+RECONCILE_DELAY = timedelta(minutes=1)
+RECONCILE_PATIENCE = timedelta(minutes=15)
+# Searches that can never succeed: post without one.
+UNSEARCHABLE = ("missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type")
 REJECTED_RETRY = timedelta(hours=1)
+CHANNEL_PACE = timedelta(seconds=1)
 
 
 class CardRelay:
@@ -55,188 +82,190 @@ class CardRelay:
         self._render = render
         self._outbox = outbox
         self._batch_size = batch_size
-        self._last_post_by_channel: dict[str, datetime] = {}
+        self._joined: set[str] = set()
 
     def run_once(self) -> RelayReport:
         report = RelayReport()
-        now = self._clock.now()
         with self._sessions.begin() as session:
-            due = repositories.handoffs_with_stale_cards(session, now=now, limit=self._batch_size)
+            due = coordination.cards_due(session, now=self._clock.now(), limit=self._batch_size)
         for handoff_id in due:
-            with self._sessions.begin() as session:
-                leased = repositories.lease_card(
-                    session, handoff_id=handoff_id, now=now, until=now + LEASE
-                )
-            if leased:
-                self._sync_card(handoff_id, report)
+            card = CardState(self._sessions, self._clock, handoff_id, uuid.uuid4().hex)
+            # The clock is read per card: a slow batch never hands out leases already expired.
+            if card.lease():
+                self._sync_card(card, report)
         self._outbox.run_once(report)
         return report
 
-    def _sync_card(self, handoff_id: int, report: RelayReport) -> None:
+    def _sync_card(self, card: CardState, report: RelayReport) -> None:
         try:
-            self._render_card(handoff_id, report)
+            self._render_card(card, report)
+        except LeaseLost:
+            log.info("handoff %s: the card's lease passed to another process", card.handoff_id)
+        except Later as later:
+            card.wait_until(later.until)
+            report.waiting += 1
         except SlackUnavailable as error:
-            self._defer(handoff_id, str(error), retry_after=error.retry_after, rejected=False)
+            if card.defer(str(error), wait=_transient_wait(card, error), refused=False):
+                log.warning(
+                    "handoff %s: card delayed, Slack unavailable: %s", card.handoff_id, error
+                )
             report.deferred += 1
         except SlackRejected as error:
-            log.error("Slack rejected the card of handoff %s: %s", handoff_id, error.error)
-            self._defer(handoff_id, error.error, retry_after=None, rejected=True)
+            if card.defer(error.error, wait=REJECTED_RETRY, refused=True):
+                log.warning("handoff %s: Slack refused the card: %s", card.handoff_id, error.error)
             report.failed += 1
             report.errors.append(error.error)
 
-    def _render_card(self, handoff_id: int, report: RelayReport) -> None:
+    def _render_card(self, card: CardState, report: RelayReport) -> None:
         # Slack calls happen between short transactions, never inside one: a slow Slack
         # must not hold a database lock that incoming CRM events are waiting for.
-        self._resolve_ae(handoff_id)
-        channel = self._resolve_channel(handoff_id)
-        with self._handoff(handoff_id) as (_session, handoff):
-            snapshot = card_snapshot(handoff, self._playbook)
-            card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
+        self._resolve_ae(card)
+        channel = self._resolve_channel(card)
+        handoff = card.read()
+        snapshot = card_snapshot(handoff, self._playbook)
+        card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
         message = self._render(snapshot)
 
         if card_ts is None and intent is not None:
+            card_ts = self._reconcile(card, channel, intent)
+        if card_ts is None:
+            card.take_turn_to_post(channel, CHANNEL_PACE)
+            metadata = {"handoff_id": str(card.handoff_id), "deal_id": snapshot.deal_id}
+            card_ts = self._post(card, channel, message, metadata)
+            card.store_ts(card_ts, invite_ae=self._invites_ae(channel))
+            report.posted += 1
+        else:
+            card.hold()
+            self._slack.update_message(channel=channel, ts=card_ts, message=message)
+            report.updated += 1
+        card.mark_rendered(snapshot.version)
+        if card.attempts:
+            log.info(
+                "handoff %s: card delivered after %s failed attempt(s)",
+                card.handoff_id,
+                card.attempts,
+            )
+
+    def _post(
+        self, card: CardState, channel: str, message: RenderedMessage, metadata: dict[str, str]
+    ) -> str:
+        try:
+            return self._post_joining(card, channel, message, metadata)
+        except SlackRejected:
+            card.forget_intent()  # refused: nothing was posted
+            raise
+        except SlackUnavailable as error:
+            if not error.maybe_done:
+                card.forget_intent()
+            raise
+
+    def _post_joining(
+        self, card: CardState, channel: str, message: RenderedMessage, metadata: dict[str, str]
+    ) -> str:
+        """Post; if the bot is not in the channel (nothing was posted), join it and post again.
+        Joining is tried only then, once per channel: a burst to channels the bot is in costs
+        no join at all."""
+        post = partial(
+            self._slack.post_message,
+            channel=channel,
+            message=message,
+            metadata=(CARD_EVENT_TYPE, metadata),
+        )
+        try:
+            return post()
+        except SlackRejected as error:
+            if not error.error.endswith("not_in_channel") or channel in self._joined:
+                self._joined.discard(channel)  # removed since? the next attempt joins again
+                raise
+        self._slack.join_channel(channel)
+        self._joined.add(channel)
+        card.hold()
+        return post()
+
+    def _reconcile(self, card: CardState, channel: str, intent: datetime) -> str | None:
+        """The card's ts if the post whose answer was lost did go through."""
+        settled = intent + RECONCILE_DELAY
+        if self._clock.now() < settled:
+            raise Later(settled)  # a request Slack may still be working on: look once it is done
+        card.hold()
+        try:
             card_ts = self._slack.find_message_by_metadata(
                 channel=channel,
                 event_type=CARD_EVENT_TYPE,
                 key="handoff_id",
-                value=str(handoff_id),
+                value=str(card.handoff_id),
                 oldest=intent - RECONCILE_MARGIN,
             )
-            if card_ts is not None:
-                log.info("found the card of handoff %s already posted (ts %s)", handoff_id, card_ts)
-                self._store_ts(handoff_id, card_ts)
-
-        if card_ts is None:
-            now = self._clock.now()
-            last = self._last_post_by_channel.get(channel)
-            if last is not None and now - last < CHANNEL_PACE:
-                raise SlackUnavailable("pacing posts to this channel", retry_after=1.0)
-            self._record_intent(handoff_id, now)
-            self._last_post_by_channel[channel] = now
-            metadata = {"handoff_id": str(handoff_id), "deal_id": snapshot.deal_id}
-            card_ts = self._slack.post_message(
-                channel=channel, message=message, metadata=(CARD_EVENT_TYPE, metadata)
+        except SlackRejected as error:
+            if not error.error.endswith(UNSEARCHABLE):
+                raise
+            log.warning(
+                "handoff %s: cannot search the channel for a card whose answer was lost (%s); "
+                "posting it again",
+                card.handoff_id,
+                error.error,
             )
-            self._store_ts(handoff_id, card_ts)
-            report.posted += 1
-        else:
-            self._slack.update_message(channel=channel, ts=card_ts, message=message)
-            report.updated += 1
-        self._mark_rendered(handoff_id, snapshot.version)
+            return None
+        except SlackUnavailable as error:
+            if error.maybe_done or self._clock.now() - intent < RECONCILE_PATIENCE:
+                raise
+            log.warning(
+                "handoff %s: the channel's history stayed rate limited for %s; posting the card",
+                card.handoff_id,
+                RECONCILE_PATIENCE,
+            )
+            return None
+        if card_ts is not None:
+            log.info("handoff %s: found the card already posted (ts %s)", card.handoff_id, card_ts)
+            card.store_ts(card_ts, invite_ae=self._invites_ae(channel))
+        return card_ts
 
-    def _resolve_ae(self, handoff_id: int) -> None:
-        with self._handoff(handoff_id) as (session, handoff):
-            email = None if handoff.ae_lookup_done else handoff.ae_email
+    def _resolve_ae(self, card: CardState) -> None:
+        handoff = card.read()
+        email = None if handoff.ae_lookup_done else handoff.ae_email
         if not email:
             return
         user_id = self._slack.lookup_user_id(email)
         if user_id is None:
             log.warning("no Slack user has the email %s; the card shows the email", email)
-        with self._handoff(handoff_id) as (session, handoff):
-            if handoff.ae_email == email:
-                handoff.ae_slack_id = user_id
-                handoff.ae_lookup_done = True
-            if user_id is None:
-                repositories.enqueue(
-                    session,
-                    kind=OutboxKind.NOTIFY_ADMINS,
-                    now=self._clock.now(),
-                    payload={
-                        "text": f"No Slack user has the email {email}, the AE of "
-                        f"{handoff.deal_name}. Their handoff cards show the email instead of "
-                        "a mention until their Slack profile uses it."
-                    },
-                    dedupe_key=f"unmapped-ae:{email}"[:128],
-                    once=True,
-                )
+        card.set_ae(email, user_id)
 
-    def _resolve_channel(self, handoff_id: int) -> str:
-        with self._handoff(handoff_id) as (session, handoff):
-            if handoff.channel_id is not None:
-                return handoff.channel_id
-            requested = handoff.requested_channel_id
-            name_source = handoff.account_name or handoff.deal_name
-            upcoming = handoff.status is HandoffStatus.UPCOMING
+    def _resolve_channel(self, card: CardState) -> str:
+        handoff = card.read()
+        if handoff.channel_id is not None:
+            return handoff.channel_id
         channels = self._playbook.channels
         # An early introduction goes to the CS team; the card stays there once the deal
         # closes, so the thread and the owner carry on.
-        given = (
-            channels.cs_channel_id
-            if upcoming and channels.cs_channel_id
-            else requested or (channels.fixed_channel_id if channels.strategy == "fixed" else None)
-        )
         channel_id: str | None
-        if given:
-            channel_id = given
-            self._slack.join_channel(channel_id)
+        if handoff.status is HandoffStatus.UPCOMING and channels.cs_channel_id:
+            channel_id = channels.cs_channel_id
+        elif handoff.requested_channel_id:
+            channel_id = handoff.requested_channel_id
+        elif channels.strategy == "fixed":
+            channel_id = channels.fixed_channel_id
         else:
-            name = channel_name(channels.name_prefix, name_source)
+            name = channel_name(channels.name_prefix, handoff.account_name or handoff.deal_name)
+            card.hold()
             channel_id = self._slack.create_channel(name) or self._slack.find_channel_id(name)
             if channel_id is None:
                 raise SlackRejected(f"channel #{name} exists but the bot cannot see it")
-        now = self._clock.now()
-        with self._handoff(handoff_id) as (session, handoff):
-            handoff.channel_id = channel_id
-            if handoff.ae_slack_id:
-                session.add(
-                    OutboxMessage(
-                        kind=OutboxKind.INVITE_TO_CHANNEL,
-                        handoff_id=handoff_id,
-                        payload={"channel": channel_id, "users": [handoff.ae_slack_id]},
-                        status=OutboxStatus.PENDING,
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
+        assert channel_id is not None
+        card.set_channel(channel_id)
         return channel_id
 
-    @contextmanager
-    def _handoff(self, handoff_id: int) -> Iterator[tuple[Session, Handoff]]:
-        """One transaction on a handoff the relay leased (a lease is only taken on a row)."""
-        with self._sessions.begin() as session:
-            handoff = session.get(Handoff, handoff_id)
-            if handoff is None:
-                raise SlackRejected(f"handoff {handoff_id} was deleted")
-            yield session, handoff
+    def _invites_ae(self, channel_id: str) -> bool:
+        """The AE joins a deal's own channel; shared ones (the CS channel, the fixed one) are
+        left as their owners keep them."""
+        channels = self._playbook.channels
+        return channel_id not in (channels.cs_channel_id, channels.fixed_channel_id)
 
-    def _record_intent(self, handoff_id: int, now: datetime) -> None:
-        with self._handoff(handoff_id) as (_session, handoff):
-            handoff.card_post_intent_at = now
 
-    def _store_ts(self, handoff_id: int, ts: str) -> None:
-        with self._handoff(handoff_id) as (session, handoff):
-            handoff.card_ts = ts
-            queue_write_back(session, crm=handoff.crm, handoff_id=handoff_id, now=self._clock.now())
-            repositories.record_audit(
-                session,
-                handoff_id=handoff_id,
-                at=self._clock.now(),
-                actor="handoff",
-                action=AuditAction.CARD_POSTED,
-                detail={"channel": handoff.channel_id, "ts": ts},
-            )
-
-    def _mark_rendered(self, handoff_id: int, version: int) -> None:
-        with self._handoff(handoff_id) as (_session, handoff):
-            handoff.rendered_version = max(handoff.rendered_version, version)
-            handoff.card_attempts = 0
-            handoff.card_error = None
-            handoff.card_lease_until = None
-            handoff.card_next_attempt_at = None
-
-    def _defer(
-        self, handoff_id: int, reason: str, *, retry_after: float | None, rejected: bool
-    ) -> None:
-        now = self._clock.now()
-        with self._handoff(handoff_id) as (_session, handoff):
-            handoff.card_attempts += 1
-            wait = REJECTED_RETRY if rejected else backoff(handoff.card_attempts)
-            if retry_after is not None:
-                wait = max(wait, timedelta(seconds=retry_after))
-            handoff.card_next_attempt_at = now + wait
-            handoff.card_error = reason
-            handoff.card_lease_until = None
+def _transient_wait(card: CardState, error: SlackUnavailable) -> timedelta:
+    wait = backoff(card.attempts + 1)
+    if error.retry_after is not None:
+        wait = max(wait, timedelta(seconds=error.retry_after))
+    return wait
 
 
 def channel_name(prefix: str, source: str) -> str:

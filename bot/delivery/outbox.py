@@ -30,6 +30,8 @@ from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# A lease outlives any one Slack call (the client times out after 10 s) and is renewed or taken
+# per item, with the clock read when it is taken.
 LEASE = timedelta(seconds=60)
 SLACK_KINDS = (
     OutboxKind.INVITE_TO_CHANNEL,
@@ -49,6 +51,7 @@ MAX_BACKOFF = timedelta(minutes=5)
 class RelayReport:
     posted: int = 0
     updated: int = 0
+    waiting: int = 0  # cards waiting for their channel's turn: not failures
     deferred: int = 0
     failed: int = 0
     outbox_done: int = 0
@@ -65,6 +68,37 @@ class LeasedMessage:
     kind: OutboxKind
     handoff_id: int | None
     payload: dict[str, Any]
+    attempts: int = 0
+
+
+def due_messages(
+    sessions: SessionFactory,
+    *,
+    kinds: tuple[OutboxKind, ...],
+    now: datetime,
+    limit: int,
+    crm: str | None = None,
+) -> list[int]:
+    """The due messages of these kinds (with ``crm``: that CRM's), oldest first; not leased."""
+    with sessions.begin() as session:
+        return list(
+            repositories.due_outbox_ids(session, now=now, limit=limit, kinds=kinds, crm=crm)
+        )
+
+
+def lease_message(
+    sessions: SessionFactory, message_id: int, *, now: datetime
+) -> LeasedMessage | None:
+    """Take one message for this process, right before delivering it: a lease taken with the
+    current time, so however slow the deliveries before it, it is never born expired."""
+    with sessions.begin() as session:
+        if not repositories.lease_outbox(
+            session, message_id=message_id, now=now, until=now + LEASE
+        ):
+            return None
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        return LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload), row.attempts)
 
 
 def lease_due(
@@ -87,7 +121,9 @@ def lease_due(
             ):
                 row = session.get(OutboxMessage, message_id)
                 assert row is not None
-                leased.append(LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload)))
+                leased.append(
+                    LeasedMessage(row.id, row.kind, row.handoff_id, dict(row.payload), row.attempts)
+                )
     return leased
 
 
@@ -150,27 +186,32 @@ class OutboxDispatcher:
         self._batch_size = batch_size
 
     def run_once(self, report: RelayReport) -> None:
-        now = self._clock.now()
-        for message in lease_due(
-            self._sessions, kinds=SLACK_KINDS, now=now, limit=self._batch_size
-        ):
-            try:
-                self._deliver(message.kind, message.payload, message.handoff_id)
-            except Later as later:
-                self._settle(message.id, later=later.until)
-            except SlackUnavailable as error:
-                self._settle(message.id, error=str(error), retry_after=error.retry_after)
-            except SlackRejected as error:
-                log.error(
-                    "Slack rejected outbox message %s (%s): %s",
-                    message.id,
-                    message.kind,
-                    error.error,
-                )
-                self._settle(message.id, error=error.error, failed=True)
-            else:
-                self._settle(message.id)
-                report.outbox_done += 1
+        due = due_messages(
+            self._sessions, kinds=SLACK_KINDS, now=self._clock.now(), limit=self._batch_size
+        )
+        for message_id in due:
+            message = lease_message(self._sessions, message_id, now=self._clock.now())
+            if message is not None:
+                self._run(message, report)
+
+    def _run(self, message: LeasedMessage, report: RelayReport) -> None:
+        what = f"{message.kind.value} {message.id} (handoff {message.handoff_id})"
+        try:
+            self._deliver(message.kind, message.payload, message.handoff_id)
+        except Later as later:
+            self._settle(message.id, later=later.until)
+        except SlackUnavailable as error:
+            if message.attempts == 0:
+                log.warning("%s delayed, Slack unavailable: %s", what, error)
+            self._settle(message.id, error=str(error), retry_after=error.retry_after)
+        except SlackRejected as error:
+            log.warning("%s refused by Slack, not retried: %s", what, error.error)
+            self._settle(message.id, error=error.error, failed=True)
+        else:
+            if message.attempts:
+                log.info("%s delivered after %s failed attempt(s)", what, message.attempts)
+            self._settle(message.id)
+            report.outbox_done += 1
 
     def _deliver(
         self, kind: OutboxKind, payload: dict[str, object], handoff_id: int | None
@@ -178,7 +219,11 @@ class OutboxDispatcher:
         if kind is OutboxKind.INVITE_TO_CHANNEL:
             users = payload["users"]
             assert isinstance(users, list)
-            self._slack.invite(str(payload["channel"]), [str(user) for user in users])
+            channel = str(payload["channel"])
+            # Only people not in the channel yet: an invitation is no way to ask.
+            missing = sorted({str(user) for user in users} - self._slack.channel_members(channel))
+            if missing:
+                self._slack.invite(channel, missing)
         elif kind in (OutboxKind.WEEKLY_REPORT, OutboxKind.AUDIT_SAMPLE):
             message, chart = self._render_report(kind, payload)
             target = str(payload["to"])

@@ -28,7 +28,17 @@ ReportRenderer = Callable[[Any, dict[str, object]], tuple[RenderedMessage, bytes
 
 
 class SlackUnavailable(Unavailable):
-    """Slack could not be reached or asked us to wait; the work is retried later."""
+    """Slack could not be reached or asked us to wait; the work is retried later.
+
+    ``maybe_done``: whether Slack may have done the work anyway (a lost answer, a 5xx). A 429 or
+    a refused connection is known not to have posted anything, so no reconciliation is needed.
+    """
+
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, maybe_done: bool = True
+    ) -> None:
+        super().__init__(reason, retry_after=retry_after)
+        self.maybe_done = maybe_done
 
 
 class SlackRejected(Exception):
@@ -40,7 +50,17 @@ class SlackRejected(Exception):
 
 
 class SlackGateway(Protocol):
-    def lookup_user_id(self, email: str) -> str | None: ...
+    def lookup_user_id(self, email: str) -> str | None:
+        """The Slack user with this email (remembered for a while), or ``None``."""
+        ...
+
+    def channel_members(self, channel_id: str) -> set[str]:
+        """Who is in the channel (remembered for a while, and kept current by ``invite``)."""
+        ...
+
+    def permalink(self, *, channel: str, ts: str) -> str:
+        """The workspace's own link to a message (``chat.getPermalink``)."""
+        ...
 
     def create_channel(self, name: str) -> str | None:
         """The new channel's id, or ``None`` when the name is taken."""

@@ -1,25 +1,22 @@
 """Deal-channel messages for the context store: new, edited and deleted ones, and the
-transcript files shared with them. Bolt acknowledges events before these run."""
+transcript files shared with them. Registered in ``events.LISTENERS``, so each delivery is
+acted on once (Slack's retries are recognised by ``event_id``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
 
 from bot.handlers.services import Services
-from bot.slack.ids import MESSAGE_EVENT
 from bot.workflow.context_intake import ChannelMessage, SharedFile
 
 # Subtypes that are a person saying something; joins, topic changes and the like are not.
 SPOKEN = (None, "file_share", "thread_broadcast", "me_message")
 
 
-def register(app: App) -> None:
-    app.event(MESSAGE_EVENT)(on_message)
-
-
-def on_message(event: dict[str, Any], context: BoltContext) -> None:
+def on_message(event: dict[str, Any], _client: WebClient, context: BoltContext) -> None:
     services: Services = context["services"]
     subtype = event.get("subtype")
     if subtype == "message_changed":

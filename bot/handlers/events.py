@@ -1,7 +1,12 @@
-"""Events API listeners (Bolt acknowledges events before they run)."""
+"""Events API listeners (Bolt acknowledges events before they run).
+
+Every event listener runs through ``once_per_delivery``: Slack's retries of a delivery whose
+first attempt did the work are recognised by ``event_id`` and do nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -9,12 +14,26 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
 from bot.handlers import context_events
-from bot.slack.ids import Event
+from bot.slack.ids import MESSAGE_EVENT, Event
+
+EventListener = Callable[[dict[str, Any], WebClient, BoltContext], None]
 
 
 def register(app: App) -> None:
-    app.event(Event.APP_HOME_OPENED)(publish_home)
-    context_events.register(app)
+    for event, listener in LISTENERS.items():
+        app.event(event)(once_per_delivery(listener))
+
+
+def once_per_delivery(listener: EventListener) -> Callable[..., None]:
+    def run(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        with context["services"].slack_events.once(str(body.get("event_id") or "")) as first:
+            if first:
+                listener(event, client, context)
+
+    run.__name__ = listener.__name__
+    return run
 
 
 def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -22,3 +41,9 @@ def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext)
         return
     user = str(event["user"])
     client.views_publish(user_id=user, view=home_view(context["services"].queries.home(user)))
+
+
+LISTENERS: dict[str, EventListener] = {
+    Event.APP_HOME_OPENED: publish_home,
+    MESSAGE_EVENT: context_events.on_message,
+}

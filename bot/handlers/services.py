@@ -13,6 +13,7 @@ from bot.workflow.changes import HandoffChanges
 from bot.workflow.context_intake import ContextIntake
 from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
+from bot.workflow.event_inbox import SlackEventInbox
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
@@ -35,6 +36,7 @@ class Services:
     channel: ContextIntake  # deal-channel messages and shared transcript files
     suggestions: SuggestionService
     context: ContextUpkeep  # /handoff forget
+    slack_events: SlackEventInbox  # Events API deliveries acted on once each
     playbook: Playbook
     clock: Clock
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TypedDict
 
 from simple_salesforce.api import Salesforce
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -47,12 +46,14 @@ from bot.slack.gateway import WebApiSlackGateway, make_web_client
 from bot.timers.sla import SlaService
 from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
+from bot.web.slack_endpoint import SlackEndpoint
 from bot.web.wsgi import Endpoint, make_router
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.context_intake import ContextIntake
 from bot.workflow.context_transcripts import TranscriptIntake
 from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
+from bot.workflow.event_inbox import SlackEventInbox
 from bot.workflow.intake import DealIntake
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
@@ -207,6 +208,7 @@ def build_runtime(
         channel=ContextIntake(sessions=sessions, clock=clock, playbook=playbook),
         suggestions=suggestions,
         context=context_upkeep,
+        slack_events=SlackEventInbox(sessions=sessions, clock=clock),
         playbook=playbook,
         clock=clock,
     )
@@ -241,7 +243,10 @@ def build_runtime(
     for crm in crms:
         endpoints.update(crm.endpoints())
     wsgi_app = make_router(
-        slack=None if settings.socket_mode else SlackRequestHandler(bolt_app), endpoints=endpoints
+        slack=None
+        if settings.socket_mode
+        else SlackEndpoint(bolt_app, signing_secret=settings.slack_signing_secret),
+        endpoints=endpoints,
     )
     return Runtime(
         settings=settings,

@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.config.settings import Settings
 from bot.runtime.build import Runtime, build_runtime
 from bot.runtime.checks import check_slack
-from bot.runtime.startup import bind_http, migrate, require_migrated
+from bot.runtime.startup import bind_http, migrate
 from bot.timers.periodic import start_ticking
 
 if TYPE_CHECKING:
@@ -44,11 +44,12 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
 
 
 def wsgi_app(settings: Settings) -> WSGIApplication:
-    """gunicorn's application: the same checks as ``serve``, except that it does not migrate
-    (several workers would race to); ``python app.py migrate`` runs once per release."""
+    """gunicorn's application: the same checks and migrations as ``serve``."""
     settings.require_for_serving()
     runtime = build_runtime(settings)
-    require_migrated(runtime.engine)
+    # Every worker of every replica may start at once: migrations are serialized (an advisory
+    # lock in storage.migrate) and whoever comes second finds the schema current.
+    migrate(runtime.engine)
     _warn_about_missing_secrets(settings)
     start_scheduler(runtime)
     log.info("Handoff is ready (%s)", _routes(settings, runtime))

@@ -23,6 +23,10 @@ class Delivery:
     status: int
 
 
+# Slack's event ids are unique across a workspace's deliveries, whoever sends them.
+_EVENT_IDS = itertools.count(1)
+
+
 class ChannelEvents:
     """Sends to ``app_url``/slack/events, signed with ``signing_secret``."""
 
@@ -30,7 +34,6 @@ class ChannelEvents:
         self.slack = slack
         self.url = app_url.rstrip("/") + "/slack/events"
         self.secret = signing_secret
-        self._ids = itertools.count(1)
 
     def say(
         self,
@@ -68,7 +71,7 @@ class ChannelEvents:
     ) -> Delivery:
         """Upload a file and share it in the channel, as the Slack client does."""
         with self.slack.workspace.lock:
-            file_id = f"F0SHARED{next(self._ids):04d}"
+            file_id = f"F0SHARED{next(_EVENT_IDS):04d}"
             shared = self.slack.workspace.add_file(file_id, name=name, content=content, user=user)
         return self.say(channel, user, text, at=at, files=[shared])
 
@@ -125,7 +128,7 @@ class ChannelEvents:
             "team_id": TEAM_ID,
             "api_app_id": "A0HANDOFF",
             "type": "event_callback",
-            "event_id": f"Ev0CONTEXT{next(self._ids):06d}",
+            "event_id": f"Ev0CONTEXT{next(_EVENT_IDS):06d}",
             "event_time": int(float(event["ts"])),
             "event": event,
         }
@@ -134,4 +137,4 @@ class ChannelEvents:
         if at is None:
             with self.slack.workspace.lock:
                 return self.slack.workspace._new_ts()
-        return f"{int(at.timestamp())}.{next(self._ids):06d}"
+        return f"{int(at.timestamp())}.{next(_EVENT_IDS):06d}"

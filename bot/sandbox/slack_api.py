@@ -1,9 +1,10 @@
 """A loopback fake of Slack's Web API that the real ``slack_sdk.WebClient`` talks to.
 
 It answers the way Slack does (``ok``/``error`` envelopes, ``ts`` values, channel ids,
-``name_taken``, ``users_not_found``), records every call with its arguments, rejects unknown
-methods and missing arguments, validates Block Kit with ``slack_sdk.models``, and injects
-429 + Retry-After, 5xx and connection resets (before or after doing the work) on demand.
+``name_taken``, ``users_not_found``), records every call with its arguments and when it came,
+rejects unknown methods and missing arguments, validates Block Kit with ``slack_sdk.models``,
+and injects 429 + Retry-After, 5xx, Slack errors (``missing_scope``…), slow answers and
+connection resets (before or after doing the work) on demand.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import json
 import socket
 import struct
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,6 +35,8 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "conversations.invite": ("channel", "users"),
     "conversations.history": ("channel",),
     "conversations.info": ("channel",),
+    "conversations.members": ("channel",),
+    "chat.getPermalink": ("channel", "message_ts"),
     "users.lookupByEmail": ("email",),
     "users.info": ("user",),
     "views.open": ("trigger_id", "view"),
@@ -53,6 +57,7 @@ class Call:
     method: str
     args: dict[str, Any]
     response: dict[str, Any]
+    at: float = field(default=0.0, compare=False)  # FakeSlack.now() when the call came
 
     @property
     def ok(self) -> bool:
@@ -62,8 +67,12 @@ class Call:
 @dataclass
 class Fault:
     """One injected failure. ``kind``: 'status' (HTTP ``status``), 'ratelimit' (429 with
-    ``retry_after``), 'reset' (drop the connection before doing the work) or 'reset_after'
-    (do the work, then drop the connection before answering)."""
+    ``retry_after``), 'error' (HTTP 200 with ``ok: false`` and ``error``), 'reset' (drop the
+    connection before doing the work), 'reset_after' (do the work, then drop the connection
+    before answering), 'hold' (wait for ``release``) or 'slow' (answer normally, late).
+
+    ``before`` runs when the fault strikes, before anything else: a test moves its injected
+    clock there to make Slack "take" that long, deterministically."""
 
     kind: str
     method: str = "*"
@@ -72,16 +81,23 @@ class Fault:
     times: int = 1
     # kind 'hold': the call waits until this event is set (a Slack that is slow to answer).
     release: threading.Event | None = None
+    error: str = "internal_error"
+    before: Callable[[], None] | None = None
 
 
 class FakeSlack:
     def __init__(
-        self, *, token: str = "xoxb-test-token", scopes: Iterable[str] | None = None
+        self,
+        *,
+        token: str = "xoxb-test-token",
+        scopes: Iterable[str] | None = None,
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
         # The bot scopes the token was granted (every one it knows, unless told otherwise);
         # calls they do not cover are refused with missing_scope, as Slack does.
         self.scopes = frozenset(EVERY_SCOPE if scopes is None else scopes)
+        self.now = now  # what Call.at records; tests hand in their injected clock
         self.calls: list[Call] = []
         self.workspace = Workspace()
         self._lock = self.workspace.lock
@@ -273,6 +289,8 @@ class FakeSlack:
                     return
                 method = self.path.partition("?")[0].removeprefix("/api/")
                 fault = fake._next_fault(method)
+                if fault and fault.before is not None:
+                    fault.before()
                 if fault and fault.kind == "hold" and fault.release is not None:
                     fault.release.wait(timeout=30)
                 if fault and fault.kind == "reset":
@@ -288,9 +306,12 @@ class FakeSlack:
                         {"Retry-After": str(fault.retry_after)},
                     )
                     return
+                if fault and fault.kind == "error":
+                    self._send(200, {"ok": False, "error": fault.error})
+                    return
                 response = fake._handle(method, args, self.headers.get("Authorization"))
                 with fake._lock:
-                    fake.calls.append(Call(method, args, response))
+                    fake.calls.append(Call(method, args, response, fake.now()))
                 if fault and fault.kind == "reset_after":
                     self._reset()
                     return

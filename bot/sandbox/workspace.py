@@ -10,12 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.directory import Directory
 from bot.sandbox.files import FileStore
 from bot.sandbox.scopes import DIRECT, PRIVATE, PUBLIC
 from bot.sandbox.validation import as_dict, as_list, message_problem, view_problem
 
 BOT_USER_ID = "UHANDOFFBOT"
 TEAM_ID = "T0HANDOFF"
+WORKSPACE_URL = "https://handoff-sandbox.slack.com/"
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 
 
@@ -28,7 +30,7 @@ class Channel:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class Workspace(FileStore):
+class Workspace(FileStore, Directory):
     """Users, channels, messages and files; every method runs under one lock."""
 
     def __init__(self) -> None:
@@ -86,7 +88,7 @@ class Workspace(FileStore):
     def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
             "ok": True,
-            "url": "https://handoff-sandbox.slack.com/",
+            "url": WORKSPACE_URL,
             "team": "Sandbox",
             "user": "handoff",
             "team_id": TEAM_ID,
@@ -248,15 +250,34 @@ class Workspace(FileStore):
             },
         }
 
-    def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
-        for user in self.users.values():
-            if user["profile"]["email"].lower() == str(args["email"]).lower():
-                return {"ok": True, "user": user}
-        return {"ok": False, "error": "users_not_found"}
+    def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.is_private and BOT_USER_ID not in channel.members:
+            return {"ok": False, "error": "channel_not_found"}  # as Slack hides it
+        members = sorted(channel.members)
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        next_cursor = str(start + limit) if start + limit < len(members) else ""
+        return {
+            "ok": True,
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
-    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = self.users.get(args["user"])
-        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(args["channel"])
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if args["message_ts"] not in channel.messages:
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel.id,
+            "permalink": f"{WORKSPACE_URL}archives/{channel.id}/p"
+            + str(args["message_ts"]).replace(".", ""),
+        }
 
     def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._view_response(args)
@@ -310,16 +331,3 @@ class Workspace(FileStore):
             self.shared_files.append(entry)
             shared.append({"id": entry["id"], "name": entry["name"]})
         return {"ok": True, "files": shared}
-
-    def _m_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        groups = [
-            {"id": group_id, "handle": handle, "name": handle, "user_count": len(members)}
-            for group_id, (handle, members) in self.usergroups.items()
-        ]
-        return {"ok": True, "usergroups": groups}
-
-    def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        group = self.usergroups.get(str(args["usergroup"]))
-        if group is None:
-            return {"ok": False, "error": "no_such_subteam"}
-        return {"ok": True, "users": list(group[1])}

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import http.client
 import logging
+import time
 import urllib.error
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -21,8 +22,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.metadata import Metadata
 
 from bot.delivery.ports import RenderedMessage, SlackRejected, SlackUnavailable
+from bot.slack.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
+
+# People and memberships change rarely; a burst of cards for the same AE and channels should
+# cost one lookup each, not one per card.
+PEOPLE_TTL_SECONDS = 3600.0
+UNKNOWN_PERSON_TTL_SECONDS = 600.0
+MEMBERS_TTL_SECONDS = 600.0
 
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -42,32 +50,78 @@ def _translated(method: str) -> Iterator[None]:
         response = error.response
         code = str(response.get("error", "")) if response.data else ""
         if response.status_code == 429 or code == "ratelimited":
-            retry_after = float(
-                response.headers.get("Retry-After", response.headers.get("retry-after", 1))
-            )
-            raise SlackUnavailable(f"{method}: rate limited", retry_after=retry_after) from error
+            raise SlackUnavailable(
+                f"{method}: rate limited",
+                retry_after=_retry_after(response.headers),
+                maybe_done=False,  # Slack did not do it: a retry needs no reconciliation
+            ) from error
         if response.status_code >= 500 or code in TRANSIENT_ERRORS:
             raise SlackUnavailable(
                 f"{method}: HTTP {response.status_code} {code}".strip()
             ) from error
         raise SlackRejected(f"{method}: {code or response.status_code}") from error
     except (urllib.error.URLError, http.client.HTTPException, OSError, TimeoutError) as error:
-        raise SlackUnavailable(f"{method}: {type(error).__name__}: {error}") from error
+        reason = getattr(error, "reason", error)
+        raise SlackUnavailable(
+            f"{method}: {type(error).__name__}: {error}",
+            maybe_done=not isinstance(reason, ConnectionRefusedError),
+        ) from error
+
+
+def _retry_after(headers: Any) -> float:
+    raw = headers.get("Retry-After", headers.get("retry-after", 1))
+    try:
+        return min(max(float(raw), 1.0), 3600.0)
+    except (TypeError, ValueError):
+        return 1.0
 
 
 class WebApiSlackGateway:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, now: Callable[[], float] = time.monotonic) -> None:
         self._client = client
+        self._people: TtlCache[str, str | None] = TtlCache(ttl=PEOPLE_TTL_SECONDS, now=now)
+        self._members: TtlCache[str, set[str]] = TtlCache(ttl=MEMBERS_TTL_SECONDS, now=now)
+        self._users: TtlCache[str, dict[str, Any]] = TtlCache(ttl=PEOPLE_TTL_SECONDS, now=now)
 
     def lookup_user_id(self, email: str) -> str | None:
+        key = email.lower()
+        known, user_id = self._people.get(key)
+        if known:
+            return user_id
         try:
             with _translated("users.lookupByEmail"):
                 response = self._client.users_lookupByEmail(email=email)
         except SlackRejected as error:
             if error.error.endswith("users_not_found"):
+                self._people.put(key, None, ttl=UNKNOWN_PERSON_TTL_SECONDS)
                 return None
             raise
-        return str(response["user"]["id"])
+        found = str(response["user"]["id"])
+        self._people.put(key, found)
+        return found
+
+    def channel_members(self, channel_id: str) -> set[str]:
+        known, members = self._members.get(channel_id)
+        if known and members is not None:
+            return set(members)
+        found: set[str] = set()
+        cursor: str | None = None
+        while True:
+            with _translated("conversations.members"):
+                response = self._client.conversations_members(
+                    channel=channel_id, limit=1000, cursor=cursor
+                )
+            found |= {str(member) for member in response["members"]}
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        self._members.put(channel_id, found)
+        return set(found)
+
+    def permalink(self, *, channel: str, ts: str) -> str:
+        with _translated("chat.getPermalink"):
+            response = self._client.chat_getPermalink(channel=channel, message_ts=ts)
+        return str(response["permalink"])
 
     def create_channel(self, name: str) -> str | None:
         try:
@@ -114,6 +168,9 @@ class WebApiSlackGateway:
         except SlackRejected as error:
             if error.error.split(": ", 1)[-1] not in IGNORABLE_INVITE_ERRORS:
                 raise
+        known, members = self._members.get(channel_id)
+        if known and members is not None:
+            self._members.put(channel_id, members | set(user_ids))
 
     def post_message(
         self,
@@ -190,13 +247,18 @@ class WebApiSlackGateway:
         return str(zone) if zone else None
 
     def _user(self, user_id: str) -> dict[str, Any]:
+        known, user = self._users.get(user_id)
+        if known and user is not None:
+            return user
         try:
             with _translated("users.info"):
-                return dict(self._client.users_info(user=user_id)["user"])
+                found = dict(self._client.users_info(user=user_id)["user"])
         except SlackRejected as error:
             if error.error.endswith("user_not_found"):
                 return {}
             raise
+        self._users.put(user_id, found)
+        return found
 
     def send_file(
         self, *, to: str, message: RenderedMessage, filename: str, content: bytes

@@ -109,6 +109,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
     "chat.postMessage": ("chat:write",),
     "chat.update": ("chat:write",),
+    "chat.getPermalink": (),  # the card's link for the CRM; Slack asks no scope for it
     "conversations.create": ("channels:manage",),
     # Deal channels may be private: each conversation method needs the groups:* scope too.
     "conversations.list": ("channels:read", "groups:read"),
@@ -116,6 +117,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.join": ("channels:join",),
     "conversations.invite": ("channels:manage", "groups:write"),
     "conversations.history": ("channels:history", "groups:history"),
+    "conversations.members": ("channels:read", "groups:read"),
     "users.lookupByEmail": ("users:read.email", "users:read"),
     "users.info": ("users:read",),
     "usergroups.list": ("usergroups:read",),

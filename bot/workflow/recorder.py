@@ -33,10 +33,11 @@ def record_change(
     )
     queue_write_back(session, crm=handoff.crm, handoff_id=handoff.id, now=now)
     if handoff.status in (HandoffStatus.READY, HandoffStatus.CANCELLED):
+        # Finished: the SLA and any exception's end date no longer oblige anything.
         deadline_store.cancel_deadlines(
             session,
             handoff_id=handoff.id,
-            kinds=(DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH),
+            kinds=(DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH, DeadlineKind.EXCEPTION_EXPIRY),
         )
     if action is AuditAction.MARKED_READY and takes_writes(handoff.crm):
         repositories.enqueue(

@@ -1,10 +1,20 @@
-"""Alembic environment: runs against the engine handed over by storage.migrate."""
+"""Alembic environment: runs against the engine handed over by storage.migrate.
+
+Replicas may start together, each applying migrations: on PostgreSQL the first takes an
+advisory lock inside the migration transaction and the others wait for it, then find the
+schema current; on SQLite the transaction begins IMMEDIATE (storage.db), which serializes them
+the same way.
+"""
 
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import text
 
 from storage.models import Base
+
+# Any constant shared by every Handoff process: "Handoff" in ASCII.
+MIGRATION_LOCK = 0x48616E646F6666
 
 engine = context.config.attributes["engine"]
 with engine.connect() as connection:
@@ -15,5 +25,7 @@ with engine.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
     connection.commit()

@@ -4,6 +4,9 @@ Sessions expire: simple-salesforce logs in again by itself for password and JWT 
 access token (or if that fails) the gateway reconnects through its ``connect`` factory and
 retries once. Limits and outages become ``CrmUnavailable`` (try later), refusals
 ``CrmRejected``. API usage (``Sforce-Limit-Info``) is logged and kept for /healthz.
+
+``REQUEST_LIMIT_EXCEEDED`` pauses the gateway itself for ``limit_backoff``: the poll, the
+read-backs and the write-back share it, so none of them spends calls the org has not got.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -25,18 +29,53 @@ from simple_salesforce.exceptions import (
 from simple_salesforce.format import format_soql
 
 from bot.crm.errors import CrmRejected, CrmUnavailable
+from bot.domain.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-LIMIT_BACKOFF_SECONDS = 300.0
+LIMIT_BACKOFF = timedelta(minutes=5)
 
 
 class SalesforceGateway:
-    def __init__(self, connect: Callable[[], Salesforce]) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Salesforce],
+        *,
+        clock: Clock | None = None,
+        limit_backoff: timedelta = LIMIT_BACKOFF,
+    ) -> None:
         self._connect = connect
         self._client: Salesforce | None = None
         self._lock = threading.Lock()
+        self._clock = clock or SystemClock()
+        self._limit_backoff = limit_backoff
+        self._paused_until: datetime | None = None
         self.api_usage: str | None = None
+
+    def pause_for_limit(self) -> float:
+        """The org's daily API limit is reached: no call for ``limit_backoff``; its seconds."""
+        with self._lock:
+            first = self._paused_until is None
+            self._paused_until = self._clock.now() + self._limit_backoff
+        if first:
+            log.warning(
+                "Salesforce API limit reached (REQUEST_LIMIT_EXCEEDED): every Salesforce call "
+                "waits %s",
+                self._limit_backoff,
+            )
+        return self._limit_backoff.total_seconds()
+
+    def _check_pause(self) -> None:
+        with self._lock:
+            until = self._paused_until
+        if until is None:
+            return
+        remaining = (until - self._clock.now()).total_seconds()
+        if remaining > 0:
+            raise CrmUnavailable(
+                f"Salesforce API limit reached; waiting until {until.isoformat()}",
+                retry_after=remaining,
+            )
 
     @property
     def instance_url(self) -> str:
@@ -85,6 +124,7 @@ class SalesforceGateway:
             raise CrmUnavailable(f"Salesforce login: {type(error).__name__}") from error
 
     def _call(self, call: Callable[[Salesforce], T]) -> T:
+        self._check_pause()
         for attempt in (1, 2):
             sf = self._sf()
             try:
@@ -101,7 +141,7 @@ class SalesforceGateway:
             except SalesforceRefusedRequest as error:
                 if "REQUEST_LIMIT_EXCEEDED" in str(error.content):
                     raise CrmUnavailable(
-                        "Salesforce API limit reached", retry_after=LIMIT_BACKOFF_SECONDS
+                        "Salesforce API limit reached", retry_after=self.pause_for_limit()
                     ) from error
                 raise CrmRejected(f"Salesforce refused: {_first_error(error.content)}") from error
             except SalesforceGeneralError as error:
@@ -113,8 +153,15 @@ class SalesforceGateway:
             except requests.RequestException as error:
                 raise CrmUnavailable(f"Salesforce: {type(error).__name__}") from error
             self._note_usage(sf)
+            self._resume()
             return result
         raise AssertionError("unreachable")
+
+    def _resume(self) -> None:
+        with self._lock:
+            was_paused, self._paused_until = self._paused_until is not None, None
+        if was_paused:
+            log.info("Salesforce calls resume after the API limit pause")
 
     def _note_usage(self, sf: Salesforce) -> None:
         usage = sf.api_usage.get("api-usage")
@@ -176,6 +223,8 @@ def connect_factory(
 class SalesforcePort(Protocol):
     @property
     def instance_url(self) -> str: ...
+
+    def pause_for_limit(self) -> float: ...
 
     def query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]: ...
 

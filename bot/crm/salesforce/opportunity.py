@@ -14,6 +14,7 @@ from storage.enums import CrmName
 
 SOURCE = CrmName.SALESFORCE
 BASE_FIELDS = ("Id", "Name", "StageName", "Amount", "CloseDate", "SystemModstamp")
+MAX_AMOUNT = Decimal(10) ** 16  # what NUMERIC(18, 2) holds
 
 
 def selected_fields(playbook: Playbook) -> list[str]:
@@ -52,10 +53,12 @@ def changed_since_query(playbook: Playbook, since: datetime | None) -> str:
 
 
 def one_query(playbook: Playbook, opportunity_id: str) -> str:
+    """One Opportunity, if the org has it in a watched stage."""
     return format_soql(
-        "SELECT {:literal} FROM Opportunity WHERE Id = {}",
+        "SELECT {:literal} FROM Opportunity WHERE Id = {} AND StageName IN {}",
         ", ".join(selected_fields(playbook)),
         opportunity_id,
+        watched_stages(playbook),
     )
 
 
@@ -81,58 +84,49 @@ def field_value(record: dict[str, Any], path: str) -> Any:
     return value
 
 
-def to_event(
-    record: dict[str, Any],
-    playbook: Playbook,
-    *,
-    instance_url: str,
-    received_at: datetime | None = None,
-    partial: bool = False,
-) -> DealEvent:
-    """``partial``: the record holds only some fields (an Outbound Message)."""
+def to_event(record: dict[str, Any], playbook: Playbook, *, instance_url: str) -> DealEvent:
+    """A record read through the API as a deal event. Values are fitted to what Handoff
+    stores (lengths, NUL characters, amounts), so no record can stop the poll."""
     mapping = playbook.salesforce
     opportunity_id = str(record["Id"])
     stamp = record.get("SystemModstamp") or record.get("LastModifiedDate")
-    changed = parse_datetime(str(stamp)) if stamp else (received_at or datetime.now(UTC))
-    fields = {
-        key: _text(field_value(record, sf_field))
-        for key, sf_field in mapping.fields.items()
-        if not partial or sf_field in record
-    }
-    email = field_value(record, mapping.ae_email)
+    changed = parse_datetime(str(stamp)) if stamp else datetime.now(UTC)
+    fields = {key: _text(field_value(record, sf_field)) for key, sf_field in mapping.fields.items()}
+    email = _text(field_value(record, mapping.ae_email), 320)
+    currency = _text(field_value(record, mapping.currency), 3) if mapping.currency else None
     return DealEvent(
         source=SOURCE,
         external_id=f"{opportunity_id}@{changed.isoformat()}",
         occurred_at=changed,
         deal=Deal(
             id=opportunity_id,
-            name=str(record.get("Name") or opportunity_id),
-            stage=str(record.get("StageName") or ""),
-            account_name=_text(field_value(record, mapping.account_name)),
+            name=_text(record.get("Name"), 255) or opportunity_id,
+            stage=_text(record.get("StageName"), 120) or "",
+            account_name=_text(field_value(record, mapping.account_name), 255),
             amount=_decimal(record.get("Amount")),
-            currency=_text(field_value(record, mapping.currency)) if mapping.currency else None,
+            currency=currency,
             close_date=_date(record.get("CloseDate")),
-            ae_email=str(email).lower() if email else None,
+            ae_email=email.lower() if email else None,
             url=f"{instance_url.rstrip('/')}/lightning/r/Opportunity/{opportunity_id}/view",
             fields=fields,
-            partial=partial,
         ),
     )
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, limit: int = 3000) -> str | None:
     if value is None or value == "":
         return None
-    return str(value)[:3000]
+    return str(value).replace("\x00", "")[:limit] or None
 
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
+    return amount if abs(amount) < MAX_AMOUNT else None
 
 
 def _date(value: Any) -> date | None:

@@ -1,9 +1,14 @@
-"""Salesforce Outbound Messages: the SOAP notification in, the acknowledgement or fault out."""
+"""Salesforce Outbound Messages: the SOAP notification in, the acknowledgement or fault out.
+
+A notification is a hint, not a record: anyone who can reach the endpoint can write one, and
+its OrganizationId is no secret. Only the Opportunity's id is taken from it; the record is
+read back through the API before anything is decided.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
@@ -13,6 +18,9 @@ SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 OUTBOUND = "http://soap.sforce.com/2005/09/outbound"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_NOTIFICATIONS = 100
+# 15 or 18 characters with the Opportunity key prefix; a notification id is a plain token.
+OPPORTUNITY_ID = re.compile(r"^006[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")
+RECORD_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 ACK = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -29,15 +37,19 @@ class OutboundError(Exception):
 @dataclass(frozen=True, slots=True)
 class Notification:
     id: str
-    record: dict[str, Any]
+    opportunity_id: str
 
 
-def fault(message: str) -> str:
-    text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def fault(message: str, *, client: bool = True) -> str:
+    """A SOAP fault: ``soapenv:Client`` for a message we refuse, ``Server`` for our trouble."""
+    text = (
+        message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\x00", "")
+    )
+    code = "soapenv:Client" if client else "soapenv:Server"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<soapenv:Envelope xmlns:soapenv="{SOAP}"><soapenv:Body><soapenv:Fault>'
-        f"<faultcode>soapenv:Client</faultcode><faultstring>{text}</faultstring>"
+        f"<faultcode>{code}</faultcode><faultstring>{text}</faultstring>"
         "</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
     )
 
@@ -46,7 +58,7 @@ def parse(body: bytes, *, organization_id: str | None) -> list[Notification]:
     """Every notification of the message, or ``OutboundError`` before anything is stored."""
     try:
         root = ElementTree.fromstring(body)
-    except (ElementTree.ParseError, DefusedXmlException) as error:
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
         raise OutboundError(f"Malformed XML: {error}") from error
     notifications = root.find(f"{{{SOAP}}}Body/{{{OUTBOUND}}}notifications")
     if notifications is None:
@@ -65,18 +77,19 @@ def parse(body: bytes, *, organization_id: str | None) -> list[Notification]:
 def _notification(element: Element) -> Notification:
     notification_id = _text(element.find(f"{{{OUTBOUND}}}Id"))
     sobject = element.find(f"{{{OUTBOUND}}}sObject")
-    if not notification_id or sobject is None:
-        raise OutboundError("A Notification lacks its Id or sObject")
+    if not RECORD_ID.match(notification_id) or sobject is None:
+        raise OutboundError("A Notification lacks a valid Id or its sObject")
     kind = (sobject.get(f"{{{XSI}}}type") or "").split(":")[-1]
     if kind != "Opportunity":
-        raise OutboundError(f"Only Opportunity notifications are accepted, not {kind or 'unknown'}")
-    record: dict[str, Any] = {}
-    for field in sobject:
-        name = field.tag.rsplit("}", 1)[-1]
-        record[name] = None if field.get(f"{{{XSI}}}nil") == "true" else (field.text or "")
-    if not record.get("Id"):
-        raise OutboundError("An Opportunity notification has no Id")
-    return Notification(id=notification_id, record=record)
+        raise OutboundError(
+            f"Only Opportunity notifications are accepted, not {kind[:40] or 'unknown'}"
+        )
+    # The record's fields are not trusted, nor read: only which Opportunity to read back.
+    ids = [field for field in sobject if field.tag.rsplit("}", 1)[-1] == "Id"]
+    opportunity_id = _text(ids[0]) if ids else ""
+    if not OPPORTUNITY_ID.match(opportunity_id):
+        raise OutboundError("An Opportunity notification lacks a valid Opportunity Id")
+    return Notification(id=notification_id, opportunity_id=opportunity_id)
 
 
 def _text(element: Element | None) -> str:

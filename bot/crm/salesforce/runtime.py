@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from simple_salesforce.api import Salesforce
 
@@ -12,6 +13,7 @@ from bot.config.settings import Settings
 from bot.crm.adapter import CheckReport, Endpoints, Job
 from bot.crm.salesforce.check import check_salesforce
 from bot.crm.salesforce.client import SalesforceGateway, connect_factory
+from bot.crm.salesforce.outbound_endpoint import PATH as OUTBOUND_PATH
 from bot.crm.salesforce.outbound_endpoint import SalesforceOutboundEndpoint
 from bot.crm.salesforce.poll import SalesforcePoller
 from bot.crm.salesforce.write_back import WRITE_KINDS, SalesforceWriteBack
@@ -60,7 +62,11 @@ class SalesforceAdapter:
         return self.api.jobs(poll_seconds=self.settings.salesforce_poll_seconds) if self.api else []
 
     def endpoints(self) -> Endpoints:
-        return {("POST", "/crm/salesforce/outbound"): self.outbound}
+        # With SALESFORCE_OUTBOUND_TOKEN only the second path answers (the endpoint checks).
+        return {
+            ("POST", OUTBOUND_PATH): self.outbound,
+            ("POST", OUTBOUND_PATH + "/{token}"): self.outbound,
+        }
 
     def check(self) -> CheckReport:
         if self.api is None:
@@ -84,13 +90,23 @@ def build_salesforce(
     slack: SlackGateway,
 ) -> SalesforceAdapter | None:
     """The adapter when anything of Salesforce is configured (a login or the org id)."""
-    gateway = SalesforceGateway(connect) if connect else gateway_from_settings(settings)
+    limit_backoff = timedelta(seconds=settings.salesforce_limit_backoff_seconds)
+    gateway = (
+        SalesforceGateway(connect, clock=clock, limit_backoff=limit_backoff)
+        if connect
+        else gateway_from_settings(settings, clock=clock)
+    )
     if gateway is None and not settings.salesforce_organization_id:
         return None
     api = None
     if gateway is not None:
         poller = SalesforcePoller(
-            sessions=sessions, clock=clock, salesforce=gateway, intake=intake, playbook=playbook
+            sessions=sessions,
+            clock=clock,
+            salesforce=gateway,
+            intake=intake,
+            playbook=playbook,
+            backfill_from=settings.crm_backfill_from,
         )
         writeback = SalesforceWriteBack(
             sessions=sessions,
@@ -103,11 +119,10 @@ def build_salesforce(
         api = SalesforceRuntime(gateway, poller, writeback)
     outbound = SalesforceOutboundEndpoint(
         organization_id=settings.salesforce_organization_id,
-        intake=intake,
-        playbook=playbook,
+        token=settings.salesforce_outbound_token,
         sessions=sessions,
         clock=clock,
-        refresh_records=api is not None,
+        can_read_back=api is not None,
     )
     return SalesforceAdapter(settings, playbook, outbound, api)
 
@@ -118,7 +133,9 @@ def check_from_settings(settings: Settings, playbook: Playbook) -> CheckReport |
     return None if gateway is None else check_salesforce(gateway, playbook)
 
 
-def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
+def gateway_from_settings(
+    settings: Settings, *, clock: Clock | None = None
+) -> SalesforceGateway | None:
     if settings.salesforce_mode is None:
         return None
     key_file = settings.salesforce_private_key_file
@@ -133,5 +150,7 @@ def gateway_from_settings(settings: Settings) -> SalesforceGateway | None:
             access_token=settings.salesforce_access_token,
             consumer_key=settings.salesforce_consumer_key,
             private_key_file=str(key_file) if key_file else None,
-        )
+        ),
+        clock=clock,
+        limit_backoff=timedelta(seconds=settings.salesforce_limit_backoff_seconds),
     )

@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import update
+
 from bot.config.playbook import Playbook
 from bot.crm.errors import CrmRejected, CrmUnavailable
 from bot.crm.salesforce.activities import task_fields, task_owner
 from bot.crm.salesforce.client import SalesforcePort
 from bot.crm.salesforce.poll import SalesforcePoller
-from bot.delivery.outbox import LeasedMessage, RelayReport, lease_due, settle
-from bot.delivery.ports import SlackGateway
+from bot.delivery.outbox import LeasedMessage, RelayReport, due_messages, lease_message, settle
+from bot.delivery.ports import SlackGateway, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
 from storage import repositories
 from storage.db import SessionFactory
@@ -61,17 +63,34 @@ class SalesforceWriteBack:
     def run_once(self, report: RelayReport | None = None) -> RelayReport:
         report = report or RelayReport()
         self._refresh_records(report)
-        rows = self._lease(WRITE_KINDS)
-        pending: list[tuple[int, dict[str, Any]]] = []
-        for row in rows:
-            request = self._request(row.id, row.kind, row.handoff_id, row.payload)
-            if request is None:
-                self._finish(row.id)
-                report.outbox_done += 1
-            else:
-                pending.append((row.id, request))
-        for start in range(0, len(pending), COMPOSITE_LIMIT):
-            self._send(pending[start : start + COMPOSITE_LIMIT], report)
+        due = due_messages(
+            self._sessions,
+            kinds=WRITE_KINDS,
+            now=self._clock.now(),
+            limit=self._batch_size,
+            crm=CrmName.SALESFORCE,
+        )
+        # Rows are leased a composite call at a time, each with the clock read then: however
+        # slow the org, no row is sent while another replica may be sending it.
+        for start in range(0, len(due), COMPOSITE_LIMIT):
+            pending: list[tuple[LeasedMessage, dict[str, Any]]] = []
+            for row_id in due[start : start + COMPOSITE_LIMIT]:
+                row = lease_message(self._sessions, row_id, now=self._clock.now())
+                if row is None:
+                    continue
+                try:
+                    request = self._request(row.id, row.kind, row.handoff_id, row.payload)
+                except SlackUnavailable as error:  # the card's permalink, for now out of reach
+                    self._retry(row, str(error), error.retry_after)
+                    report.deferred += 1
+                    continue
+                if request is None:
+                    self._finish(row)
+                    report.outbox_done += 1
+                else:
+                    pending.append((row, request))
+            if pending:
+                self._send(pending, report)
         return report
 
     # -- building requests --------------------------------------------------------------------
@@ -89,7 +108,9 @@ class SalesforceWriteBack:
                 "ready_at": handoff.ready_at,
                 "channel": handoff.channel_id,
                 "ts": handoff.card_ts,
+                "permalink": handoff.card_permalink,
                 "deal_name": handoff.deal_name,
+                "handoff_id": handoff.id,
             }
         base = f"/services/data/v{self._salesforce.api_version()}/sobjects"
         if kind is OutboxKind.CRM_WRITE_BACK:
@@ -129,10 +150,28 @@ class SalesforceWriteBack:
         if names.ready_at:
             ready_at = snapshot["ready_at"]
             values[names.ready_at] = ready_at.isoformat() if ready_at else None
-        if names.slack_link and snapshot["ts"]:
-            ts = str(snapshot["ts"]).replace(".", "")
-            values[names.slack_link] = f"https://slack.com/archives/{snapshot['channel']}/p{ts}"
+        if names.slack_link and snapshot["ts"] and snapshot["channel"]:
+            link = snapshot["permalink"] or self._permalink(snapshot)
+            if link:
+                values[names.slack_link] = link
         return values
+
+    def _permalink(self, snapshot: dict[str, Any]) -> str | None:
+        """The workspace's own link to the card (``chat.getPermalink``), kept with its ts."""
+        channel, ts = str(snapshot["channel"]), str(snapshot["ts"])
+        try:
+            link = self._slack.permalink(channel=channel, ts=ts)
+        except SlackRejected as error:
+            log.warning("handoff %s: no link to its card: %s", snapshot["handoff_id"], error)
+            return None
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Handoff)
+                .where(Handoff.id == snapshot["handoff_id"], Handoff.card_ts == ts)
+                .values(card_permalink=link[:500])
+                .execution_options(synchronize_session=False)
+            )
+        return link
 
     def _salesforce_user(self, slack_user: object) -> str | None:
         if not slack_user:
@@ -157,69 +196,80 @@ class SalesforceWriteBack:
         return found
 
     # -- sending ------------------------------------------------------------------------------
-    def _send(self, batch: list[tuple[int, dict[str, Any]]], report: RelayReport) -> None:
+    def _send(self, batch: list[tuple[LeasedMessage, dict[str, Any]]], report: RelayReport) -> None:
         try:
             results = self._salesforce.composite([request for _, request in batch])
         except CrmUnavailable as error:
-            for row_id, _ in batch:
-                self._retry(row_id, str(error), error.retry_after)
+            for row, _ in batch:
+                self._retry(row, str(error), error.retry_after)
             report.deferred += len(batch)
             return
         except CrmRejected as error:
             self._tell_admins_once(f"sf-rejected:{error}", f"Salesforce refused Handoff: {error}")
-            for row_id, _ in batch:
-                self._retry(row_id, str(error), 3600)
+            for row, _ in batch:
+                self._retry(row, str(error), 3600)
             report.failed += len(batch)
             return
         by_reference = {result["referenceId"]: result for result in results}
-        for row_id, request in batch:
-            result = by_reference.get(f"row{row_id}", {})
+        for row, request in batch:
+            result = by_reference.get(f"row{row.id}", {})
             status = int(result.get("httpStatusCode", 500))
             if 200 <= status < 300:
-                self._finish(row_id)
+                self._finish(row)
                 report.outbox_done += 1
                 continue
             errors = result.get("body") if isinstance(result.get("body"), list) else []
             code = str(errors[0].get("errorCode", "")) if errors else ""
             message = f"{code}: {errors[0].get('message', '')}" if errors else f"HTTP {status}"
-            if status >= 500 or code in TRANSIENT_CODES:
-                self._retry(row_id, message, None)
+            if code == "REQUEST_LIMIT_EXCEEDED":
+                self._retry(row, message, self._salesforce.pause_for_limit())
+                report.deferred += 1
+            elif status >= 500 or code in TRANSIENT_CODES:
+                self._retry(row, message, None)
                 report.deferred += 1
             else:
-                self._fail(row_id, message, request)
+                self._fail(row.id, message, request)
                 report.failed += 1
                 report.errors.append(message)
 
     def _refresh_records(self, report: RelayReport) -> None:
-        for row in self._lease((OutboxKind.CRM_REFRESH,)):
-            row_id, payload = row.id, row.payload
-            try:
-                self._poller.refresh(str(payload["opportunity_id"]))
-            except CrmUnavailable as error:
-                self._retry(row_id, str(error), error.retry_after)
-                report.deferred += 1
-            except CrmRejected as error:
-                self._fail(row_id, str(error), {"url": payload["opportunity_id"]})
-                report.failed += 1
-            else:
-                self._finish(row_id)
-                report.outbox_done += 1
-
-    # -- bookkeeping --------------------------------------------------------------------------
-    def _lease(self, kinds: tuple[OutboxKind, ...]) -> list[LeasedMessage]:
-        return lease_due(
+        due = due_messages(
             self._sessions,
-            kinds=kinds,
+            kinds=(OutboxKind.CRM_REFRESH,),
             now=self._clock.now(),
             limit=self._batch_size,
             crm=CrmName.SALESFORCE,
         )
+        for row_id in due:
+            row = lease_message(self._sessions, row_id, now=self._clock.now())
+            if row is None:
+                continue
+            try:
+                self._poller.refresh(str(row.payload["opportunity_id"]))
+            except CrmUnavailable as error:
+                self._retry(row, str(error), error.retry_after)
+                report.deferred += 1
+            except CrmRejected as error:
+                self._fail(row.id, str(error), {"url": row.payload["opportunity_id"]})
+                report.failed += 1
+            else:
+                self._finish(row)
+                report.outbox_done += 1
 
-    def _finish(self, row_id: int) -> None:
-        settle(self._sessions, row_id, now=self._clock.now())
+    # -- bookkeeping --------------------------------------------------------------------------
+    def _finish(self, row: LeasedMessage) -> None:
+        if row.attempts:
+            log.info(
+                "Salesforce %s %s (handoff %s) done after %s failed attempt(s)",
+                row.kind.value,
+                row.id,
+                row.handoff_id,
+                row.attempts,
+            )
+        settle(self._sessions, row.id, now=self._clock.now())
 
     def _fail(self, row_id: int, message: str, request: dict[str, Any]) -> None:
-        log.error("Salesforce refused %s: %s", request.get("url"), message)
+        log.warning("Salesforce refused %s, not retried: %s", request.get("url"), message)
         settle(self._sessions, row_id, now=self._clock.now(), error=message, failed=True)
         self._tell_admins_once(
             f"sf-failed:{row_id}",
@@ -227,9 +277,17 @@ class SalesforceWriteBack:
             "Fix the field or validation rule in Salesforce; this update will not be retried.",
         )
 
-    def _retry(self, row_id: int, message: str, retry_after: float | None) -> None:
+    def _retry(self, row: LeasedMessage, message: str, retry_after: float | None) -> None:
+        if row.attempts == 0:
+            log.warning(
+                "Salesforce %s %s (handoff %s) delayed: %s",
+                row.kind.value,
+                row.id,
+                row.handoff_id,
+                message,
+            )
         settle(
-            self._sessions, row_id, now=self._clock.now(), error=message, retry_after=retry_after
+            self._sessions, row.id, now=self._clock.now(), error=message, retry_after=retry_after
         )
 
     def _tell_admins_once(self, key: str, text: str) -> None:

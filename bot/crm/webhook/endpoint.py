@@ -9,6 +9,7 @@ from bot.config.playbook import Playbook
 from bot.crm.webhook import events as webhook
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
+from bot.web.body import BodyProblem, read_body
 from bot.web.wsgi import JsonResponse
 from bot.workflow.intake import DealIntake, Outcome
 
@@ -32,7 +33,7 @@ class CrmWebhookEndpoint:
             return JsonResponse(
                 503, {"ok": False, "error": "CRM_WEBHOOK_SECRET is not configured on this server"}
             )
-        body, problem = read_body(environ)
+        body, problem = read_json_body(environ)
         if problem is not None:
             return problem
         refusal = webhook.verify_signature(
@@ -67,19 +68,18 @@ class CrmWebhookEndpoint:
         return JsonResponse(200, reply)
 
 
-def read_body(
+def read_json_body(
     environ: WSGIEnvironment, *, max_bytes: int = webhook.MAX_BODY_BYTES
 ) -> tuple[bytes, JsonResponse | None]:
-    length_header = environ.get("CONTENT_LENGTH") or ""
-    if not length_header.isdigit():
-        return b"", JsonResponse(411, {"ok": False, "error": "Content-Length is required"})
-    length = int(length_header)
-    if length > max_bytes:
-        limit = f"{max_bytes // (1024 * 1024)} MB"
-        return b"", JsonResponse(413, {"ok": False, "error": f"body larger than {limit}"})
+    """A signed JSON body, or the 4xx that says what is wrong with it."""
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         return b"", JsonResponse(
             415, {"ok": False, "error": "Content-Type must be application/json"}
         )
-    return environ["wsgi.input"].read(length), None
+    body = read_body(environ, max_bytes=max_bytes)
+    if isinstance(body, BodyProblem):
+        limit = f"body larger than {max_bytes // (1024 * 1024)} MB"
+        message = limit if body.status == 413 else body.message
+        return b"", JsonResponse(body.status, {"ok": False, "error": message})
+    return body, None

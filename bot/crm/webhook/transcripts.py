@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.crm.webhook import events as webhook
-from bot.crm.webhook.endpoint import read_body
+from bot.crm.webhook.endpoint import read_json_body
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
 from bot.web.wsgi import JsonResponse
@@ -37,7 +37,7 @@ class TranscriptEndpoint:
             return JsonResponse(
                 503, {"ok": False, "error": "CRM_WEBHOOK_SECRET is not configured on this server"}
             )
-        body, problem = read_body(environ, max_bytes=MAX_TRANSCRIPT_BYTES)
+        body, problem = read_json_body(environ, max_bytes=MAX_TRANSCRIPT_BYTES)
         if problem is not None:
             return problem
         refusal = webhook.verify_signature(

@@ -56,6 +56,8 @@ def app(
     settings = {
         "salesforce_organization_id": ORG_ID,
         "salesforce_poll_seconds": 0,
+        # The Opportunity was won before this test's app connected: read it as a backfill.
+        "crm_backfill_from": "2026-11-01",
         **hubspot_settings(hubspot.fake),
     }
     running = start_app(

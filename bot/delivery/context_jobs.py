@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
-from bot.delivery.outbox import LeasedMessage, lease_due, settle
+from bot.delivery.outbox import LeasedMessage, due_messages, lease_message, settle
 from bot.delivery.ports import RenderedMessage, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
 from bot.workflow.context_transcripts import TranscriptIntake
@@ -19,6 +20,9 @@ from storage.db import SessionFactory
 from storage.enums import OutboxKind
 
 log = logging.getLogger(__name__)
+# A job reads a call or a day of messages each with its own model request: whatever the
+# model's timeout, a lease this long is not outlived, and a crashed job is retried after it.
+JOB_LEASE = timedelta(minutes=30)
 
 MAX_FILE_BYTES = 20_000_000  # a two-hour call is ~150 KB; this is the parser's own bound
 # (file name, why it could not be read or None) -> what the person who shared it is told
@@ -76,11 +80,17 @@ class ContextJobs:
         report = ContextReport()
         self._upkeep.adopt_waiting()
         for kind in (OutboxKind.CONTEXT_FILE, OutboxKind.CONTEXT_EXTRACT):
-            now = self._clock.now()
-            for message in lease_due(
-                self._sessions, kinds=(kind,), now=now, limit=self._batch_size
-            ):
-                self._run(message, report)
+            due = due_messages(
+                self._sessions, kinds=(kind,), now=self._clock.now(), limit=self._batch_size
+            )
+            for message_id in due:
+                # Leased one at a time with the clock read then, for longer than a job can take:
+                # one extraction may wait on a model several times over.
+                message = lease_message(
+                    self._sessions, message_id, now=self._clock.now(), hold=JOB_LEASE
+                )
+                if message is not None:
+                    self._run(message, report)
         return report
 
     def _run(self, message: LeasedMessage, report: ContextReport) -> None:

@@ -87,14 +87,13 @@ def due_messages(
 
 
 def lease_message(
-    sessions: SessionFactory, message_id: int, *, now: datetime
+    sessions: SessionFactory, message_id: int, *, now: datetime, hold: timedelta = LEASE
 ) -> LeasedMessage | None:
     """Take one message for this process, right before delivering it: a lease taken with the
-    current time, so however slow the deliveries before it, it is never born expired."""
+    current time, so however slow the deliveries before it, it is never born expired. ``hold``
+    must outlast the delivery itself."""
     with sessions.begin() as session:
-        if not repositories.lease_outbox(
-            session, message_id=message_id, now=now, until=now + LEASE
-        ):
+        if not repositories.lease_outbox(session, message_id=message_id, now=now, until=now + hold):
             return None
         row = session.get(OutboxMessage, message_id)
         assert row is not None

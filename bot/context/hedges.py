@@ -3,12 +3,18 @@
 - A hedge: "might", "probably", "no promises", "let me check", "I'd have to", "I think we can",
   "we can usually": the seller keeps the option open.
 - Call logistics: "I'll share my screen", "I'll cover architecture", "I'll give you ten minutes
-  back", "I'm going to ask a lot of questions": about the meeting, not a deliverable.
+  back", "I'm going to ask a lot of questions", "we'll record it", "we'll come back to that":
+  about the meeting in progress, not a deliverable. A walk-through or a demo set for a later
+  occasion ("I'll walk you through it at kickoff", "Luis and I will walk you through the demo
+  on Tuesday the 11th") is a session we owe, not logistics; "next time" names no occasion.
+- Asking someone first: "I'll ask our controller, but I honestly don't know if he'll go for
+  net 60", "I'll check with product": the answer is not ours to give yet (a hedge).
 - Our own bookkeeping: "I'll update the CRM", "I'll log it in Salesforce", "I'll add a note to
   the opp": an internal to-do, delivered to no customer.
 - An offer: "we can" is an option put to the customer, not a promise, when it hangs on the
   customer's choice ("At three years we can do sixty-eight", "we can do five-minute syncs on
-  the enterprise plan") or only introduces one ("The other thing I can do is the fee"). "We
+  the enterprise plan"), only introduces one ("The other thing I can do is the fee") or states
+  a limit ("Three is the most we can do right now"). "We
   will waive the fee if you sign" still binds: "will" is a promise on a condition, "can" an
   offer. A plain "we can put that in the DPA" is agreement to a request, and binds.
 - A retraction: the speaker takes it back in the same turn before promising anything else
@@ -17,9 +23,16 @@
   ("I'll raise it internally but I can't promise anything on that one"; "I'll take it back.
   No promises."); a disclaimer naming something else ("I can't commit to the pen test")
   leaves the promise standing. A withdrawal later in the call is promise_talk.py's.
-- Nothing delivered: a role ("I'll be handling the sandbox"), an assurance ("we're going to
-  take good care of you"), accepting something ("Ha, I'll take it."), considering something
-  ("we'll look at it", "we can look into that"), an option ("we could also include ...").
+- Nothing delivered: a role or an activity said in the future progressive ("I'll be handling
+  the sandbox", "I'll be covering architecture", "mostly I'll be taking notes", "I'm going to
+  be your CSM"), an assurance ("we're going to take good care of you"), accepting something
+  ("Ha, I'll take it."), considering something ("we'll look at it", "we can look into that"),
+  an option ("we could also include ..."), adapting to the customer ("we'll plan around it").
+- A self-introduction: a sentence in which the speaker gives their name or their title
+  ("I'm Victor Ramos, I'm going to be your customer success manager.", "Hey all, Tomás Arias,
+  I'm a principal solutions architect, I'll be covering architecture", "I'm still your account
+  executive through signature, and then you'll get a customer success manager") says who they
+  are, not what they will deliver.
 - Standard product behaviour: what we do for every customer ("we'll back up your data daily,
   automatically", "we encrypt everything at rest by default", "that's our standard process")
   describes the product; it binds only when it grants a term ("is included at no cost").
@@ -40,7 +53,8 @@ HEDGE = re.compile(
     r"(?:I|we) (?:can't|cannot|won't|will not)\b|I hope|hopeful|should be able|aim to|"
     r"(?:we|I) (?:can|could|will|would) (?:usually|typically|normally|generally)|"
     r"(?:I'll|we'll|we will|I will) (?:see|figure|talk|need|have to|want|try|aim|cross|"
-    r"find out|think about|consider|discuss)|"
+    r"find out|think about|consider|discuss|ask|check)\b|"
+    r"(?:I|we) (?:honestly |really |just )?(?:don't|do not) know (?:if|whether|yet)|"
     r"(?:I'll|we'll|I will|we will|we can|I can) (?:take a |have a )?look (?:at|into)|"
     r"(?:we|I) could\b(?! not)|"
     r"(?:is|are|was|were|it's|that's)(?:n't| not) something (?:I|we) can)\b",
@@ -58,6 +72,8 @@ LOGISTICS = re.compile(
     r"turn it over|stop there|wrap up|leave it|cover|"
     r"ask (?:for|you|a lot|a few|some|questions|lots)|"
     r"(?:give|get) you (?:\w+ ){0,3}(?:minutes|time) back)\b|"
+    r"\b(?:we'll|we will) (?:record (?:it|this|the call)|"
+    r"(?:come|circle) back to (?:that|this|it))\b|"
     r"\bI'll be (?:your|the|on)\b(?![^.]*\b(?:through|until|till)\b)|"
     r"\b(?:update|log \w+ in|add (?:it|this|that|a note) to) (?:the |our )?(?:CRM|Salesforce|"
     r"HubSpot|opp(?:ortunity)?|deal record|forecast|pipeline|call notes)\b(?!\s+and\b)|"
@@ -66,7 +82,9 @@ LOGISTICS = re.compile(
 )
 _CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
 _OFFER_PREAMBLE = re.compile(
-    r"\b(?:what|thing|things|option|options)\s+(?:I|we)\s+can\b", re.IGNORECASE
+    r"\b(?:what|thing|things|option|options|(?:the )?(?:most|best|max|maximum|furthest|least))"
+    r"\s+(?:I|we)\s+can\b",
+    re.IGNORECASE,
 )
 _CUSTOMER_CHOICE = re.compile(
     r"\b(?:if you\b|at (?:a |an )?(?:\w+[- ])?(?:years?|seats?|agents?|users?|licenses?)\b|"
@@ -76,11 +94,34 @@ _CUSTOMER_CHOICE = re.compile(
 )
 # the speaker's role, an assurance, accepting something: nothing is delivered to the customer
 NOTHING_DELIVERED = re.compile(
-    r"\b(?:I'll|I will) be (?:handling|owning|overseeing|looking after|managing|coordinating|"
-    r"leading)\b|\btake (?:good |great |really good )?care of you\b|\blook after you\b|"
-    r"\bhave your back\b|\b(?:I'll|we'll) take (?:it|that)(?=[\s.,!?]*$)",
+    # the future progressive names an activity, not a deliverable, unless it delivers
+    r"\b(?:I'll|I will|we'll|we will) be (?!(?:sending|shipping|delivering|providing|emailing)\b)"
+    r"\w+ing\b|\b(?:I'm|I am|we're|we are) going to be (?:your|the|a|an)\b|"
+    r"\btake (?:good |great |really good )?care of you\b|\blook after you\b|"
+    r"\bhave your back\b|\b(?:I'll|we'll) take (?:it|that)(?=[\s.,!?]*$)|"
+    r"\b(?:plan|work) around (?:it|that|this|them)\b",
     re.IGNORECASE,
 )
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'-]+"
+_INTRO_TITLE = (
+    r"(?:account exec(?:utive)?|solutions? (?:engineer|architect|consultant)|sales engineer|"
+    r"customer success manager|CSM|implementation (?:consultant|manager|lead)|AE|SE)"
+)
+INTRODUCTION = re.compile(
+    rf"(?:^|[,.!]\s+|\b(?i:and)\s+)(?:I'm|I am|my name is)\s+{_NAME}(?:,\s+{_NAME})?(?:\s+{_NAME})?"
+    r"\s*(?:,|$)|"
+    rf"^(?:(?i:hi|hey|hello)\b[\w ]{{0,12}}[,!]\s+)?{_NAME}\s+{_NAME},\s+(?:I'm\s+)?"
+    rf"(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}?(?i:{_INTRO_TITLE})\b|"
+    rf"\b(?:I'm|I am)\s+(?:still\s+)?(?:your|the)\s+(?:[\w-]+\s+){{0,2}}?(?i:{_INTRO_TITLE})\b"
+)
+# a later occasion that a walk-through or demo is set for ("at kickoff", "on Tuesday the 11th")
+_OCCASION = re.compile(
+    r"\b(?:at|during|in) (?:the |our )?(?:kickoff|kick-off|onsite|on-site|workshop|training|"
+    r"QBR|session on)\b|\b(?:on|next) (?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|"
+    r"\btomorrow\b|\bon the \d",
+    re.IGNORECASE,
+)
+_SESSION = re.compile(r"\b(?:walk (?:you )?through|show)\b", re.IGNORECASE)
 # what the product does for everyone: a description, not a promise to this customer
 STANDARD = re.compile(
     r"\b(?:automatically|by default|out of the box|as standard|(?:our|the) standard "
@@ -109,7 +150,17 @@ def is_hedged(clause: str) -> bool:
 
 
 def is_logistics(clause: str) -> bool:
-    return bool(LOGISTICS.search(clause))
+    """Call logistics (see the module docstring); a walk-through set for a later occasion is a
+    session we owe instead."""
+    match = LOGISTICS.search(clause)
+    if match is None:
+        return False
+    return not (_SESSION.search(match.group(0)) and _OCCASION.search(clause[match.end() :]))
+
+
+def introduces_self(sentence: str) -> bool:
+    """Does the speaker give their own name or title in `sentence` (a whole sentence)?"""
+    return bool(INTRODUCTION.search(sentence))
 
 
 def delivers_nothing(clause: str) -> bool:

@@ -33,6 +33,7 @@ from bot.context.dates import DateMention, find_dates, taken_date
 from bot.context.hedges import (
     delivers_nothing,
     describes_the_product,
+    introduces_self,
     is_disclaimed,
     is_hedged,
     is_logistics,
@@ -40,7 +41,13 @@ from bot.context.hedges import (
     is_retracted,
 )
 from bot.context.model import Commitment, Side
-from bot.context.promise_talk import Found, colleagues_todo, join_back_references, withdrawn
+from bot.context.promise_talk import (
+    Found,
+    colleagues_todo,
+    join_back_references,
+    restated,
+    withdrawn,
+)
 from bot.context.sentences import Sentence, plain, split_clauses
 
 _BINDING = re.compile(
@@ -74,6 +81,7 @@ _TERMS = re.compile(
     re.IGNORECASE,
 )
 _FEASIBLE = re.compile(r"\b(?:doable|achievable)\b", re.IGNORECASE)
+_OPINION = re.compile(r"\bI (?:think|guess|suppose|reckon)\b", re.IGNORECASE)
 _CONDITIONED = re.compile(r"\b(?:if|as long as|provided|assuming|depending)\b", re.IGNORECASE)
 _AGREEMENT = re.compile(
     r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}(?:\s|(?='s)))?(?:is|it's|that's|'s)\s+(?:\w+\s+)?"
@@ -116,6 +124,8 @@ def find_commitments(
     for index, sentence in enumerate(sentences):
         if sides.get(sentence.speaker or "", "customer") != "seller":
             continue
+        if introduces_self(plain(sentence.text)):
+            continue  # "I'm Victor Ramos, I'm going to be your CSM": who, not what
         # "Once we have the export, … within two weeks": a span hangs on an unknown event
         conditional = bool(_CONDITIONAL_START.search(plain(sentence.text)))
         position = 0
@@ -127,6 +137,8 @@ def find_commitments(
             settled = agreement and not _FEASIBLE.search(text)  # "X it is", "X works"
             if agreement and _FEASIBLE.search(text) and _CONDITIONED.search(text):
                 continue  # "achievable if the bank shifts are visible": an assessment
+            if agreement and (is_hedged(text) or _OPINION.search(text)):
+                continue  # "I think it's doable, but ...": an opinion, not yet a yes
             if not (agreement or _is_commitment(text, named=named)):
                 continue
             due = taken or _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
@@ -145,6 +157,8 @@ def find_commitments(
     ]
     gone = withdrawn(sentences, kept, sides=sides)
     kept = [f for n, f in enumerate(kept) if n not in gone]
+    again = restated(sentences, kept)
+    kept = [f for n, f in enumerate(kept) if n not in again]
     return [f.commitment for f in join_back_references(sentences, kept)]
 
 

@@ -17,6 +17,10 @@
   a limit ("Three is the most we can do right now"). "We
   will waive the fee if you sign" still binds: "will" is a promise on a condition, "can" an
   offer. A plain "we can put that in the DPA" is agreement to a request, and binds.
+- A capability: a "we can" that delivers to no one ("We can set the threshold per account, so
+  supplies variance over ten percent gets flagged") says what the product does; "we can record
+  the training sessions so you can reuse them", "Yes, we can configure the connector as
+  read-only", "We can do net 60." and a term bind.
 - A retraction: the speaker takes it back in the same turn before promising anything else
   ("I'll get you the proposal by Friday. Oh, wait, Friday's the holiday."; "I can get you the
   SOC report today, actually, hold on. Let me not promise that."), or disclaims it right after
@@ -81,6 +85,8 @@ LOGISTICS = re.compile(
     re.IGNORECASE,
 )
 _CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
+_ASSENT = re.compile(r"^(?:yes|yeah|yep|sure|absolutely|definitely|of course|certainly)\b", re.I)
+_TO_YOU = re.compile(r"\byou(?:r|rs|'ll|'re)?\b", re.IGNORECASE)
 _OFFER_PREAMBLE = re.compile(
     r"\b(?:what|thing|things|option|options|(?:the )?(?:most|best|max|maximum|furthest|least))"
     r"\s+(?:I|we)\s+can\b",
@@ -182,6 +188,18 @@ def is_offer(clause: str, *, binding: re.Match[str] | None) -> bool:
     if binding is None or not _CAN.search(binding.group(0)):
         return False
     return bool(_OFFER_PREAMBLE.search(clause) or _CUSTOMER_CHOICE.search(clause))
+
+
+def is_capability(clause: str, *, binding: re.Match[str] | None) -> bool:
+    """A "we can" that delivers to no one: what the product lets people do ("We can set the
+    threshold per account"), unless it answers with a plain "we can do ..." ("We can do net
+    60."); promises.py lets a granted term through."""
+    if binding is None or not _CAN.search(binding.group(0)):
+        return False
+    rest = clause[binding.start() :]
+    if _ASSENT.match(clause):  # "Yes, we can configure the connector as read-only": a yes
+        return False
+    return not (_TO_YOU.search(rest) or re.match(r"(?:we|I) can do\b", rest, re.IGNORECASE))
 
 
 def is_retracted(after: str) -> bool:

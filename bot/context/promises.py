@@ -2,7 +2,9 @@
 
 A clause (see sentences.split_clauses) said by a seller-side speaker is a commitment when it
 - binds us in the first person: "I'll send", "we will", "we're going to", "your CSM will",
-  "our team will", "Kofi will", "we can put that in the DPA", "let me loop in";
+  "our team will", "Kofi will", "we can put that in the DPA", "let me loop in"; or delivers
+  something of ours to a date: "row filters will be live in your tenant in March", "revised
+  pricing coming your way by Friday";
 - grants a term: "is included", "includes … at no cost", "we'll waive", "in the order form",
   "we guarantee", "we're crediting", "at the same per-site price";
 - reports one: "I promised Marco we'd …", "Aisha told Raj we'd …", "I agreed we'd …";
@@ -34,6 +36,7 @@ from bot.context.hedges import (
     delivers_nothing,
     describes_the_product,
     introduces_self,
+    is_capability,
     is_disclaimed,
     is_hedged,
     is_logistics,
@@ -64,7 +67,10 @@ _BINDING = re.compile(
     r"we're crediting|we'll credit|"
     # something of ours being delivered: "Sandbox will be ready for you on Monday"
     r"will be (?:ready|live|available|done|enabled|set up|configured|delivered|in place)"
-    r"\s+(?:for you|by|on|before|in time)|"
+    r"(?:\s+(?:in|on|for) (?:your|the) [\w-]+)?\s+(?:for you|by|on|before|in time|"
+    r"in (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|in Q[1-4])|"
+    # said without a verb of ours: "revised pricing for all 22 clinics coming your way by Friday"
+    r"(?:coming|headed|heading|on (?:its|their) way) (?:your way|to you)|"
     r"(?:I'll|we'll) make sure)\b)"
 )
 # "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
@@ -201,6 +207,8 @@ def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool
     binding = _BINDING.search(clause) or (named.search(clause) if named else None)
     if is_offer(clause, binding=binding):
         return False
+    if is_capability(clause, binding=binding) and not _TERMS.search(clause):
+        return False  # "We can set the threshold per account": the product, not a promise
     if describes_the_product(clause) and not _TERMS.search(clause):
         return False  # "we back up your data daily, automatically": the product, for everyone
     return bool(binding or _TERMS.search(clause))

@@ -9,7 +9,8 @@ takes the side of the people the talk puts them with (colleagues.py): whoever in
 or was introduced by them ("I've got Victor with me"), whoever gave them or took from them a
 request about the side's own business ("Caleb, stay on a sec."). A speaker with no evidence is
 a customer: Handoff's users are the sellers, whom the hints usually name (in a Slack deal
-channel the default flips: it is an internal channel).
+channel the default flips: it is an internal channel; unless someone in it is settled as a
+customer: then it is a channel shared with the customer, and the default stays "customer").
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ _CUSTOMER = re.compile(
     r"(?:can|could|will) you(?! (?:guys )?(?:hear|see))|is (?:that|it) (?:extra|included)|"
     r"I want (?:that|it|this|them|everyone|our|my|\w+ percent|\d)|I'd like|"
     r"I'd want(?! to (?:check|see|confirm|make sure|run|talk))|"
-    r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose))\b",
+    r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose)|"
+    # the seller's product is "your tool" only to the buyer
+    r"your (?:tool|product|software|app|platform|solution)\b(?!\s+team))\b",
     re.IGNORECASE,
 )
 
@@ -147,6 +150,10 @@ def infer_sides(
                     fixed[speaker] = side
         if hints.names_seller(speaker):
             fixed[speaker] = "seller"
+    if default == "seller" and any(
+        fixed.get(s, _settled_side(score)) == "customer" for s, score in scores.items()
+    ):
+        default = "customer"  # a channel shared with the customer: evidence decides, not the room
     sides = {
         speaker: fixed.get(speaker) or _settled_side(score) or default
         for speaker, score in scores.items()

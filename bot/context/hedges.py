@@ -11,6 +11,8 @@
   net 60", "I'll check with product": the answer is not ours to give yet (a hedge).
 - Our own bookkeeping: "I'll update the CRM", "I'll log it in Salesforce", "I'll add a note to
   the opp": an internal to-do, delivered to no customer.
+- An offer at the customer's wish, whatever its verb: "If it helps, we can do a second demo",
+  "happy to send over a reference", "I'll send the case studies, if that helps".
 - An offer: "we can" is an option put to the customer, not a promise, when it hangs on the
   customer's choice ("At three years we can do sixty-eight", "we can do five-minute syncs on
   the enterprise plan"), only introduces one ("The other thing I can do is the fee") or states
@@ -31,14 +33,20 @@
   the sandbox", "I'll be covering architecture", "mostly I'll be taking notes", "I'm going to
   be your CSM"), an assurance ("we're going to take good care of you"), accepting something
   ("Ha, I'll take it."), considering something ("we'll look at it", "we can look into that"),
-  an option ("we could also include ..."), adapting to the customer ("we'll plan around it").
+  an option ("we could also include ..."), adapting to the customer ("we'll plan around it"),
+  a reassurance ("we'll make sure you're successful", "every step of the way", "we'll make it
+  work", "we'll be there for you"), keeping notes or passing things on inside our company
+  ("I'll make a note of that", "I'll let my team know", "I'll mention it to our engineers").
+- The meeting in progress, whoever speaks for it: its agenda and clock ("we'll get into
+  pricing in a minute", "we'll take questions at the end", "I'll kick things off").
 - A self-introduction: a sentence in which the speaker gives their name or their title
   ("I'm Victor Ramos, I'm going to be your customer success manager.", "Hey all, Tomás Arias,
   I'm a principal solutions architect, I'll be covering architecture", "I'm still your account
   executive through signature, and then you'll get a customer success manager") says who they
   are, not what they will deliver.
 - Standard product behaviour: what we do for every customer ("we'll back up your data daily,
-  automatically", "we encrypt everything at rest by default", "that's our standard process")
+  automatically", "we encrypt everything at rest by default", "that's our standard process",
+  "that's how the connector works")
   describes the product; it binds only when it grants a term ("is included at no cost").
 """
 
@@ -60,7 +68,9 @@ HEDGE = re.compile(
     r"find out|think about|consider|discuss|ask|check)\b|"
     r"(?:I|we) (?:honestly |really |just )?(?:don't|do not) know (?:if|whether|yet)|"
     r"(?:I'll|we'll|I will|we will|we can|I can) (?:take a |have a )?look (?:at|into)|"
-    r"(?:we|I) could\b(?! not)|"
+    r"(?:we|I) could\b(?! not)|do (?:my|our) (?:best|utmost)|best effort|"
+    r"(?:whatever|everything|all) (?:I|we) can\b|run (?:it|that|this|them) (?:past|by)|"
+    r"(?:typically|usually|normally|generally),? (?:we|I|it|you)\b|"
     r"(?:is|are|was|were|it's|that's)(?:n't| not) something (?:I|we) can)\b",
     re.IGNORECASE,
 )
@@ -84,12 +94,40 @@ LOGISTICS = re.compile(
     r"\bhere's what (?:I|we)(?: can|'ll| will|'re going to| are going to) do\b",
     re.IGNORECASE,
 )
+# the meeting in progress, whoever speaks for it: its agenda, its topics, its clock
+MEETING = re.compile(
+    r"\b(?:I'll|I will|we'll|we will|I'm going to|we're going to|let me|let's) (?:just |quickly |"
+    r"then |now |first |briefly )?(?:keep (?:it|this|things) "
+    r"(?:to|under|short|brief|tight|light|simple|quick|informal)|"
+    r"take (?:questions|a (?:quick )?break)|(?:get|dig|dive|jump) into|go (?:over|through) the "
+    r"agenda|touch on|move on|kick (?:things|it|us|this) off|pick (?:that|this|it) up|"
+    r"circle back|wrap (?:up|things up)|stop there|(?:give|hand|pass|turn) (?:over )?the floor)\b|"
+    r"\b(?:in a (?:minute|moment|sec(?:ond)?|bit)|at the end(?! of (?:the )?(?:day|week|month|"
+    r"quarter|year|Q\d))|(?:first|second) half|later (?:on|in (?:the|this) (?:call|meeting))|"
+    r"next time|on this call)\b",
+    re.IGNORECASE,
+)
+# keeping notes and passing things on inside our own company: nothing reaches the customer
+NOTE_TAKING = re.compile(
+    r"\b(?:(?:make|take) a note|note (?:that|it|this) down|(?:write|jot) (?:that|it|this) down|"
+    r"log (?:that|it|this) as|let (?:my|our) (?:team|folks|people|engineers|product team) know|"
+    r"(?:mention|pass|relay) (?:it|that|this)(?: along| on)? to (?:my|our)\b)",
+    re.IGNORECASE,
+)
 _CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
 _ASSENT = re.compile(r"^(?:yes|yeah|yep|sure|absolutely|definitely|of course|certainly)\b", re.I)
 _TO_YOU = re.compile(r"\byou(?:r|rs|'ll|'re)?\b", re.IGNORECASE)
 _OFFER_PREAMBLE = re.compile(
     r"\b(?:what|thing|things|option|options|(?:the )?(?:most|best|max|maximum|furthest|least))"
     r"\s+(?:I|we)\s+can\b",
+    re.IGNORECASE,
+)
+# at the customer's wish: "If it helps, we can do a second demo", "happy to send a reference"
+_AT_YOUR_WISH = re.compile(
+    r"^(?:\w+,?\s+)?if (?:it|that|this) (?:helps|would help|is (?:helpful|useful))\b|"
+    r"^(?:\w+,?\s+)?if you(?:'d| would)? (?:like|want|prefer)\b|"
+    r"\bif (?:that|it) (?:helps|would help|is (?:helpful|useful))[.!]?$|"
+    r"\b(?:I'm|I am|we're|we are|I'd be|we'd be|)\s*happy to\b",
     re.IGNORECASE,
 )
 _CUSTOMER_CHOICE = re.compile(
@@ -105,7 +143,13 @@ NOTHING_DELIVERED = re.compile(
     r"\w+ing\b|\b(?:I'm|I am|we're|we are) going to be (?:your|the|a|an)\b|"
     r"\btake (?:good |great |really good )?care of you\b|\blook after you\b|"
     r"\bhave your back\b|\b(?:I'll|we'll) take (?:it|that)(?=[\s.,!?]*$)|"
-    r"\b(?:plan|work) around (?:it|that|this|them)\b",
+    r"\b(?:plan|work) around (?:it|that|this|them)\b|"
+    # an assurance: the customer's success, our presence, "we'll make it work"
+    r"\b(?:you're|you are|you'll be) (?:successful|happy|in good hands|covered|taken care of|"
+    r"set up for success)\b|\bevery step of the way\b|\b(?:be )?there for you\b|"
+    r"\bget you there\b|\b(?:I'll|we'll|I will|we will) make (?:it|this|that) work\b|"
+    r"\bhowever (?:we|I) can\b|"
+    r"\bsupport you(?=[\s.,!?]*$)",
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'-]+"
@@ -124,7 +168,8 @@ INTRODUCTION = re.compile(
 _OCCASION = re.compile(
     r"\b(?:at|during|in) (?:the |our )?(?:kickoff|kick-off|onsite|on-site|workshop|training|"
     r"QBR|session on)\b|\b(?:on|next) (?:Monday|Tuesday|Wednesday|Thursday|Friday)\b|"
-    r"\btomorrow\b|\bon the \d",
+    r"\btomorrow\b|\bon the \d|\bby (?:the )?(?:end|next|\d|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday)",
     re.IGNORECASE,
 )
 _SESSION = re.compile(r"\b(?:walk (?:you )?through|show)\b", re.IGNORECASE)
@@ -133,7 +178,8 @@ STANDARD = re.compile(
     r"\b(?:automatically|by default|out of the box|as standard|(?:our|the) standard "
     r"(?:process|practice|policy|terms|SLA)|(?:that's|it's|that is) standard|"
     r"for (?:every|all (?:of )?our|all) customers?|"
-    r"(?:like|as) we do for (?:everyone|every customer|all customers))\b",
+    r"(?:like|as) we do for (?:everyone|every customer|all customers)|"
+    r"(?:that's|that is|it's) how (?:it|the [\w-]+|we|this) works?)\b",
     re.IGNORECASE,
 )
 # said right after a promise, about it: "..., but I can't promise anything on that one"
@@ -158,10 +204,13 @@ def is_hedged(clause: str) -> bool:
 def is_logistics(clause: str) -> bool:
     """Call logistics (see the module docstring); a walk-through set for a later occasion is a
     session we owe instead."""
-    match = LOGISTICS.search(clause)
+    if NOTE_TAKING.search(clause):
+        return True
+    match = LOGISTICS.search(clause) or MEETING.search(clause)
     if match is None:
         return False
-    return not (_SESSION.search(match.group(0)) and _OCCASION.search(clause[match.end() :]))
+    session = _SESSION.search(match.group(0)) or MEETING.match(match.group(0))
+    return not (session and _OCCASION.search(clause[match.end() :]))
 
 
 def introduces_self(sentence: str) -> bool:
@@ -184,8 +233,13 @@ def is_disclaimed(after: str) -> bool:
 
 
 def is_offer(clause: str, *, binding: re.Match[str] | None) -> bool:
-    """A "can" that is an option put to the customer (see the module docstring)."""
-    if binding is None or not _CAN.search(binding.group(0)):
+    """A "can" that is an option put to the customer, or anything put at their wish (see the
+    module docstring)."""
+    if binding is None:
+        return False
+    if _AT_YOUR_WISH.search(clause):
+        return True
+    if not _CAN.search(binding.group(0)):
         return False
     return bool(_OFFER_PREAMBLE.search(clause) or _CUSTOMER_CHOICE.search(clause))
 

@@ -15,7 +15,8 @@ A clause (see sentences.split_clauses) said by a seller-side speaker is a commit
   26th we can hit." counts only when it settles a date (said in it or in the turn before):
   "Thirty-one it is." settles a number of trucks, not a promise; a feasibility that hangs on
   the customer ("achievable if the shifts are visible early enough") is an assessment;
-and it is not a question, not hedged, call logistics, an offer that hangs on the customer's
+and it names what it delivers (a verb of delivery, a date or a term: deliverables.py), and
+it is not a question, not hedged, call logistics, an offer that hangs on the customer's
 choice, standard product behaviour, nothing delivered, or taken back or disclaimed later in the
 turn (hedges.py); nor a colleague's to-do or withdrawn later in the call, and a sentence that
 only points back at the promise beside it joins it (promise_talk.py).
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.context.dates import DateMention, find_dates, taken_date
+from bot.context.deliverables import names_a_delivery
 from bot.context.hedges import (
     delivers_nothing,
     describes_the_product,
@@ -77,6 +79,7 @@ _BINDING = re.compile(
 _NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
 _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
+    r"(?:is|are) (?:free|complimentary)\b(?! to)|free of charge|"
     r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
     r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price|"
     r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate)|"
@@ -112,6 +115,7 @@ _DEADLINE_WORD = re.compile(
 _SPAN = re.compile(r"(?:within|in|inside)\b|\S+\s+\S+\s+from\s+(?:today|now)", re.IGNORECASE)
 
 
+_ANY_DAY = date(2000, 1, 3)  # a base for asking whether a clause says a date at all
 _CONDITIONAL_START = re.compile(r"^(?:\w+,?\s+)?(?:once|if|when|after|as soon as|assuming)\b", _I)
 
 
@@ -145,7 +149,8 @@ def find_commitments(
                 continue  # "achievable if the bank shifts are visible": an assessment
             if agreement and (is_hedged(text) or _OPINION.search(text)):
                 continue  # "I think it's doable, but ...": an opinion, not yet a yes
-            if not (agreement or _is_commitment(text, named=named)):
+            dated = bool(find_dates(text, base=base or _ANY_DAY, fiscal_start=fiscal_start))
+            if not (agreement or _is_commitment(text, named=named, dated=dated)):
                 continue
             due = taken or _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
             if due is None and agreement and index > 0 and base is not None:
@@ -199,7 +204,9 @@ def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
 
 
-def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool:
+def _is_commitment(
+    clause: str, *, named: re.Pattern[str] | None = None, dated: bool = False
+) -> bool:
     if len(clause.split()) < 4 or _is_question(clause):
         return False
     if is_hedged(clause) or is_logistics(clause) or delivers_nothing(clause):
@@ -209,9 +216,12 @@ def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool
         return False
     if is_capability(clause, binding=binding) and not _TERMS.search(clause):
         return False  # "We can set the threshold per account": the product, not a promise
-    if describes_the_product(clause) and not _TERMS.search(clause):
+    terms = _TERMS.search(clause)
+    if describes_the_product(clause) and not terms:
         return False  # "we back up your data daily, automatically": the product, for everyone
-    return bool(binding or _TERMS.search(clause))
+    if binding and not (terms or dated or names_a_delivery(clause, binding=binding)):
+        return False  # "we'll keep you posted": nothing delivered, no date, no term
+    return bool(binding or terms)
 
 
 def _is_question(clause: str) -> bool:

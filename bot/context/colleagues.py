@@ -3,7 +3,7 @@
 Calls are full of talk between two people of the same side, said in front of the other side:
 - an introduction puts someone on the speaker's side: "I've got Victor with me", "I've
   roped in my colleague Bea", "I've brought Tomasz", "Looping in Rob and Tasha", "I'm adding
-  Alan to the channel";
+  Alan to the channel", "Simon Okoye, our deal desk manager, is on as well";
 - a request about the side's own business (or for the one asking: "Victor, can you add me
   to the kickoff invite?"), addressed to someone by name, is between colleagues: "Victor,
   before you drop, can you get finance to approve the cap on our side?", "@Theo can you pull
@@ -20,8 +20,13 @@ from collections.abc import Iterable, Sequence
 
 from bot.context.sentences import Sentence, plain
 
-_FIRST = r"[A-Z][a-z]+"
-_PERSON = rf"{_FIRST}(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?"
+_FIRST = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"
+_PERSON = rf"{_FIRST}(?:\s+{_FIRST}(?:-{_FIRST})?)?"
+# "Simon Okoye, our deal desk manager, is on as well", "our solutions engineer, Kofi Mensah"
+_ROLE = (
+    r"(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?i:manager|lead|engineer|director|architect|consultant|"
+    r"specialist|head|VP|counsel|exec(?:utive)?|CSM|AE|SE|rep|colleague|partner|analyst)\b"
+)
 # "Looping in Dana from your IT team" brings in someone of the other side
 _PEOPLE = (
     rf"(?P<names>{_PERSON}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_PERSON})*)"
@@ -35,6 +40,8 @@ _INTRODUCES = (
         r"(?:I'm |I am |I've been )?adding)"
         rf"\s+(?i:(?:my|our) (?:colleague|teammate|co-worker)\s+)?{_PEOPLE}"
     ),
+    re.compile(rf"(?<![\w'])(?P<names>{_PERSON}),\s+{_ROLE}"),
+    re.compile(rf"\b{_ROLE},\s+(?P<names>{_PERSON})\b"),
 )
 # the side's own business: forecast, CRM, internal reviews, "stay on" after the customer left
 INTERNAL = re.compile(

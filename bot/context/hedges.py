@@ -36,7 +36,8 @@
   an option ("we could also include ..."), adapting to the customer ("we'll plan around it"),
   a reassurance ("we'll make sure you're successful", "every step of the way", "we'll make it
   work", "we'll be there for you"), keeping notes or passing things on inside our company
-  ("I'll make a note of that", "I'll let my team know", "I'll mention it to our engineers").
+  ("I'll make a note of that", "I'll let my team know", "I'll mention it to our engineers",
+  "we'll get our heads together internally": no "you" in it).
 - The meeting in progress, whoever speaks for it: its agenda and clock ("we'll get into
   pricing in a minute", "we'll take questions at the end", "I'll kick things off").
 - A self-introduction: a sentence in which the speaker gives their name or their title
@@ -114,6 +115,7 @@ NOTE_TAKING = re.compile(
     r"(?:mention|pass|relay) (?:it|that|this)(?: along| on)? to (?:my|our)\b)",
     re.IGNORECASE,
 )
+_INTERNAL_ONLY = re.compile(r"\binternally\b", re.IGNORECASE)
 _CAN = re.compile(r"\b(?:we|I) can\b", re.IGNORECASE)
 _ASSENT = re.compile(r"^(?:yes|yeah|yep|sure|absolutely|definitely|of course|certainly)\b", re.I)
 _TO_YOU = re.compile(r"\byou(?:r|rs|'ll|'re)?\b", re.IGNORECASE)
@@ -206,6 +208,8 @@ def is_logistics(clause: str) -> bool:
     session we owe instead."""
     if NOTE_TAKING.search(clause):
         return True
+    if _INTERNAL_ONLY.search(clause) and not _TO_YOU.search(clause):
+        return True  # "we'll get our heads together internally": work inside our company
     match = LOGISTICS.search(clause) or MEETING.search(clause)
     if match is None:
         return False

@@ -37,7 +37,7 @@ _SELLER_STRONG = re.compile(
     r"customer success manager|implementation (?:manager|lead)|deal desk|our (?:product|platform|"
     r"pricing|roadmap|connector|customers|tax engine|agent|security docs|implementation team|"
     r"onboarding|solutions team|integrations team|support tier|customer success team|CRO|"
-    r"sandbox|SE|SOC 2|pen test|security overview)|onboarding includes|share my screen|"
+    r"SE|SOC 2|pen test|security overview)|onboarding includes|share my screen|"
     r"see my screen|the demo|your CSM|"
     r"I'll be your|CRM notes|closed won)\b",
     re.IGNORECASE,
@@ -137,12 +137,15 @@ def infer_sides(
     "seller" in a deal channel (an internal channel: its posters are our own people)."""
     scores: dict[str, float] = defaultdict(float)
     fixed: dict[str, Side] = {}
+    anchored: set[str] = set()  # who gave strong seller evidence, not just promise language
     company = hints.company_pattern()
     for sentence in sentences:
         speaker = sentence.speaker
         if speaker is None:
             continue
         scores[speaker] += _score(sentence.text, company=company)
+        if _strong(sentence.text, company=company):
+            anchored.add(speaker)
         for email in EMAIL.findall(sentence.text):
             if re.search(r"\b(?:reach me|my email|email me|me at)\b", sentence.text, re.I):
                 side = hints.email_side(email)
@@ -154,6 +157,13 @@ def infer_sides(
         fixed.get(s, _settled_side(score)) == "customer" for s, score in scores.items()
     ):
         default = "customer"  # a channel shared with the customer: evidence decides, not the room
+    if default == "customer" and anchored | {s for s, side in fixed.items() if side == "seller"}:
+        # the seller side is anchored: promise language alone ("I'll send", "we'll") no longer
+        # settles a speaker as a seller, since buyers promise things too
+        scores = {
+            s: min(score, 0.0) if s not in anchored and s not in fixed else score
+            for s, score in scores.items()
+        }
     sides = {
         speaker: fixed.get(speaker) or _settled_side(score) or default
         for speaker, score in scores.items()
@@ -194,6 +204,16 @@ def _settled_side(score: float) -> Side | None:
     if score <= -1.5:
         return "customer"
     return None
+
+
+def _strong(text: str, *, company: re.Pattern[str] | None) -> bool:
+    """Seller evidence no buyer gives: our vocabulary, a seller title, our company as theirs."""
+    return bool(
+        _SELLER_STRONG.search(text)
+        or _SELF_SELLER.search(text)
+        or (company is not None and re.search(rf"\b(?:at|with|from|on the|here at|over at)\s+"
+                                              rf"(?:{company.pattern})", text, re.I))
+    )
 
 
 def _score(text: str, *, company: re.Pattern[str] | None) -> float:

@@ -208,20 +208,23 @@ def _settled_side(score: float) -> Side | None:
 
 def _strong(text: str, *, company: re.Pattern[str] | None) -> bool:
     """Seller evidence no buyer gives: our vocabulary, a seller title, our company as theirs."""
-    return bool(
-        _SELLER_STRONG.search(text)
-        or _SELF_SELLER.search(text)
-        or (company is not None and re.search(rf"\b(?:at|with|from|on the|here at|over at)\s+"
-                                              rf"(?:{company.pattern})", text, re.I))
+    return bool(_SELLER_STRONG.search(text) or _SELF_SELLER.search(text)) or _calls_us_theirs(
+        text, company=company
     )
+
+
+def _calls_us_theirs(text: str, *, company: re.Pattern[str] | None) -> bool:
+    """ "here at Brightwave", "on the Carepath side": our company named as the speaker's."""
+    if company is None:
+        return False
+    pattern = rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})"
+    return bool(re.search(pattern, text, re.IGNORECASE))
 
 
 def _score(text: str, *, company: re.Pattern[str] | None) -> float:
     score = 2.0 * len(_SELLER_STRONG.findall(text)) + 1.0 * len(_SELLER_WEAK.findall(text))
     score += 6.0 * bool(_SELF_SELLER.search(text))
     score += 0.5 * len(_THIRD_PERSON.findall(text)) + 0.3 * len(_SECOND_PERSON.findall(text))
-    if company is not None and re.search(
-        rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})", text, re.I
-    ):
+    if _calls_us_theirs(text, company=company):
         score += 6.0
     return score - 1.5 * len(_CUSTOMER.findall(text))

@@ -69,6 +69,7 @@ HEDGE = re.compile(
     r"find out|think about|consider|discuss|ask|check)\b|"
     r"(?:I|we) (?:honestly |really |just )?(?:don't|do not) know (?:if|whether|yet)|"
     r"(?:I'll|we'll|I will|we will|we can|I can) (?:take a |have a )?look (?:at|into)|"
+    r"(?:take|have) a (?:quick |closer )?look\b|"
     r"(?:we|I) could\b(?! not)|do (?:my|our) (?:best|utmost)|best effort|"
     r"(?:whatever|everything|all) (?:I|we) can\b|run (?:it|that|this|them) (?:past|by)|"
     r"(?:typically|usually|normally|generally),? (?:we|I|it|you)\b|"
@@ -149,7 +150,9 @@ NOTHING_DELIVERED = re.compile(
     # an assurance: the customer's success, our presence, "we'll make it work"
     r"\b(?:you're|you are|you'll be) (?:successful|happy|in good hands|covered|taken care of|"
     r"set up for success)\b|\bevery step of the way\b|\b(?:be )?there for you\b|"
-    r"\bget you there\b|\b(?:I'll|we'll|I will|we will) make (?:it|this|that) work\b|"
+    r"\bget you there\b|\btake it from here\b|"
+    r"\btake (?:that|it|this) into (?:account|consideration)\b|"
+    r"\b(?:I'll|we'll|I will|we will) make (?:it|this|that) work\b|"
     r"\bhowever (?:we|I) can\b|"
     r"\bsupport you(?=[\s.,!?]*$)",
     re.IGNORECASE,

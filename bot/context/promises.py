@@ -79,7 +79,7 @@ _BINDING = re.compile(
 _NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
 _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
-    r"(?:is|are) (?:free|complimentary)\b(?! to)|free of charge|"
+    r"(?:is|are) (?:free|complimentary)\b(?! to)|free of charge|no (?:extra|additional) charge|"
     r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
     r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price|"
     r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate)|"
@@ -219,7 +219,7 @@ def _is_commitment(
     terms = _TERMS.search(clause)
     if describes_the_product(clause) and not terms:
         return False  # "we back up your data daily, automatically": the product, for everyone
-    if binding and not (terms or dated or names_a_delivery(clause, binding=binding)):
+    if binding and not (terms or names_a_delivery(clause, binding=binding, dated=dated)):
         return False  # "we'll keep you posted": nothing delivered, no date, no term
     return bool(binding or terms)
 

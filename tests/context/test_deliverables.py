@@ -171,3 +171,20 @@ def test_answering_a_colleagues_request_for_themself_is_a_to_do() -> None:
         )
         == {}
     )
+
+
+def test_being_somewhere_on_a_date_delivers_nothing_being_ready_or_assigned_does() -> None:
+    assert said(
+        "We're going to be at the conference in May.",
+        "We'll take that into account.",
+        "I'll take a look and let you know.",
+        "Your implementation manager will be assigned within five business days.",
+        "We'll take care of the data migration for you.",
+        "The SSO setup is part of the package, no extra charge.",
+    ) == {
+        "Your implementation manager will be assigned within five business days.": date(
+            2026, 11, 25
+        ),
+        "We'll take care of the data migration for you.": None,
+        "The SSO setup is part of the package, no extra charge.": None,
+    }

@@ -127,6 +127,18 @@ def internal_request_to(sentences: Sequence[Sentence], turn: list[int]) -> str |
     return min(names) if len(names) == 1 else None
 
 
+# "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
+_NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
+
+
+def named_promise(colleagues: Sequence[str]) -> re.Pattern[str] | None:
+    """ "Kofi will ..." for the first names of our side in `colleagues`, if any."""
+    names = sorted({n for n in colleagues if n.isalpha() and n[0].isupper()})
+    if not names:
+        return None
+    return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
+
+
 def _unique_first_names(labels: Iterable[str]) -> dict[str, str]:
     """First name -> the one speaker label with it (names shared by two labels are left out)."""
     seen: dict[str, set[str]] = {}

@@ -38,7 +38,10 @@ DELIVERY_VERBS = frozenset(
         "reduce", "lower", "cut", "absorb", "handle", "pull", "export", "stand", "spin", "sort",
         "clean", "create", "design", "tailor", "customize", "customise", "demo", "show", "present",
         "plug", "hook", "transfer", "port", "move", "convert", "onboard", "license", "expedite",
-        "block", "drop", "mail", "call", "phone", "rush",
+        "block", "drop", "mail", "call", "phone", "rush", "allocate", "bump", "swap", "replace",
+        "rebuild", "flip", "issue", "apply", "prorate", "sponsor", "fund", "fly", "supply",
+        "upload", "attach", "submit", "fill", "execute", "circulate", "whitelist", "allowlist",
+        "switch", "kick", "pilot", "earmark",
     }
 )  # fmt: skip
 # the verb after the subject and modal, past the adverbs people put there

@@ -19,8 +19,9 @@ of them stand, once the talk before and after them is read).
   promised in an earlier turn ("let me recap: ..., and you'll have the E and I number and W-9
   today and the VPAT by end of next week"; "I'll write up the HL7 field mapping" then "I'll
   have the HL7 mapping doc to Alan's team early next week") is not counted twice: the first
-  saying stands; the core of a promise (dates and elaborations aside) must repeat, not just
-  its container ("the revised order form, with all of that reflected" is new).
+  saying stands (a recap that ends on a new promise keeps that promise, as its own clause);
+  the core of a promise (dates and elaborations aside) must repeat, not just its container
+  ("the revised order form, with all of that reflected" is new).
 - One promise said in two sentences is one promise: a sentence that only points back at the
   promise beside it in the same turn ("We'll lock your price for three years. That goes in the
   order form."; "June's doable. We'll have it live across all fourteen.") joins it, and so
@@ -61,6 +62,10 @@ _COMMON = {
     "are", "was", "but", "not", "have", "from", "they", "their", "just", "also", "about",
     "after", "something", "earlier", "sorry", "really", "include", "get", "give", "send",
 }  # fmt: skip
+_RECAP = re.compile(
+    r"\b(?:to recap|recap(?:ping)?[:,]|in summary|to summari[sz]e|summary of)", re.I
+)
+_OWN_PROMISE = re.compile(r"\b(?:I|we|you)(?:'ll|\s+will)\b", re.IGNORECASE)
 _ELABORATION = re.compile(r",?\s+(?:with|so|so that|which|because)\s+", re.IGNORECASE)
 # when, not what: two promises sharing "end of next week" share no deliverable
 _DATE_WORDS = {
@@ -138,13 +143,15 @@ def withdrawn(
 
 def restated(sentences: Sequence[Sentence], promises: list[Found]) -> set[int]:
     """Positions in `promises` of those that repeat what our side promised in an earlier turn:
-    at least three words of their core (the clause before ", with ..." / "so ...", dates aside)
-    and half of them were in earlier promises. A document that gathers earlier terms ("the
-    final order form, with the price lock and the Findlay installation language in it") is a
-    new deliverable: its core shares only "order form"."""
+    at least three words of their core (from their last "I'll / we'll / you'll" to ", with
+    ..." / "so ...", dates aside) and half of them were in earlier promises. A document that
+    gathers earlier terms ("the final order form, with the price lock and the Findlay
+    installation language in it") is a new deliverable: its core shares only "order form"."""
     repeats: set[int] = set()
     for n, found in enumerate(promises):
-        core = _ELABORATION.split(plain(found.commitment.quote), maxsplit=1)[0]
+        quote = plain(found.commitment.quote)
+        starts = [m.start() for m in _OWN_PROMISE.finditer(quote)]  # the last one is the promise
+        core = _ELABORATION.split(quote[starts[-1] if starts else 0 :], maxsplit=1)[0]
         words = _words(core) - _DATE_WORDS
         segment = sentences[found.index].segment
         said: set[str] = set()
@@ -155,6 +162,15 @@ def restated(sentences: Sequence[Sentence], promises: list[Found]) -> set[int]:
         if len(shared) >= 3 and 2 * len(shared) >= len(words):
             repeats.add(n)
     return repeats
+
+
+def recap_tail(clause: str) -> int:
+    """Where the promise of a recap starts: a recap lists what was agreed and may end on a new
+    promise ("Okay, to recap: two trainings included, SSO guide today, and I'll send the
+    proposal by Friday"), which is then the clause; 0 for any other clause."""
+    marker = _RECAP.search(clause)
+    starts = [m.start() for m in _OWN_PROMISE.finditer(clause, marker.end())] if marker else []
+    return starts[-1] if starts else 0
 
 
 def join_back_references(sentences: Sequence[Sentence], promises: list[Found]) -> list[Found]:

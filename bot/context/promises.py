@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from bot.context.colleagues import named_promise
 from bot.context.dates import DateMention, find_dates, taken_date
 from bot.context.deliverables import names_a_delivery
 from bot.context.hedges import (
@@ -50,6 +51,7 @@ from bot.context.promise_talk import (
     Found,
     colleagues_todo,
     join_back_references,
+    recap_tail,
     restated,
     withdrawn,
 )
@@ -75,8 +77,6 @@ _BINDING = re.compile(
     r"(?:coming|headed|heading|on (?:its|their) way) (?:your way|to you)|"
     r"(?:I'll|we'll) make sure)\b)"
 )
-# "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
-_NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
 _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
     r"(?:is|are) (?:free|complimentary)\b(?! to)|free of charge|no (?:extra|additional) charge|"
@@ -129,7 +129,7 @@ def find_commitments(
 ) -> list[Commitment]:
     """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff";
     `fiscal_start`: the month the customer's fiscal year starts, if the call said it."""
-    named = _named_pattern(colleagues)
+    named = named_promise(colleagues)
     found: list[Found] = []
     for index, sentence in enumerate(sentences):
         if sides.get(sentence.speaker or "", "customer") != "seller":
@@ -139,8 +139,9 @@ def find_commitments(
         # "Once we have the export, … within two weeks": a span hangs on an unknown event
         conditional = bool(_CONDITIONAL_START.search(plain(sentence.text)))
         position = 0
-        for clause in split_clauses(sentence.text):
-            position = sentence.text.index(clause, position) + len(clause)
+        for whole in split_clauses(sentence.text):
+            position = sentence.text.index(whole, position) + len(whole)
+            clause = whole[recap_tail(plain(whole)) :]  # "to recap: ..., and I'll send X"
             text = plain(clause)
             taken = taken_date(text, base=base, fiscal_start=fiscal_start) if base else None
             agreement = bool(_AGREEMENT.search(text)) or taken is not None
@@ -195,13 +196,6 @@ def _taken_back(sentences: Sequence[Sentence], found: list[Found], n: int) -> bo
     binding = _BINDING.search(plain(own))
     after.insert(0, own[binding.end() :] if binding else "")
     return is_retracted(plain(" ".join(after)))
-
-
-def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
-    names = sorted({n for n in colleagues if n.isalpha() and n[0].isupper()})
-    if not names:
-        return None
-    return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
 
 
 def _is_commitment(

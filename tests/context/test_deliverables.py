@@ -188,3 +188,19 @@ def test_being_somewhere_on_a_date_delivers_nothing_being_ready_or_assigned_does
         "We'll take care of the data migration for you.": None,
         "The SSO setup is part of the package, no extra charge.": None,
     }
+
+
+def test_a_recap_keeps_only_the_new_promise_it_ends_on_and_by_then_joins_the_date() -> None:
+    got = promised(
+        INTRO + "Raj Patel: What about training? We want to be live by June 30.\n"
+        "Dana Reyes: Two live training sessions are included at no cost.\n"
+        "Raj Patel: And June 30?\n"
+        "Dana Reyes: June 30 works. We'll have you live by then.\n"
+        "Dana Reyes: Okay, to recap: two trainings included, live by June 30, and I'll send the "
+        "proposal by Friday.\n"
+    )
+    assert got == {
+        "Two live training sessions are included at no cost.": None,
+        "June 30 works. We'll have you live by then.": date(2027, 6, 30),
+        "I'll send the proposal by Friday.": date(2026, 11, 20),
+    }

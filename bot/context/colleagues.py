@@ -3,7 +3,8 @@
 Calls are full of talk between two people of the same side, said in front of the other side:
 - an introduction puts someone on the speaker's side: "I've got Victor with me", "I've
   roped in my colleague Bea", "I've brought Tomasz", "Looping in Rob and Tasha", "I'm adding
-  Alan to the channel", "Simon Okoye, our deal desk manager, is on as well";
+  Alan to the channel", "Simon Okoye, our deal desk manager, is on as well", "Sergio's our
+  security lead";
 - a request about the side's own business (or for the one asking: "Victor, can you add me
   to the kickoff invite?"), addressed to someone by name, is between colleagues: "Victor,
   before you drop, can you get finance to approve the cap on our side?", "@Theo can you pull
@@ -40,7 +41,7 @@ _INTRODUCES = (
         r"(?:I'm |I am |I've been )?adding)"
         rf"\s+(?i:(?:my|our) (?:colleague|teammate|co-worker)\s+)?{_PEOPLE}"
     ),
-    re.compile(rf"(?<![\w'])(?P<names>{_PERSON}),\s+{_ROLE}"),
+    re.compile(rf"(?<![\w'])(?P<names>{_PERSON})(?:,|'s|\s+is)\s+{_ROLE}"),
     re.compile(rf"\b{_ROLE},\s+(?P<names>{_PERSON})\b"),
 )
 # the side's own business: forecast, CRM, internal reviews, "stay on" after the customer left

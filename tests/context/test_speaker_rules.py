@@ -158,12 +158,18 @@ def test_once_a_seller_is_anchored_promise_language_alone_makes_no_seller() -> N
 def test_a_role_after_a_name_introduces_a_colleague_and_your_tool_is_the_buyers_word() -> None:
     sides = people(
         "Nina Patel: I'm Nina Patel, regional sales director at Pipewell. Simon Okoye, our deal "
-        "desk manager, is on as well.\n"
+        "desk manager, is on as well, and Sergio's our security lead.\n"
         "Simon Okoye: We can do net 60. I'll update the order form today.\n"
+        "Sergio Diaz: Hey folks, Sergio Diaz. We'll turn the questionnaire around in a week.\n"
         "Colin Fraser: Colin Fraser. I'm the guy who'll be living in your tool. I'll send over "
         "the vendor export so your team can see them all, and I'll show them the program.\n"
     )
-    assert sides == {"Nina Patel": "seller", "Simon Okoye": "seller", "Colin Fraser": "customer"}
+    assert sides == {
+        "Nina Patel": "seller",
+        "Simon Okoye": "seller",
+        "Sergio Diaz": "seller",
+        "Colin Fraser": "customer",
+    }
 
 
 def test_a_channel_with_a_customer_in_it_is_shared_and_an_added_member_is_theirs() -> None:

@@ -81,7 +81,8 @@ LOGISTICS = re.compile(
     r"(?:just |quickly |mostly |go ahead and )?(?:stop sharing|(?:be )?listen(?:ing)?|"
     r"share (?:my|the) screen|let you|be (?:blunt|quick|brief|honest)|"
     r"keep (?:it|this|things) (?:short|tight|brief|quick)|"
-    r"pass|hand (?:it )?over|jump|drop|watch|ping|see you|talk to you|admit|wait|start|"
+    r"pass|hand (?:it )?over|jump|drop(?! (?:\w+ ){0,5}(?:in|into|to) your\b)|watch|ping|"
+    r"see you|talk to you|admit|wait|start|"
     r"record (?:this|the (?:call|meeting|session|demo)|our (?:call|conversation))|"
     r"take notes|grab|mute|show|click|walk (?:you )?through|drive|pull up|tell you|say|"
     r"give you an example|explain|answer that|come back to that|skip|switch|scroll|open|"
@@ -104,9 +105,9 @@ MEETING = re.compile(
     r"take (?:questions|a (?:quick )?break)|(?:get|dig|dive|jump) into|go (?:over|through) the "
     r"agenda|touch on|move on|kick (?:things|it|us|this) off|pick (?:that|this|it) up|"
     r"circle back|wrap (?:up|things up)|stop there|(?:give|hand|pass|turn) (?:over )?the floor)\b|"
-    r"\b(?:in a (?:minute|moment|sec(?:ond)?|bit)|at the end(?! of (?:the )?(?:day|week|month|"
-    r"quarter|year|Q\d))|(?:first|second) half|later (?:on|in (?:the|this) (?:call|meeting))|"
-    r"next time|on this call)\b",
+    # the clock of the meeting ("the end of the call" or "on this call" can date a delivery)
+    r"\b(?:in a (?:minute|moment|sec(?:ond)?|bit)|(?:first|second) half|"
+    r"later (?:on|in (?:the|this) (?:call|meeting))|next time)\b",
     re.IGNORECASE,
 )
 # keeping notes and passing things on inside our own company: nothing reaches the customer

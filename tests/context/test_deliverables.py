@@ -204,3 +204,16 @@ def test_a_recap_keeps_only_the_new_promise_it_ends_on_and_by_then_joins_the_dat
         "June 30 works. We'll have you live by then.": date(2027, 6, 30),
         "I'll send the proposal by Friday.": date(2026, 11, 20),
     }
+
+
+def test_the_clock_of_the_call_can_date_a_delivery_its_small_talk_cannot() -> None:
+    assert said(
+        "I'll drop the link in the chat in a sec.",
+        "We'll get to integrations later in the call.",
+        "I'll keep you in the loop.",
+        "I'll send you the recording at the end of the call.",
+        "I'll drop the pricing sheet in your inbox after the call.",
+    ) == {
+        "I'll send you the recording at the end of the call.": None,
+        "I'll drop the pricing sheet in your inbox after the call.": None,
+    }

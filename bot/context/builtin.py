@@ -5,8 +5,10 @@ side (sides.py, with colleagues.py for who talks to whom) -> the customer's fisc
 call states it (dates.py) ->
 - stakeholders (people.py);
 - seller commitments (promises.py, minus what hedges.py rules out: hedges, offers, logistics,
-  retractions; then promise_talk.py: colleagues' to-dos, withdrawals later in the call, one
-  promise said in two sentences), each with its due date (dates.py, datemath.py, numbers.py);
+  roles and introductions, reassurances, capabilities, retractions; keeping only what shows a
+  delivery, a date or a term, deliverables.py; then promise_talk.py: colleagues' to-dos,
+  withdrawals later in the call, promises said again, one promise said in two sentences), each
+  with its due date (dates.py, datemath.py, numbers.py);
 - field findings: use case (use_case.py), recordings (signals.py), success metrics
   (metrics.py), risks (risks.py), the customer's timeline (timeline.py);
 each carrying its verbatim sentence, clause or passage of one turn as the quote -> duplicates

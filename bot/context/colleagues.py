@@ -2,10 +2,13 @@
 
 Calls are full of talk between two people of the same side, said in front of the other side:
 - an introduction puts someone on the speaker's side: "I've got Victor with me", "I've
-  roped in my colleague Bea", "I've brought Tomasz", "Looping in Rob and Tasha";
-- a request about the side's own business, addressed to someone by name, is between
-  colleagues: "Victor, before you drop, can you get finance to approve the cap on our side?",
-  "@Theo can you pull the SOC 2 for me before the forecast call?", "Caleb, stay on a sec." —
+  roped in my colleague Bea", "I've brought Tomasz", "Looping in Rob and Tasha", "I'm adding
+  Alan to the channel", "Simon Okoye, our deal desk manager, is on as well", "Sergio's our
+  security lead";
+- a request about the side's own business (or for the one asking: "Victor, can you add me
+  to the kickoff invite?"), addressed to someone by name, is between colleagues: "Victor,
+  before you drop, can you get finance to approve the cap on our side?", "@Theo can you pull
+  the SOC 2 for me before the forecast call?", "Caleb, stay on a sec." —
   so is a promise answering it ("Yeah, I'll get that sorted internally today.").
 sides.py uses the first two to settle speakers who gave too little evidence of their own;
 promises.py uses them to tell a colleague's to-do from a promise to the customer.
@@ -18,8 +21,13 @@ from collections.abc import Iterable, Sequence
 
 from bot.context.sentences import Sentence, plain
 
-_FIRST = r"[A-Z][a-z]+"
-_PERSON = rf"{_FIRST}(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)?"
+_FIRST = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"
+_PERSON = rf"{_FIRST}(?:\s+{_FIRST}(?:-{_FIRST})?)?"
+# "Simon Okoye, our deal desk manager, is on as well", "our solutions engineer, Kofi Mensah"
+_ROLE = (
+    r"(?:my|our)\s+(?:[\w-]+\s+){0,3}?(?i:manager|lead|engineer|director|architect|consultant|"
+    r"specialist|head|VP|counsel|exec(?:utive)?|CSM|AE|SE|rep|colleague|partner|analyst)\b"
+)
 # "Looping in Dana from your IT team" brings in someone of the other side
 _PEOPLE = (
     rf"(?P<names>{_PERSON}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_PERSON})*)"
@@ -29,16 +37,23 @@ _INTRODUCES = (
     re.compile(rf"\b(?:I've|I have)\s+got\s+{_PEOPLE}\s+(?:\w+\s+)?with\s+me\b"),
     re.compile(
         r"\b(?i:I've brought|I brought|I've roped in|roped in|looping in|loop in|looped in|"
-        r"I'm joined by|joined by|(?:my|our) (?:colleague|teammate|co-worker))"
+        r"I'm joined by|joined by|(?:my|our) (?:colleague|teammate|co-worker)|"
+        r"(?:I'm |I am |I've been )?adding)"
         rf"\s+(?i:(?:my|our) (?:colleague|teammate|co-worker)\s+)?{_PEOPLE}"
     ),
+    re.compile(rf"(?<![\w'])(?P<names>{_PERSON})(?:,|'s|\s+is)\s+{_ROLE}"),
+    re.compile(rf"\b{_ROLE},\s+(?P<names>{_PERSON})\b"),
 )
 # the side's own business: forecast, CRM, internal reviews, "stay on" after the customer left
 INTERNAL = re.compile(
-    r"\b(?:internal(?:ly)?|on our side|forecast|(?:the|our) opp|CRM|closed[- ]won|rev ?ops|"
-    r"hand(?:over|off) doc|(?:file|open|log) a ticket|don't forward|before I send|"
+    r"\b(?:internal(?:ly)?|(?:on|from) our side|forecast|(?:the|our) opp|CRM|closed[- ]won|"
+    r"rev ?ops|hand(?:over|off) doc|(?:file|open|log) a ticket|don't forward|before I send|"
     r"stay on(?: (?:a|one) sec(?:ond)?)?|before you drop)\b",
     re.IGNORECASE,
+)
+# a request whose beneficiary is the one asking: "can you add me to the invite?"
+_FOR_THE_ASKER = re.compile(
+    r"\b(?:can|could|would|will) you\b[^.?!]*\b(?:me|my)\b[^.!]*\?", re.IGNORECASE
 )
 _VOCATIVE_START = re.compile(rf"^(?:\w+,?\s+)?@?(?P<name>{_FIRST})(?:,|\s+[\u2014\u2013-])\s")
 _VOCATIVE_END = re.compile(rf",\s+@?(?P<name>{_FIRST})[.!?]*$")
@@ -104,12 +119,25 @@ def same_side_pairs(sentences: Sequence[Sentence]) -> list[tuple[str, str]]:
 
 def internal_request_to(sentences: Sequence[Sentence], turn: list[int]) -> str | None:
     """The first name a turn asks to do something internal ("Tomasz, can you open a ticket
-    with legal so they review it internally?"), if it does."""
+    with legal so they review it internally?") or something for the asker ("Victor, can you
+    add me to the kickoff invite?"), if it does."""
     said = plain(" ".join(sentences[i].text for i in turn))
-    if not INTERNAL.search(said):
+    if not (INTERNAL.search(said) or _FOR_THE_ASKER.search(said)):
         return None
     names = set().union(*(addressed(sentences[i].text) for i in turn))
     return min(names) if len(names) == 1 else None
+
+
+# "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
+_NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
+
+
+def named_promise(colleagues: Sequence[str]) -> re.Pattern[str] | None:
+    """ "Kofi will ..." for the first names of our side in `colleagues`, if any."""
+    names = sorted({n for n in colleagues if n.isalpha() and n[0].isupper()})
+    if not names:
+        return None
+    return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
 
 
 def _unique_first_names(labels: Iterable[str]) -> dict[str, str]:

@@ -26,14 +26,15 @@ from bot.context.sentences import Sentence
 from bot.context.sides import EMAIL, SELLER_TITLES, Hints, is_person_label
 
 # A capitalised word; "O'Brien" and "Smith-Jones" yes, the possessive "Liu's" no.
-_WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?"
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"  # "Tomás Arias", "Fernández" are names too
+_WORD = rf"[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|'[{_UP}][{_LOW}]+)?"
 NAME = rf"(?:(?:Dr|Mr|Ms|Mrs)\.\s+{_WORD}|{_WORD}(?:\s+{_WORD}){{1,2}})"
 _FIRST = rf"(?:{_WORD})"
-_ACRONYM = r"(?:CEO|CFO|COO|CTO|CIO|CISO|CRO|CMO|CPO|CHRO|CSM|GM)"
+_ACRONYM = r"(?:CEO|CFO|COO|CTO|CIO|CISO|CRO|CMO|CMIO|CNO|CPO|CHRO|CSM|GM)"
 _HEAD = (
     r"(?i:director|manager|controller|accountant|analyst|engineer|consultant|architect|"
     r"executive|officer|lead|specialist|administrator|admin|counsel|president|coordinator|founder|"
-    r"supervisor|owner)"
+    r"supervisor|owner|chancellor|dean|provost|superintendent|treasurer|registrar)"
 )
 _MOD = r"(?:[A-Za-z][\w&/-]*)"
 TITLE = (
@@ -189,6 +190,8 @@ def _mentions(sentence: Sentence, *, sides: dict[str, Side]) -> list[_Found]:
             before = sentence.text[: match.start()]
             if re.search(r"\b(?:at|from|(?:I'm|I am|we're|we are) (?:with|for))\s+$", before):
                 continue  # "here at Pinecrest Outdoor, director of CX" names a company
+            if " " not in name and re.search(r"\b(?:for|in|of|across|the)\s+$", before, re.I):
+                continue  # "HR ops for Halvorsen, director", "sales for the East, VP": a place
             if re.match(r"\s+(?:there|back then)\b", sentence.text[match.end() :]):
                 continue  # "Greg, our admin there": someone at another place
             title = clean_title(groups.get("title"))
@@ -232,7 +235,8 @@ def _merge(
     hints: Hints,
     sides: dict[str, Side],
 ) -> list[Stakeholder]:
-    """One entry per person: "Priya" folds into "Priya Natarajan"; first title/email wins."""
+    """One entry per person: "Priya" folds into "Priya Natarajan", "Sam Reyes" into "Samuel
+    Reyes"; first title/email wins."""
     people: dict[str, _Found] = {}
     for item in found:
         key = _key_for(item.name, people)
@@ -261,11 +265,18 @@ def _merge(
 
 
 def _key_for(name: str, people: dict[str, _Found]) -> str:
-    first = name.split()[0].lower()
+    """The entry `name` belongs to: the same name, a first name alone, or a short form of the
+    first name with the same surname ("Sam Reyes" is "Samuel Reyes")."""
+    first, last = name.split()[0].lower(), name.split()[-1].lower()
     for key in people:
         if key.lower() == name.lower():
             return key
-        if key.split()[0].lower() == first and (" " not in key or " " not in name):
+        key_first, key_last = key.split()[0].lower(), key.split()[-1].lower()
+        if key_first == first and (" " not in key or " " not in name):
+            return key
+        short, long = sorted((first, key_first), key=len)
+        same_surname = " " in key and " " in name and key_last == last
+        if same_surname and len(short) > 2 and long.startswith(short):
             return key
     return name
 

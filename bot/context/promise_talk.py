@@ -11,7 +11,17 @@ of them stand, once the talk before and after them is read).
   include after all"; a correction that takes nothing back, "correction: the 9th", is not one)
   takes back the earlier promise it names (two content words in common),
   or else the latest promise of the speaker, or of the colleague it answers, said within the
-  few turns before it.
+  few turns before it; a correction reaches across its sentence ("Correction on my earlier msg
+  re: termination, ... legal tells me ... we can't offer 60"). A withdrawal right after an
+  offer in its own sentence ("we could do a free pilot at one of the plants, that's, actually,
+  sorry, I have to walk that back") takes back that offer, not an earlier promise.
+- A promise said again is one promise: a recap or a reminder that repeats what our side
+  promised in an earlier turn ("let me recap: ..., and you'll have the E and I number and W-9
+  today and the VPAT by end of next week"; "I'll write up the HL7 field mapping" then "I'll
+  have the HL7 mapping doc to Alan's team early next week") is not counted twice: the first
+  saying stands (a recap that ends on a new promise keeps that promise, as its own clause);
+  the core of a promise (dates and elaborations aside) must repeat, not just its container
+  ("the revised order form, with all of that reflected" is new).
 - One promise said in two sentences is one promise: a sentence that only points back at the
   promise beside it in the same turn ("We'll lock your price for three years. That goes in the
   order form."; "June's doable. We'll have it live across all fourteen.") joins it, and so
@@ -34,9 +44,12 @@ WITHDRAWAL = re.compile(
     r"\b(?:off the table|walk (?:that|it|this) back|(?:I'm|I am) taking (?:that|it|this) back|"
     r"I take (?:that|it) back|scratch that|strike that|forget I said|"
     r"(?:that|it|this)(?: \w+)? (?:has )?expired|(?:that|it|this) (?:changed|is no longer))\b|"
-    rf"\bcorrection\b[^.!?]{{0,80}}{_NOT}|{_NOT}[^.!?]{{0,60}}\bafter all\b",
+    rf"\bcorrection\b[^.!?]*{_NOT}|{_NOT}[^.!?]{{0,60}}\bafter all\b",
     re.IGNORECASE,
 )
+# an offer made just before the withdrawal in its own sentence is what it takes back: "we
+# could do a free pilot at one of the plants, that's, actually, sorry, I have to walk that back"
+_OWN_OFFER = re.compile(r"\b(?:I|we)(?:'d|'ll|\s+(?:could|can|would|will))\b", re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:promised|told|assured)\s+[A-Z]")
 # how a promise beside it will be delivered, not a deliverable: "I'll come down in person."
 _TRAVEL = re.compile(
@@ -48,6 +61,18 @@ _COMMON = {
     "the", "and", "for", "you", "your", "our", "that", "this", "with", "can", "will", "all",
     "are", "was", "but", "not", "have", "from", "they", "their", "just", "also", "about",
     "after", "something", "earlier", "sorry", "really", "include", "get", "give", "send",
+}  # fmt: skip
+_RECAP = re.compile(
+    r"\b(?:to recap|recap(?:ping)?[:,]|in summary|to summari[sz]e|summary of)", re.I
+)
+_OWN_PROMISE = re.compile(r"\b(?:I|we|you)(?:'ll|\s+will)\b", re.IGNORECASE)
+_ELABORATION = re.compile(r",?\s+(?:with|so|so that|which|because)\s+", re.IGNORECASE)
+# when, not what: two promises sharing "end of next week" share no deliverable
+_DATE_WORDS = {
+    "today", "tonight", "tomorrow", "week", "next", "end", "early", "day", "eod", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "month", "first",
+    "last", "before", "then", "time", "kickoff",
 }  # fmt: skip
 
 
@@ -89,7 +114,8 @@ def withdrawn(
     for sentence in sentences:
         if sides.get(sentence.speaker or "") != "seller":
             continue
-        if not WITHDRAWAL.search(plain(sentence.text)):
+        withdrawal = WITHDRAWAL.search(plain(sentence.text))
+        if not withdrawal or _OWN_OFFER.search(plain(sentence.text)[: withdrawal.start()]):
             continue
         earlier = [
             n
@@ -113,6 +139,38 @@ def withdrawn(
         if recent:
             dropped.add(recent[-1])
     return dropped
+
+
+def restated(sentences: Sequence[Sentence], promises: list[Found]) -> set[int]:
+    """Positions in `promises` of those that repeat what our side promised in an earlier turn:
+    at least three words of their core (from their last "I'll / we'll / you'll" to ", with
+    ..." / "so ...", dates aside) and half of them were in earlier promises. A document that
+    gathers earlier terms ("the final order form, with the price lock and the Findlay
+    installation language in it") is a new deliverable: its core shares only "order form"."""
+    repeats: set[int] = set()
+    for n, found in enumerate(promises):
+        quote = plain(found.commitment.quote)
+        starts = [m.start() for m in _OWN_PROMISE.finditer(quote)]  # the last one is the promise
+        core = _ELABORATION.split(quote[starts[-1] if starts else 0 :], maxsplit=1)[0]
+        words = _words(core) - _DATE_WORDS
+        segment = sentences[found.index].segment
+        said: set[str] = set()
+        for other in promises[:n]:
+            if sentences[other.index].segment < segment:
+                said |= _words(other.commitment.quote)
+        shared = words & said
+        if len(shared) >= 3 and 2 * len(shared) >= len(words):
+            repeats.add(n)
+    return repeats
+
+
+def recap_tail(clause: str) -> int:
+    """Where the promise of a recap starts: a recap lists what was agreed and may end on a new
+    promise ("Okay, to recap: two trainings included, SSO guide today, and I'll send the
+    proposal by Friday"), which is then the clause; 0 for any other clause."""
+    marker = _RECAP.search(clause)
+    starts = [m.start() for m in _OWN_PROMISE.finditer(clause, marker.end())] if marker else []
+    return starts[-1] if starts else 0
 
 
 def join_back_references(sentences: Sequence[Sentence], promises: list[Found]) -> list[Found]:

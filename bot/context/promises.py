@@ -2,7 +2,9 @@
 
 A clause (see sentences.split_clauses) said by a seller-side speaker is a commitment when it
 - binds us in the first person: "I'll send", "we will", "we're going to", "your CSM will",
-  "our team will", "Kofi will", "we can put that in the DPA", "let me loop in";
+  "our team will", "Kofi will", "we can put that in the DPA", "let me loop in"; or delivers
+  something of ours to a date: "row filters will be live in your tenant in March", "revised
+  pricing coming your way by Friday";
 - grants a term: "is included", "includes … at no cost", "we'll waive", "in the order form",
   "we guarantee", "we're crediting", "at the same per-site price";
 - reports one: "I promised Marco we'd …", "Aisha told Raj we'd …", "I agreed we'd …";
@@ -13,7 +15,8 @@ A clause (see sentences.split_clauses) said by a seller-side speaker is a commit
   26th we can hit." counts only when it settles a date (said in it or in the turn before):
   "Thirty-one it is." settles a number of trucks, not a promise; a feasibility that hangs on
   the customer ("achievable if the shifts are visible early enough") is an assessment;
-and it is not a question, not hedged, call logistics, an offer that hangs on the customer's
+and it names what it delivers (a verb of delivery, a date or a term: deliverables.py), and
+it is not a question, not hedged, call logistics, an offer that hangs on the customer's
 choice, standard product behaviour, nothing delivered, or taken back or disclaimed later in the
 turn (hedges.py); nor a colleague's to-do or withdrawn later in the call, and a sentence that
 only points back at the promise beside it joins it (promise_talk.py).
@@ -29,10 +32,14 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from bot.context.colleagues import named_promise
 from bot.context.dates import DateMention, find_dates, taken_date
+from bot.context.deliverables import names_a_delivery
 from bot.context.hedges import (
     delivers_nothing,
     describes_the_product,
+    introduces_self,
+    is_capability,
     is_disclaimed,
     is_hedged,
     is_logistics,
@@ -40,7 +47,14 @@ from bot.context.hedges import (
     is_retracted,
 )
 from bot.context.model import Commitment, Side
-from bot.context.promise_talk import Found, colleagues_todo, join_back_references, withdrawn
+from bot.context.promise_talk import (
+    Found,
+    colleagues_todo,
+    join_back_references,
+    recap_tail,
+    restated,
+    withdrawn,
+)
 from bot.context.sentences import Sentence, plain, split_clauses
 
 _BINDING = re.compile(
@@ -57,13 +71,15 @@ _BINDING = re.compile(
     r"we're crediting|we'll credit|"
     # something of ours being delivered: "Sandbox will be ready for you on Monday"
     r"will be (?:ready|live|available|done|enabled|set up|configured|delivered|in place)"
-    r"\s+(?:for you|by|on|before|in time)|"
+    r"(?:\s+(?:in|on|for) (?:your|the) [\w-]+)?\s+(?:for you|by|on|before|in time|"
+    r"in (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|in Q[1-4])|"
+    # said without a verb of ours: "revised pricing for all 22 clinics coming your way by Friday"
+    r"(?:coming|headed|heading|on (?:its|their) way) (?:your way|to you)|"
     r"(?:I'll|we'll) make sure)\b)"
 )
-# "Kofi will run the technical kickoff": a named seller-side colleague (names come from the call)
-_NAMED_WILL = r"\b{name}\s+will\b(?!\s+(?:want|need|ask|be the one|probably|likely))"
 _TERMS = re.compile(
     r"\b(?:is included|are included|included in|includes?\b.*\b(?:at no|free|no charge|no extra)|"
+    r"(?:is|are) (?:free|complimentary)\b(?! to)|free of charge|no (?:extra|additional) charge|"
     r"at no (?:extra )?(?:cost|charge)|no charge|waive|in (?:the|your)(?: signed)? order form|"
     r"written into|in the DPA|lock(?:ed)? (?:the )?(?:per-seat )?price|"
     r"(?:at|for) the same (?:[\w-]+ )?(?:price|rate)|"
@@ -74,6 +90,7 @@ _TERMS = re.compile(
     re.IGNORECASE,
 )
 _FEASIBLE = re.compile(r"\b(?:doable|achievable)\b", re.IGNORECASE)
+_OPINION = re.compile(r"\bI (?:think|guess|suppose|reckon)\b", re.IGNORECASE)
 _CONDITIONED = re.compile(r"\b(?:if|as long as|provided|assuming|depending)\b", re.IGNORECASE)
 _AGREEMENT = re.compile(
     r"^(?:\w+[,.]?\s+)?(?:[\w\s-]{0,30}(?:\s|(?='s)))?(?:is|it's|that's|'s)\s+(?:\w+\s+)?"
@@ -98,6 +115,7 @@ _DEADLINE_WORD = re.compile(
 _SPAN = re.compile(r"(?:within|in|inside)\b|\S+\s+\S+\s+from\s+(?:today|now)", re.IGNORECASE)
 
 
+_ANY_DAY = date(2000, 1, 3)  # a base for asking whether a clause says a date at all
 _CONDITIONAL_START = re.compile(r"^(?:\w+,?\s+)?(?:once|if|when|after|as soon as|assuming)\b", _I)
 
 
@@ -111,23 +129,29 @@ def find_commitments(
 ) -> list[Commitment]:
     """`colleagues`: first names of seller-side people, for "Kofi will run the kickoff";
     `fiscal_start`: the month the customer's fiscal year starts, if the call said it."""
-    named = _named_pattern(colleagues)
+    named = named_promise(colleagues)
     found: list[Found] = []
     for index, sentence in enumerate(sentences):
         if sides.get(sentence.speaker or "", "customer") != "seller":
             continue
+        if introduces_self(plain(sentence.text)):
+            continue  # "I'm Victor Ramos, I'm going to be your CSM": who, not what
         # "Once we have the export, … within two weeks": a span hangs on an unknown event
         conditional = bool(_CONDITIONAL_START.search(plain(sentence.text)))
         position = 0
-        for clause in split_clauses(sentence.text):
-            position = sentence.text.index(clause, position) + len(clause)
+        for whole in split_clauses(sentence.text):
+            position = sentence.text.index(whole, position) + len(whole)
+            clause = whole[recap_tail(plain(whole)) :]  # "to recap: ..., and I'll send X"
             text = plain(clause)
             taken = taken_date(text, base=base, fiscal_start=fiscal_start) if base else None
             agreement = bool(_AGREEMENT.search(text)) or taken is not None
             settled = agreement and not _FEASIBLE.search(text)  # "X it is", "X works"
             if agreement and _FEASIBLE.search(text) and _CONDITIONED.search(text):
                 continue  # "achievable if the bank shifts are visible": an assessment
-            if not (agreement or _is_commitment(text, named=named)):
+            if agreement and (is_hedged(text) or _OPINION.search(text)):
+                continue  # "I think it's doable, but ...": an opinion, not yet a yes
+            dated = bool(find_dates(text, base=base or _ANY_DAY, fiscal_start=fiscal_start))
+            if not (agreement or _is_commitment(text, named=named, dated=dated)):
                 continue
             due = taken or _due(text, base=base, spans=not conditional, fiscal_start=fiscal_start)
             if due is None and agreement and index > 0 and base is not None:
@@ -145,6 +169,8 @@ def find_commitments(
     ]
     gone = withdrawn(sentences, kept, sides=sides)
     kept = [f for n, f in enumerate(kept) if n not in gone]
+    again = restated(sentences, kept)
+    kept = [f for n, f in enumerate(kept) if n not in again]
     return [f.commitment for f in join_back_references(sentences, kept)]
 
 
@@ -172,14 +198,9 @@ def _taken_back(sentences: Sequence[Sentence], found: list[Found], n: int) -> bo
     return is_retracted(plain(" ".join(after)))
 
 
-def _named_pattern(colleagues: Sequence[str]) -> re.Pattern[str] | None:
-    names = sorted({n for n in colleagues if n.isalpha() and n[0].isupper()})
-    if not names:
-        return None
-    return re.compile(_NAMED_WILL.format(name="(?:" + "|".join(map(re.escape, names)) + ")"))
-
-
-def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool:
+def _is_commitment(
+    clause: str, *, named: re.Pattern[str] | None = None, dated: bool = False
+) -> bool:
     if len(clause.split()) < 4 or _is_question(clause):
         return False
     if is_hedged(clause) or is_logistics(clause) or delivers_nothing(clause):
@@ -187,9 +208,14 @@ def _is_commitment(clause: str, *, named: re.Pattern[str] | None = None) -> bool
     binding = _BINDING.search(clause) or (named.search(clause) if named else None)
     if is_offer(clause, binding=binding):
         return False
-    if describes_the_product(clause) and not _TERMS.search(clause):
+    if is_capability(clause, binding=binding) and not _TERMS.search(clause):
+        return False  # "We can set the threshold per account": the product, not a promise
+    terms = _TERMS.search(clause)
+    if describes_the_product(clause) and not terms:
         return False  # "we back up your data daily, automatically": the product, for everyone
-    return bool(binding or _TERMS.search(clause))
+    if binding and not (terms or names_a_delivery(clause, binding=binding, dated=dated)):
+        return False  # "we'll keep you posted": nothing delivered, no date, no term
+    return bool(binding or terms)
 
 
 def _is_question(clause: str) -> bool:

@@ -22,8 +22,8 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9@:])")
 # A sentence or clause that only points back at a promise beside it: "That goes in the order
 # form.", "It'll be written into the SOW", "We'll have it live across all fourteen.", "and I'll
-# put that in the order form", "I'll bring our consultant for that." ("that" as a pronoun; "I can
-# put that language in" names a thing).
+# put that in the order form", "I'll bring our consultant for that.", "We'll have you live by
+# then." ("that" as a pronoun; "I can put that language in" names a thing).
 _POINTER = r"(?:it|that|this|them)"
 BACK_REFERENCE = re.compile(
     rf"^(?:\w+,?\s+)?{_POINTER}(?:'s|'ll(?:\s+be)?|\s+(?:is|goes|will be|gets|stays))\s+"
@@ -31,7 +31,8 @@ BACK_REFERENCE = re.compile(
     r"^(?:\w+,?\s+)?(?:I|we)(?:'ll|\s+will|\s+can|'m going to|'re going to)\s+(?:also\s+)?\w+\s+"
     rf"{_POINTER}(?=\s+(?:in|into|on|onto|to|over|back|up|down|out|live|ready|done|sorted|across|"
     r"through|for|by|today|tonight|tomorrow)\b|\s*[.,;!?]|\s*$)|"
-    r"\bfor (?:that|it|this)(?: one)?[.!]?$",  # "I'll bring our solutions consultant for that."
+    r"\bfor (?:that|it|this)(?: one)?[.!]?$|"  # "I'll bring our solutions consultant for that."
+    r"\bby (?:then|that (?:date|point|time))[.!]?$",  # "We'll have you live by then."
     re.IGNORECASE,
 )
 # Clause breaks for two commitments in one sentence: "I'll …, and I'll …" / "…; we'll …" /

@@ -9,7 +9,8 @@ takes the side of the people the talk puts them with (colleagues.py): whoever in
 or was introduced by them ("I've got Victor with me"), whoever gave them or took from them a
 request about the side's own business ("Caleb, stay on a sec."). A speaker with no evidence is
 a customer: Handoff's users are the sellers, whom the hints usually name (in a Slack deal
-channel the default flips: it is an internal channel).
+channel the default flips: it is an internal channel; unless someone in it is settled as a
+customer: then it is a channel shared with the customer, and the default stays "customer").
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _SELLER_STRONG = re.compile(
     r"customer success manager|implementation (?:manager|lead)|deal desk|our (?:product|platform|"
     r"pricing|roadmap|connector|customers|tax engine|agent|security docs|implementation team|"
     r"onboarding|solutions team|integrations team|support tier|customer success team|CRO|"
-    r"sandbox|SE|SOC 2|pen test|security overview)|onboarding includes|share my screen|"
+    r"SE|SOC 2|pen test|security overview)|onboarding includes|share my screen|"
     r"see my screen|the demo|your CSM|"
     r"I'll be your|CRM notes|closed won)\b",
     re.IGNORECASE,
@@ -75,7 +76,9 @@ _CUSTOMER = re.compile(
     r"(?:can|could|will) you(?! (?:guys )?(?:hear|see))|is (?:that|it) (?:extra|included)|"
     r"I want (?:that|it|this|them|everyone|our|my|\w+ percent|\d)|I'd like|"
     r"I'd want(?! to (?:check|see|confirm|make sure|run|talk))|"
-    r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose))\b",
+    r"we budgeted|worry for me|for us|we're at|I don't want to (?:pay|be|have|lose)|"
+    # the seller's product is "your tool" only to the buyer
+    r"your (?:tool|product|software|app|platform|solution)\b(?!\s+team))\b",
     re.IGNORECASE,
 )
 
@@ -134,12 +137,15 @@ def infer_sides(
     "seller" in a deal channel (an internal channel: its posters are our own people)."""
     scores: dict[str, float] = defaultdict(float)
     fixed: dict[str, Side] = {}
+    anchored: set[str] = set()  # who gave strong seller evidence, not just promise language
     company = hints.company_pattern()
     for sentence in sentences:
         speaker = sentence.speaker
         if speaker is None:
             continue
         scores[speaker] += _score(sentence.text, company=company)
+        if _strong(sentence.text, company=company):
+            anchored.add(speaker)
         for email in EMAIL.findall(sentence.text):
             if re.search(r"\b(?:reach me|my email|email me|me at)\b", sentence.text, re.I):
                 side = hints.email_side(email)
@@ -147,6 +153,17 @@ def infer_sides(
                     fixed[speaker] = side
         if hints.names_seller(speaker):
             fixed[speaker] = "seller"
+    if default == "seller" and any(
+        fixed.get(s, _settled_side(score)) == "customer" for s, score in scores.items()
+    ):
+        default = "customer"  # a channel shared with the customer: evidence decides, not the room
+    if default == "customer" and anchored | {s for s, side in fixed.items() if side == "seller"}:
+        # the seller side is anchored: promise language alone ("I'll send", "we'll") no longer
+        # settles a speaker as a seller, since buyers promise things too
+        scores = {
+            s: min(score, 0.0) if s not in anchored and s not in fixed else score
+            for s, score in scores.items()
+        }
     sides = {
         speaker: fixed.get(speaker) or _settled_side(score) or default
         for speaker, score in scores.items()
@@ -189,12 +206,25 @@ def _settled_side(score: float) -> Side | None:
     return None
 
 
+def _strong(text: str, *, company: re.Pattern[str] | None) -> bool:
+    """Seller evidence no buyer gives: our vocabulary, a seller title, our company as theirs."""
+    return bool(_SELLER_STRONG.search(text) or _SELF_SELLER.search(text)) or _calls_us_theirs(
+        text, company=company
+    )
+
+
+def _calls_us_theirs(text: str, *, company: re.Pattern[str] | None) -> bool:
+    """ "here at Brightwave", "on the Carepath side": our company named as the speaker's."""
+    if company is None:
+        return False
+    pattern = rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})"
+    return bool(re.search(pattern, text, re.IGNORECASE))
+
+
 def _score(text: str, *, company: re.Pattern[str] | None) -> float:
     score = 2.0 * len(_SELLER_STRONG.findall(text)) + 1.0 * len(_SELLER_WEAK.findall(text))
     score += 6.0 * bool(_SELF_SELLER.search(text))
     score += 0.5 * len(_THIRD_PERSON.findall(text)) + 0.3 * len(_SECOND_PERSON.findall(text))
-    if company is not None and re.search(
-        rf"\b(?:at|with|from|on the|here at|over at)\s+(?:{company.pattern})", text, re.I
-    ):
+    if _calls_us_theirs(text, company=company):
         score += 6.0
     return score - 1.5 * len(_CUSTOMER.findall(text))

@@ -21,7 +21,7 @@ from bot.context.people import NAME, clean_name
 from bot.context.sentences import Sentence
 from bot.context.sides import is_person_label
 
-_FIRST = r"[A-Z][a-z]+"
+_FIRST = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"
 _SELF_NAMED = re.compile(
     rf"\b(?:I'm|I am|this is|it's|my name is)\s+(?:{_FIRST},?\s+)?(?P<name>{NAME})(?=[\s,.!?]|$)"
 )

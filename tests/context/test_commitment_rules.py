@@ -108,12 +108,15 @@ def test_call_logistics_and_internal_bookkeeping_are_not_commitments() -> None:
     )
 
 
-def test_a_role_for_a_period_is_a_commitment_an_introduction_is_not() -> None:
+def test_a_role_is_not_a_commitment_even_for_a_period() -> None:
+    # heldout's labeller counted "I'll be your point of contact through go-live"; dev, heldout2
+    # and heldout3 count no role ("I'll be your CSM", "I'm still your account executive through
+    # signature"): the majority stands
     got = promised(
         "Dana Reyes: Hi, I'll be your account executive.\n"
         "Dana Reyes: And I'll be your point of contact through go-live.\n"
     )
-    assert list(got) == ["And I'll be your point of contact through go-live."]
+    assert got == {}
 
 
 def test_clauses_split_only_between_our_own_promises() -> None:
@@ -151,11 +154,11 @@ def test_a_concession_after_a_refusal_stands_alone() -> None:
     got = promised(
         "Raj Patel: Legal wants the cap at two times fees.\n"
         "Dana Reyes: On the cap, I can't move it to two times, but I can do one and a half times.\n"
-        "Dana Reyes: If it helps, I can hold the price through March 20 for your sign-off.\n"
+        "Dana Reyes: I can hold the price through March 20 for your sign-off.\n"
     )
     assert got == {
         "but I can do one and a half times.": None,
-        "If it helps, I can hold the price through March 20 for your sign-off.": date(2027, 3, 20),
+        "I can hold the price through March 20 for your sign-off.": date(2027, 3, 20),
     }
 
 

@@ -1,8 +1,8 @@
 """The labelled calls: the data is sound, the built-in extractor keeps its quality floors on the
-development sets (dev, heldout and heldout2), and the bench scores fairly and keeps sealed sets
-sealed.
+development sets (dev, heldout, heldout2 and heldout3), and the bench scores fairly and keeps
+sealed sets sealed.
 
-Scoring is bench/extract.py's (its docstring defines matching). Every other folder (heldout3,
+Scoring is bench/extract.py's (its docstring defines matching). Every other folder (heldout4,
 the final measure, written by someone else) is never opened here: only the bench reads it, in
 aggregate.
 """
@@ -22,7 +22,12 @@ from bot.context.transcripts import parse_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = ROOT / "tests" / "data" / "calls"
-SETS = {"dev": CALLS, "heldout": CALLS / "heldout", "heldout2": CALLS / "heldout2"}
+SETS = {
+    "dev": CALLS,
+    "heldout": CALLS / "heldout",
+    "heldout2": CALLS / "heldout2",
+    "heldout3": CALLS / "heldout3",
+}
 
 
 def _bench() -> ModuleType:
@@ -41,6 +46,7 @@ CASES = [case for folder in SETS.values() for case in BENCH.case_files(folder)]
 def test_the_sets_cover_every_format_and_enough_calls() -> None:
     assert len(BENCH.case_files(CALLS)) >= 12 and len(BENCH.case_files(SETS["heldout"])) >= 6
     assert len(BENCH.case_files(SETS["heldout2"])) >= 8
+    assert len(BENCH.case_files(SETS["heldout3"])) >= 8
     assert set(SETS) == set(BENCH.DEVELOPMENT_SETS)
     assert {source.suffix for source, _ in CASES} == {".vtt", ".srt", ".txt", ".json"}
 
@@ -58,8 +64,11 @@ def test_gold_quotes_are_verbatim_in_their_call(source: Path, gold_file: Path) -
 @pytest.mark.parametrize("name", list(SETS))
 def test_builtin_quality_floors(name: str) -> None:
     report = BENCH.score(SETS[name])
-    assert set(BENCH.FLOORS) >= {"commitments", "stakeholders", "customer_timeline", "risks"}
-    for kind, (precision, recall) in BENCH.FLOORS.items():
+    floors = BENCH.floors(name)
+    assert set(floors) >= {"commitments", "stakeholders", "customer_timeline", "risks"}
+    # the issue's own target on commitments and stakeholders holds on every set
+    assert all(floors[k] >= (0.80, 0.60) for k in ("commitments", "stakeholders"))
+    for kind, (precision, recall) in floors.items():
         tally = report.tallies[kind]
         assert tally.precision() >= precision and tally.recall() >= recall, (kind, tally)
     # dates exact: the due date of matched commitments whose gold has one
@@ -110,6 +119,7 @@ def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
     (root / "heldout").mkdir(parents=True)
     (root / "heldout2").mkdir()
     (root / "heldout3").mkdir()
+    (root / "heldout4").mkdir()
     call = "Dana Reyes: I'm Dana Reyes, account executive. I'll send the plan by Friday.\n"
     gold = {
         "call_date": "2026-11-10",
@@ -122,7 +132,8 @@ def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
         (root, "dev_call"),
         (root / "heldout", "open"),
         (root / "heldout2", "open2"),
-        (root / "heldout3", "sealed"),
+        (root / "heldout3", "open3"),
+        (root / "heldout4", "sealed"),
     )
     for folder, name in calls:
         (folder / f"{name}.txt").write_text(call)
@@ -130,8 +141,8 @@ def test_each_folder_is_its_own_set_and_a_sealed_set_prints_aggregates_only(
     assert BENCH.main(["--dir", str(root), "--verbose"]) == 0
     out = capsys.readouterr().out
     assert [line.split(":")[0] for line in out.splitlines() if line.endswith(" calls")] == [
-        "dev", "heldout", "heldout2", "heldout3",
+        "dev", "heldout", "heldout2", "heldout3", "heldout4",
     ]  # fmt: skip
     assert "dev_call.txt: missed commitment" in out and "open.txt: missed commitment" in out
-    assert "open2.txt: missed commitment" in out
-    assert "sealed" not in out and "nobody made" not in out.split("heldout3:")[1]
+    assert "open2.txt: missed commitment" in out and "open3.txt: missed commitment" in out
+    assert "sealed" not in out and "nobody made" not in out.split("heldout4:")[1]

@@ -140,3 +140,68 @@ def test_an_honorific_before_a_full_name_is_dropped_and_working_with_someone_nam
     )
     assert sides["Dev Anand"] == "seller" and sides["Sunil Varma"] == "customer"
     assert clean_name("Dr. Hollis") == "Dr. Hollis"  # the honorific is all there is to go by
+
+
+def test_once_a_seller_is_anchored_promise_language_alone_makes_no_seller() -> None:
+    extractor = BuiltinExtractor(seller_domains=["pipewell.com"])
+    text = (
+        "Dana Reyes: Hi all, I'm Dana Reyes, the account executive here at Pipewell.\n"
+        "Raj Patel: I'll send over our vendor forms by Friday, and we'll get your team access "
+        "to our test environment next week.\n"
+        "Raj Patel: I'll get you the W-9 request. We'll have the security review done soon.\n"
+    )
+    assert people(text, extractor) == {"Dana Reyes": "seller", "Raj Patel": "customer"}
+    got = extractor.extract(parse_transcript(text), source=CALL, targets=ExtractionTargets())
+    assert got.commitments == ()
+
+
+def test_a_role_after_a_name_introduces_a_colleague_and_your_tool_is_the_buyers_word() -> None:
+    sides = people(
+        "Nina Patel: I'm Nina Patel, regional sales director at Pipewell. Simon Okoye, our deal "
+        "desk manager, is on as well, and Sergio's our security lead.\n"
+        "Simon Okoye: We can do net 60. I'll update the order form today.\n"
+        "Sergio Diaz: Hey folks, Sergio Diaz. We'll turn the questionnaire around in a week.\n"
+        "Colin Fraser: Colin Fraser. I'm the guy who'll be living in your tool. I'll send over "
+        "the vendor export so your team can see them all, and I'll show them the program.\n"
+    )
+    assert sides == {
+        "Nina Patel": "seller",
+        "Simon Okoye": "seller",
+        "Sergio Diaz": "seller",
+        "Colin Fraser": "customer",
+    }
+
+
+def test_a_channel_with_a_customer_in_it_is_shared_and_an_added_member_is_theirs() -> None:
+    extractor = BuiltinExtractor(seller_domains=["carepath.health"])
+    thread = (
+        "Owen Gallagher: I'm Owen, account exec on the Carepath side.\n"
+        "Megan Holt: Megan Holt, director of patient access. We need self-scheduling. I'm adding "
+        "Alan to the channel.\n"
+        "Alan Petrov: Hi everyone. I'll be lurking here.\n"
+        "Priya Das: Hi all, just reading along.\n"
+    )
+    got = extractor.extract(
+        parse_transcript(thread), source=Source(kind="slack"), targets=ExtractionTargets()
+    )
+    assert {p.name: p.side for p in got.stakeholders} == {
+        "Owen Gallagher": "seller",
+        "Megan Holt": "customer",
+        "Alan Petrov": "customer",
+        "Priya Das": "customer",
+    }
+
+
+def test_accented_names_a_short_first_name_and_places_after_a_preposition() -> None:
+    sides = people(
+        "Tomás Arias: Hey all, Tomás Arias, I'm a principal solutions architect at Pipewell.\n"
+        "Samuel Reyes: Sam Reyes, I'm the dean of student success.\n"
+        "Maya Lind: I run HR operations for Halvorsen, director of HR ops. Linda Faraday, vice "
+        "chancellor of business services, signs. Janelle runs sales for the East, VP of sales.\n"
+    )
+    assert sides == {
+        "Tomás Arias": "seller",
+        "Samuel Reyes": "customer",
+        "Maya Lind": "customer",
+        "Linda Faraday": "customer",
+    }

@@ -1,6 +1,6 @@
 """Benchmark: HubSpot API calls Handoff spends, against the loopback fake of HubSpot's CRM API.
 
-    python bench/hubspot.py [--changed 2000] [--writes 1000] [--owners 20] [--companies 50]
+    python bench/hubspot_calls.py [--changed 2000] [--writes 1000] [--owners 20] [--companies 50]
 
 Three paths, each counted by the fake per endpoint and printed next to its floor, ⌈N/100⌉ (a
 search page and every batch call carry at most 100 deals):

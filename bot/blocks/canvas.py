@@ -31,12 +31,13 @@ AFTER_COMMITMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Recordings", ("call_recordings",)),
 )
 SHOWN_ELSEWHERE = ("promises_made",)  # the commitments section is the ledger's view of it
+# Emoji as characters: a canvas's markdown is not mrkdwn.
 STATUS_LABELS = {
-    "proposed": ":large_yellow_circle: Proposed",
-    "confirmed": ":large_blue_circle: Confirmed",
-    "delivered": ":white_check_mark: Delivered",
-    "dropped": ":heavy_minus_sign: Dropped",
-    "at_risk": ":warning: At risk",
+    "proposed": "🟡 Proposed",
+    "confirmed": "🔵 Confirmed",
+    "delivered": "✅ Delivered",
+    "dropped": "➖ Dropped",
+    "at_risk": "⚠️ At risk",
 }
 MAX_VALUE = 3000
 SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")

@@ -74,6 +74,17 @@ def due(sessions: SessionFactory, *, now: datetime, limit: int) -> list[int]:
         )
 
 
+def known_canvas(sessions: SessionFactory, channel_id: str) -> str | None:
+    """A canvas another handoff's brief already lives in, in this channel (saves asking)."""
+    with sessions.begin() as session:
+        return session.scalar(
+            select(BriefCanvas.canvas_id)
+            .where(BriefCanvas.channel_id == channel_id, BriefCanvas.canvas_id.is_not(None))
+            .order_by(BriefCanvas.handoff_id)
+            .limit(1)
+        )
+
+
 class CanvasState:
     def __init__(self, sessions: SessionFactory, clock: Clock, handoff_id: int, token: str) -> None:
         self._sessions = sessions
@@ -120,7 +131,9 @@ class CanvasState:
             row = self._mine(session)
             if row is None:
                 return
-            if row.url != url or row.mode != mode:
+            if row.url is not None and row.url != url:
+                # The card links to a canvas that is gone: show the new one now. A first link
+                # waits for the card's next change (a claim, a detail): no chat.update for it.
                 _card_changed(session, self.handoff_id, now)
             row.mode, row.canvas_id, row.url, row.rendered_hash = mode, canvas_id, url, digest
             row.attempts, row.error = 0, None
@@ -138,7 +151,8 @@ class CanvasState:
             first = row.attempts == 0
             if mode is not None and mode != row.mode:
                 row.mode = mode
-                _card_changed(session, self.handoff_id, now)
+                if row.url is not None:
+                    _card_changed(session, self.handoff_id, now)  # its link no longer works
             row.dirty = True
             row.attempts += 1
             row.next_attempt_at = now + wait

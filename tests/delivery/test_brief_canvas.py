@@ -17,7 +17,7 @@ from storage.enums import OutboxKind
 from storage.models import BriefCanvas, OutboxMessage
 from tests.conftest import AE_ID, DEAL_CHANNEL, RunningApp
 from tests.support.events import deal_event
-from tests.support.team import ADMIN, field_state, start_handoff
+from tests.support.team import ADMIN, CSM, field_state, start_handoff
 
 pytestmark = pytest.mark.team
 
@@ -44,15 +44,17 @@ def card_blocks(app: RunningApp) -> str:
 
 
 def admin_dms(app: RunningApp) -> list[str]:
-    return [m["text"] for m in app.slack.messages(f"D{ADMIN}")] if f"D{ADMIN}" in (
-        app.slack.workspace.channels
-    ) else []
+    return (
+        [m["text"] for m in app.slack.messages(f"D{ADMIN}")]
+        if f"D{ADMIN}" in (app.slack.workspace.channels)
+        else []
+    )
 
 
 def test_starting_a_handoff_creates_the_channels_canvas_and_the_card_links_to_it(
     app: RunningApp,
 ) -> None:
-    start_handoff(app)
+    handoff_id = start_handoff(app)
     [create] = app.slack.calls_to("conversations.canvases.create")
     assert create.ok and create.args["channel_id"] == DEAL_CHANNEL
     text = canvas_text(app)
@@ -60,14 +62,20 @@ def test_starting_a_handoff_creates_the_channels_canvas_and_the_card_links_to_it
     assert "## Goals and use case\nConsolidate billing\n_from the CRM_" in text
     assert "## Success metrics" in text and "## Commitments made in the sale" in text
     assert "**Owner:** unclaimed" in text and f"![](@{AE_ID})" in text
-    app.relay()  # the card learns the link
     [row] = app.rows_of(BriefCanvas)
     assert (row.mode, row.canvas_id) == ("channel", create.response["canvas_id"])
-    assert f"https://handoff-sandbox.slack.com/docs/T0HANDOFF/{row.canvas_id}" in card_blocks(app)
-    assert "View brief" in card_blocks(app)  # the modal stays for people outside the channel
+    link = f"https://handoff-sandbox.slack.com/docs/T0HANDOFF/{row.canvas_id}"
     app.relay()
-    # The card was re-rendered for its link, but the brief did not change: no edit.
-    assert canvas_calls(app) == ["conversations.canvases.create"]
+    # No chat.update just for the link: it comes with the card's next change.
+    assert app.slack.calls_to("chat.update") == [] and link not in card_blocks(app)
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    assert link in card_blocks(app)
+    assert "View brief" in card_blocks(app)  # the modal stays for people outside the channel
+    assert len(app.slack.calls_to("canvases.edit")) == 1  # the claim changed the owner
+    assert f"**Owner:** ![](@{CSM})" in canvas_text(app)
+    app.relay()
+    assert canvas_calls(app) == ["conversations.canvases.create", "canvases.edit"]
 
 
 def test_a_burst_of_changes_is_one_edit_showing_the_last_of_them(app: RunningApp) -> None:
@@ -86,7 +94,7 @@ def test_a_burst_of_changes_is_one_edit_showing_the_last_of_them(app: RunningApp
     text = canvas_text(app)
     assert "- Priya Shah \\(CFO\\)\n- Tom Lee\n" in text
     assert f"_entered by ![](@{AE_ID}) 23 Nov 2026_" in text
-    assert "**SSO by January \\(2\\)** — :large_yellow_circle: Proposed" in text
+    assert "**SSO by January \\(2\\)** — 🟡 Proposed" in text
     assert "(0)" not in text and "(1)" not in text
     app.relay()
     assert len(app.slack.calls_to("canvases.edit")) == 1

@@ -72,6 +72,8 @@ class Commitment(Protocol):
 class CanvasDocument:
     title: str
     markdown: str
+    # Text only this brief's heading contains: how its section is found in a shared canvas.
+    anchor: str
 
     @property
     def digest(self) -> str:
@@ -80,8 +82,13 @@ class CanvasDocument:
 
 
 def brief_title(card: HandoffCard) -> str:
-    """The brief's heading: the canvas title, or its section's heading in a shared canvas."""
-    return f"Handoff brief: {shorten(card.deal_name, 120)}"
+    """The brief's heading: the canvas title, or its section's heading in a shared canvas. It
+    ends with the handoff's number (``anchor``), so two deals' sections are never confused."""
+    return f"Handoff brief: {shorten(card.deal_name, 120)} {anchor(card)}"
+
+
+def anchor(card: HandoffCard) -> str:
+    return f"(#{card.handoff_id})"
 
 
 def render_canvas(
@@ -100,7 +107,9 @@ def render_canvas(
         "_Kept current by Handoff from the handoff's record; edits made here are replaced. "
         "Change a value with the card's Add details._",
     ]
-    return CanvasDocument(title=title, markdown="\n".join(lines).strip() + "\n")
+    return CanvasDocument(
+        title=title, markdown="\n".join(lines).strip() + "\n", anchor=anchor(card)
+    )
 
 
 def _summary(card: HandoffCard) -> list[str]:

@@ -85,6 +85,17 @@ def known_canvas(sessions: SessionFactory, channel_id: str) -> str | None:
         )
 
 
+def shared(sessions: SessionFactory, *, canvas_id: str, handoff_id: int) -> bool:
+    """Whether another handoff's brief is a section of this canvas too."""
+    with sessions.begin() as session:
+        other = session.scalar(
+            select(BriefCanvas.handoff_id)
+            .where(BriefCanvas.canvas_id == canvas_id, BriefCanvas.handoff_id != handoff_id)
+            .limit(1)
+        )
+        return other is not None
+
+
 class CanvasState:
     def __init__(self, sessions: SessionFactory, clock: Clock, handoff_id: int, token: str) -> None:
         self._sessions = sessions

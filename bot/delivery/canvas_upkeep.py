@@ -28,7 +28,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
-from bot.delivery.canvas_state import CanvasRow, CanvasState, due, known_canvas
+from bot.delivery.canvas_state import CanvasRow, CanvasState, due, known_canvas, shared
 from bot.delivery.outbox import RelayReport, backoff
 from bot.delivery.ports import CanvasGateway, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
@@ -96,6 +96,8 @@ class RenderedCanvas(Protocol):
     def markdown(self) -> str: ...
     @property
     def digest(self) -> str: ...
+    @property
+    def anchor(self) -> str: ...
 
 
 CanvasRenderer = Callable[[BriefInputs], RenderedCanvas]
@@ -188,7 +190,10 @@ class CanvasUpkeep:
             assert row.mode is not None and row.canvas_id is not None
             state.done(mode=row.mode, canvas_id=row.canvas_id, url=row.url, digest=document.digest)
             return False
-        if row.mode == "channel" and row.canvas_id:
+        if row.mode == "channel" and row.canvas_id and self._shared(row):
+            self._write_section(row.canvas_id, document)  # other deals' briefs live here too
+            mode, canvas_id = "channel", row.canvas_id
+        elif row.mode == "channel" and row.canvas_id:
             self._canvases.edit_canvas(
                 canvas_id=row.canvas_id, markdown=document.markdown, operation="replace"
             )
@@ -205,6 +210,10 @@ class CanvasUpkeep:
             digest=document.digest,
         )
         return True
+
+    def _shared(self, row: CanvasRow) -> bool:
+        assert row.canvas_id is not None
+        return shared(self._sessions, canvas_id=row.canvas_id, handoff_id=row.handoff_id)
 
     def _create(self, row: CanvasRow, document: RenderedCanvas) -> tuple[str, str]:
         shared = known_canvas(self._sessions, row.channel_id)
@@ -228,7 +237,7 @@ class CanvasUpkeep:
     def _write_section(self, canvas_id: str, document: RenderedCanvas) -> None:
         """The brief as one titled section of a canvas the channel already had: replaced where
         it is, or added at the end (first time, or someone deleted it)."""
-        section = self._canvases.find_section(canvas_id=canvas_id, heading=document.title)
+        section = self._canvases.find_section(canvas_id=canvas_id, heading=document.anchor)
         if section is None:
             self._canvases.edit_canvas(
                 canvas_id=canvas_id, markdown=document.markdown, operation="insert_at_end"

@@ -80,7 +80,7 @@ def headings(markdown: str) -> list[str]:
 def test_the_brief_has_every_section_in_order() -> None:
     document = render_canvas(full_card(), [], crm="salesforce")  # type: ignore[arg-type]
     assert headings(document.markdown) == [
-        "Handoff brief: Acme — Platform",
+        "Handoff brief: Acme — Platform \\(\\#7\\)",
         "Goals and use case",
         "Success metrics",
         "Stakeholders",
@@ -152,7 +152,7 @@ def test_text_from_outside_cannot_format_link_or_mention() -> None:
     assert "\\# @channel \\<\\!here\\> \\[x\\]\\(https://evil\\)" in text
     assert "](https://evil)" not in text.replace("\\]\\(", "")
     odd = render_canvas(card(deal_name="Acme [beta] #1", ae_slack_id=None), []).markdown
-    assert odd.startswith("# Handoff brief: Acme \\[beta\\] \\#1\n")
+    assert odd.startswith("# Handoff brief: Acme \\[beta\\] \\#1 \\(\\#7\\)\n")
     assert "**AE:** dana@example.com" in odd
 
 

@@ -6,6 +6,7 @@ and a Slack outage that delays the canvas but never drops a change."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.team
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 MANIFEST_SCOPES = frozenset(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
-TITLE = "# Handoff brief: Acme — Platform"
+TITLE = "# Handoff brief: Acme — Platform \\(\\#"  # then the handoff's number
 CANVAS_METHODS = ("conversations.canvases.create", "canvases.edit", "canvases.sections.lookup")
 
 
@@ -58,7 +59,7 @@ def test_starting_a_handoff_creates_the_channels_canvas_and_the_card_links_to_it
     [create] = app.slack.calls_to("conversations.canvases.create")
     assert create.ok and create.args["channel_id"] == DEAL_CHANNEL
     text = canvas_text(app)
-    assert text.startswith(TITLE + "\n")
+    assert text.startswith(f"{TITLE}{handoff_id}\\)\n")
     assert "## Goals and use case\nConsolidate billing\n_from the CRM_" in text
     assert "## Success metrics" in text and "## Commitments made in the sale" in text
     assert "**Owner:** unclaimed" in text and f"![](@{AE_ID})" in text
@@ -179,7 +180,7 @@ def test_a_create_whose_answer_was_lost_is_found_not_made_twice(app: RunningApp)
     app.clock.advance(timedelta(seconds=3))
     app.relay()
     assert len(app.slack.workspace.canvases) == 1
-    assert canvas_text(app).count(TITLE) == 1
+    assert len(re.findall(r"^# ", canvas_text(app), flags=re.MULTILINE)) == 1
     [row] = app.rows_of(BriefCanvas)
     assert row.mode == "section" and row.canvas_id is not None
 
@@ -201,3 +202,21 @@ def test_a_canvas_deleted_in_slack_is_made_again(app: RunningApp) -> None:
     assert "Legal review" in canvas_text(app)
     [row] = app.rows_of(BriefCanvas)
     assert row.mode == "channel" and row.canvas_id != canvas_id
+
+
+def test_deals_sharing_a_channel_share_its_canvas_a_section_each(app: RunningApp) -> None:
+    first = start_handoff(app)
+    second = start_handoff(app, id="006SECOND", name="Acme — Expansion")
+    app.clock.advance(timedelta(seconds=1))  # the channel's next posting turn
+    app.relay()
+    assert len(app.slack.calls_to("conversations.canvases.create")) == 1  # known: not asked
+    text = canvas_text(app)
+    assert text.startswith(f"{TITLE}{first}\\)") and f"Expansion \\(\\#{second}\\)" in text
+    for handoff_id, risk in ((first, "Legal review"), (second, "Budget freeze")):
+        values = field_state(risks=risk)
+        app.submit("handoff_fields", user=AE_ID, handoff_id=handoff_id, values=values)
+    app.settle()
+    text = canvas_text(app)
+    first_brief, second_brief = text.split("# Handoff brief: Acme — Expansion")
+    assert "Legal review" in first_brief and "Budget freeze" in second_brief
+    assert text.count("# Handoff brief") == 2 and len(app.slack.workspace.canvases) == 1

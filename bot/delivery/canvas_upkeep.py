@@ -60,6 +60,7 @@ CANVAS_METHODS = (
     "auth.test",
 )
 UNAVAILABLE_RETRY = timedelta(days=1)
+NOTHING = frozenset({"none", "n/a", "na", "no", "nothing", "-", "—"})  # "promised nothing"
 REJECTED_RETRY = timedelta(hours=1)
 
 
@@ -117,7 +118,8 @@ def promises_from_field(card: HandoffCard) -> list[PromiseLine]:
     line = card.field("promises_made")
     if line is None or not line.present or line.value is None:
         return []
-    items = [item.strip(" -•*\t") for item in line.value.splitlines() if item.strip(" -•*\t")]
+    items = [item.strip(" -•*\t") for item in line.value.splitlines()]
+    items = [item for item in items if item and item.lower().rstrip(".") not in NOTHING]
     person = line.set_by if line.source is FieldSource.PERSON else None
     quote = line.suggested_quote if len(items) == 1 else None
     return [

@@ -220,3 +220,23 @@ def test_deals_sharing_a_channel_share_its_canvas_a_section_each(app: RunningApp
     first_brief, second_brief = text.split("# Handoff brief: Acme — Expansion")
     assert "Legal review" in first_brief and "Budget freeze" in second_brief
     assert text.count("# Handoff brief") == 2 and len(app.slack.workspace.canvases) == 1
+
+
+def test_until_the_ledger_each_line_of_promises_made_is_a_proposed_commitment() -> None:
+    from bot.delivery.canvas_upkeep import promises_from_field
+    from bot.domain.read_models import FieldLine
+    from storage.enums import FieldSource
+    from tests.blocks.test_blocks import card
+
+    def promises(value: str, source: FieldSource = FieldSource.PERSON) -> list[object]:
+        line = FieldLine("promises_made", "Promises", True, value, source, set_by=AE_ID)
+        return promises_from_field(card(fields=(line,)))  # type: ignore[return-value]
+
+    found = promises("- SSO by January\n• A named TAM\n\n")
+    assert [(p.text, p.status, p.entered_by) for p in found] == [  # type: ignore[attr-defined]
+        ("SSO by January", "proposed", AE_ID),
+        ("A named TAM", "proposed", AE_ID),
+    ]
+    assert promises("None") == [] and promises("n/a.") == []
+    [from_crm] = promises("Free training", FieldSource.CRM)
+    assert from_crm.entered_by is None  # type: ignore[attr-defined]

@@ -218,10 +218,10 @@ class CanvasUpkeep:
         return shared(self._sessions, canvas_id=row.canvas_id, handoff_id=row.handoff_id)
 
     def _create(self, row: CanvasRow, document: RenderedCanvas) -> tuple[str, str]:
-        shared = known_canvas(self._sessions, row.channel_id)
-        if shared is not None:  # a channel with several deals: one canvas, a section each
-            self._write_section(shared, document)
-            return "section", shared
+        theirs = known_canvas(self._sessions, row.channel_id)
+        if theirs is not None:  # a channel with several deals: one canvas, a section each
+            self._write_section(theirs, document, fresh=_never_written(row))
+            return "section", theirs
         try:
             canvas_id = self._canvases.create_channel_canvas(
                 channel=row.channel_id, title=document.title, markdown=document.markdown
@@ -232,14 +232,21 @@ class CanvasUpkeep:
             existing = self._canvases.channel_canvas_id(row.channel_id)
             if existing is None:
                 raise SlackRejected("conversations.info: channel canvas not visible") from error
-            self._write_section(existing, document)
+            self._write_section(existing, document, fresh=_never_written(row))
             return "section", existing
         return "channel", canvas_id
 
-    def _write_section(self, canvas_id: str, document: RenderedCanvas) -> None:
+    def _write_section(
+        self, canvas_id: str, document: RenderedCanvas, *, fresh: bool = False
+    ) -> None:
         """The brief as one titled section of a canvas the channel already had: replaced where
-        it is, or added at the end (first time, or someone deleted it)."""
-        section = self._canvases.find_section(canvas_id=canvas_id, heading=document.anchor)
+        it is, or added at the end (first time, or someone deleted it). ``fresh``: no attempt
+        was ever made, so it cannot be there yet and is added without looking."""
+        section = (
+            None
+            if fresh
+            else self._canvases.find_section(canvas_id=canvas_id, heading=document.anchor)
+        )
         if section is None:
             self._canvases.edit_canvas(
                 canvas_id=canvas_id, markdown=document.markdown, operation="insert_at_end"
@@ -288,6 +295,11 @@ class CanvasUpkeep:
                 dedupe_key=f"canvas-unavailable:{code}",
                 once=True,
             )
+
+
+def _never_written(row: CanvasRow) -> bool:
+    """No attempt at this brief was made (a failed one might have written it, answer lost)."""
+    return row.mode is None and row.attempts == 0
 
 
 def _attempts(state: CanvasState) -> int:

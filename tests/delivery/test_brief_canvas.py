@@ -240,3 +240,39 @@ def test_until_the_ledger_each_line_of_promises_made_is_a_proposed_commitment() 
     assert promises("None") == [] and promises("n/a.") == []
     [from_crm] = promises("Free training", FieldSource.CRM)
     assert from_crm.entered_by is None  # type: ignore[attr-defined]
+
+
+def test_a_kept_suggestion_shows_its_call_and_quote_until_retention_deletes_the_call(
+    app: RunningApp,
+) -> None:
+    from tests.support.context import (
+        USE_CASE,
+        open_details,
+        post_transcript,
+        settle_context,
+        submit_modal,
+        transcript_body,
+    )
+
+    handoff_id = start_handoff(app, fields={})
+    post_transcript(app, transcript_body())
+    settle_context(app)
+    submit_modal(app, open_details(app, user=AE_ID, handoff_id=handoff_id), user=AE_ID)
+    app.settle()
+    text = canvas_text(app)
+    [goal] = [part for part in text.split("## ") if part.startswith("Goals and use case")]
+    assert plain_text(goal).startswith(f"Goals and use case\n{USE_CASE}\n_from the ")
+    assert f": “{USE_CASE}” — confirmed by ![](@{AE_ID})" in plain_text(goal)
+
+    days = app.runtime.playbook.context.retention_days
+    app.clock.advance(timedelta(days=days + 30))
+    assert app.runtime.context_upkeep.purge_expired() >= 1
+    edits = len(app.slack.calls_to("canvases.edit"))
+    app.relay()
+    assert len(app.slack.calls_to("canvases.edit")) == edits + 1
+    [goal] = [part for part in canvas_text(app).split("## ") if part.startswith("Goals and")]
+    assert "“" not in goal and "confirmed by" in goal  # where it was said stays, not the quote
+
+
+def plain_text(markdown: str) -> str:
+    return re.sub(r"\\([^@])", r"\1", markdown)

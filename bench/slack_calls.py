@@ -9,6 +9,8 @@ injected clock, against the loopback Slack stand-in (which stamps every call wit
 Prints, each next to its floor measured in the same run:
 
 - Slack calls per card (floor: 1, the chat.postMessage itself), by method;
+- the upkeep of each deal's brief in its channel's canvas, counted apart so the figure per card
+  stays comparable (floor: 1 call per brief, its create or its insert);
 - time to the last card on the injected clock (floor: N/C seconds at Slack's one message per
   second per channel);
 - the pace check: the shortest gap between two posts to one channel (must be >= 1 s, across
@@ -31,11 +33,12 @@ import app as handoff_app
 from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
 from bot.crm.events import Deal, DealEvent
+from bot.delivery.canvas_upkeep import CANVAS_METHODS
 from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import Handoff
+from storage.models import BriefCanvas, Handoff
 
 
 def main() -> None:
@@ -101,7 +104,19 @@ def main() -> None:
             clock.advance(timedelta(seconds=1))
         for replica in replicas:  # what the cards queued (invitations), sent as the next tick would
             replica.relay.run_once()
-        calls = slack.calls[before:]
+        for _ in range(60):  # the briefs' canvases still being written, if any
+            with replicas[0].sessions.begin() as session:
+                dirty = session.query(BriefCanvas).filter(BriefCanvas.dirty.is_(True)).count()
+            if not dirty:
+                break
+            clock.advance(timedelta(seconds=1))
+            for replica in replicas:
+                replica.relay.run_once()
+        with replicas[0].sessions.begin() as session:
+            modes = Counter(row.mode for row in session.query(BriefCanvas))
+        all_calls = slack.calls[before:]
+        calls = [c for c in all_calls if c.method not in CANVAS_METHODS]
+        canvas_calls = [c for c in all_calls if c.method in CANVAS_METHODS]
         slack.stop()
         engine.dispose()
 
@@ -130,6 +145,17 @@ def main() -> None:
     print(
         f"time to last card (injected clock): {last:.0f} s   floor N/C {floor_seconds:.0f} s   "
         f"ratio {last / floor_seconds:.2f}x"
+    )
+    briefs = sum(modes.values())
+    per_brief = len(canvas_calls) / max(briefs, 1)
+    canvas_methods = ", ".join(
+        f"{m} {n}" for m, n in Counter(c.method for c in canvas_calls).most_common()
+    )
+    print(
+        f"canvas upkeep, apart from the cards: {briefs} briefs ({modes.get('channel', 0)} "
+        f"channel canvases, {modes.get('section', 0)} sections of a shared one): "
+        f"{per_brief:.3f} calls per brief   floor 1.000 (one create or insert each)   "
+        f"ratio {per_brief:.2f}x   ({canvas_methods})"
     )
     print(
         f"pace check: shortest gap between posts to one channel {min(gaps):.2f} s "

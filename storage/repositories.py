@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,15 @@ from storage.enums import (
     OutboxKind,
     OutboxStatus,
 )
-from storage.models import AuditEvent, Base, CrmCursor, Handoff, OutboxMessage, ReportMarker
+from storage.models import (
+    AuditEvent,
+    Base,
+    BriefCanvas,
+    CrmCursor,
+    Handoff,
+    OutboxMessage,
+    ReportMarker,
+)
 
 HANDOFFS: Table = Base.metadata.tables["handoffs"]
 FIELD_VALUES: Table = Base.metadata.tables["field_values"]
@@ -246,3 +254,16 @@ def claim_period(session: Session, name: str, period_start: datetime, now: datet
         return False
     marker.period_start, marker.updated_at = period_start, now
     return True
+
+
+def brief_changed(session: Session, handoff_ids: Iterable[int], now: datetime) -> None:
+    """What these handoffs' briefs show changed without their cards changing (a quote that
+    expired): their canvases are brought up to date, the cards are left alone."""
+    ids = sorted(set(handoff_ids))
+    if ids:
+        session.execute(
+            update(BriefCanvas)
+            .where(BriefCanvas.handoff_id.in_(ids))
+            .values(dirty=True, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -196,4 +196,6 @@ def _context(card: HandoffCard) -> str:
     if card.close_date:
         parts.append(f"Closed {card.close_date:%d %b %Y}")
     parts.append(f"CRM id {escape(card.deal_id)}")
+    if card.canvas_url:
+        parts.append(f":page_facing_up: <{card.canvas_url}|The brief, in this channel's canvas>")
     return truncate(" · ".join(parts), 3000)

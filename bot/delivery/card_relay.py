@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.config.playbook import Playbook
+from bot.delivery.canvas_upkeep import CanvasUpkeep
 from bot.delivery.card_state import CardState, LeaseLost
 from bot.delivery.nudges import Later
 from bot.delivery.outbox import OutboxDispatcher, RelayReport, backoff
@@ -73,6 +74,7 @@ class CardRelay:
         playbook: Playbook,
         render: CardRenderer,
         outbox: OutboxDispatcher,
+        canvases: CanvasUpkeep | None = None,
         batch_size: int = 50,
     ) -> None:
         self._sessions = sessions
@@ -81,6 +83,7 @@ class CardRelay:
         self._playbook = playbook
         self._render = render
         self._outbox = outbox
+        self._canvases = canvases
         self._batch_size = batch_size
         self._joined: set[str] = set()
 
@@ -94,6 +97,8 @@ class CardRelay:
             if card.lease():
                 self._sync_card(card, report)
         self._outbox.run_once(report)
+        if self._canvases is not None:
+            self._canvases.run_once(report)
         return report
 
     def _sync_card(self, card: CardState, report: RelayReport) -> None:
@@ -139,6 +144,8 @@ class CardRelay:
             self._slack.update_message(channel=channel, ts=card_ts, message=message)
             report.updated += 1
         card.mark_rendered(snapshot.version)
+        if self._canvases is not None and self._invites_ae(channel):
+            card.want_canvas(channel)  # the brief may have changed with the card
         if card.attempts:
             log.info(
                 "handoff %s: card delivered after %s failed attempt(s)",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot.delivery import canvas_state
 from bot.delivery.nudges import Later
 from bot.delivery.outbox import LEASE
 from bot.domain.clock import Clock
@@ -161,6 +162,13 @@ class CardState:
                 handoff.card_error = None
                 handoff.card_lease_until = handoff.card_lease_token = None
                 handoff.card_next_attempt_at = None
+
+    def want_canvas(self, channel_id: str) -> None:
+        """The deal channel's canvas shows the brief: bring it up to date (coalesced)."""
+        with self._sessions.begin() as session:
+            canvas_state.want(
+                session, handoff_id=self.handoff_id, channel_id=channel_id, now=self._clock.now()
+            )
 
     def wait_until(self, until: datetime) -> None:
         with self._sessions.begin() as session:

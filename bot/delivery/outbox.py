@@ -55,6 +55,9 @@ class RelayReport:
     deferred: int = 0
     failed: int = 0
     outbox_done: int = 0
+    # The brief's canvas, apart from the card's figures: created or edited, and delayed.
+    canvases_written: int = 0
+    canvases_waiting: int = 0
     errors: list[str] = field(default_factory=list)
 
 

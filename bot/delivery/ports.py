@@ -100,3 +100,31 @@ class SlackGateway(Protocol):
     def find_message_by_metadata(
         self, *, channel: str, event_type: str, key: str, value: str, oldest: datetime
     ) -> str | None: ...
+
+
+class CanvasGateway(Protocol):
+    """Slack's canvases, for the brief kept in the deal channel's canvas."""
+
+    def create_channel_canvas(self, *, channel: str, title: str, markdown: str) -> str:
+        """The new channel canvas's id; ``SlackRejected`` ``…channel_canvas_already_exists``
+        when the channel has one."""
+        ...
+
+    def channel_canvas_id(self, channel: str) -> str | None:
+        """The canvas the channel already has (``conversations.info``), or ``None``."""
+        ...
+
+    def edit_canvas(
+        self, *, canvas_id: str, markdown: str, operation: str, section_id: str | None = None
+    ) -> None:
+        """One ``canvases.edit`` change: ``replace`` (the whole canvas, or one section) or
+        ``insert_at_end``."""
+        ...
+
+    def find_section(self, *, canvas_id: str, heading: str) -> str | None:
+        """The id of the first h1 section whose heading contains ``heading``."""
+        ...
+
+    def canvas_url(self, canvas_id: str) -> str:
+        """A link that opens the canvas in the workspace."""
+        ...

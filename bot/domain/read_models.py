@@ -68,6 +68,8 @@ class HandoffCard:
     channel_id: str | None = None
     card_ts: str | None = None
     suggestions_waiting: int = 0
+    # The brief in the deal channel's canvas, once it exists (None: the modal brief only).
+    canvas_url: str | None = None
 
     @property
     def missing_required(self) -> tuple[FieldLine, ...]:

@@ -68,4 +68,12 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         channel_id=handoff.channel_id,
         card_ts=handoff.card_ts,
         suggestions_waiting=handoff.suggestions_waiting,
+        canvas_url=canvas_url(handoff),
     )
+
+
+def canvas_url(handoff: Handoff) -> str | None:
+    canvas = handoff.brief_canvas
+    if canvas is None or canvas.mode not in ("channel", "section"):
+        return None
+    return canvas.url

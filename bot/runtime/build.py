@@ -15,6 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.blocks.canvas import render_canvas
 from bot.blocks.card import render_card
 from bot.blocks.home import home_view
 from bot.blocks.notes import render_note
@@ -29,6 +30,7 @@ from bot.crm.hubspot.runtime import build_hubspot
 from bot.crm.salesforce.runtime import SalesforceAdapter, SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
 from bot.crm.webhook.transcripts import TranscriptEndpoint
+from bot.delivery.canvas_upkeep import CanvasUpkeep
 from bot.delivery.card_relay import CardRelay
 from bot.delivery.context_jobs import ContextJobs
 from bot.delivery.nudges import NudgeDelivery
@@ -41,6 +43,7 @@ from bot.handlers.app import create_bolt_app
 from bot.handlers.services import Services
 from bot.reporting.schedule import ReportScheduler
 from bot.runtime.reports import report_renderer
+from bot.slack.canvases import WebApiCanvases
 from bot.slack.context_reader import SlackContextReader
 from bot.slack.gateway import WebApiSlackGateway, make_web_client
 from bot.timers.sla import SlaService
@@ -170,6 +173,13 @@ def build_runtime(
         playbook=playbook,
         render=render_card,
         outbox=outbox,
+        canvases=CanvasUpkeep(
+            sessions=sessions,
+            clock=clock,
+            canvases=WebApiCanvases(slack_client),
+            playbook=playbook,
+            render=lambda brief: render_canvas(brief.card, brief.commitments, crm=brief.crm),
+        ),
     )
     reader = SlackContextReader(slack_client, api_url=settings.slack_api_url)
     suggestions = SuggestionService(

@@ -7,6 +7,7 @@ ready. Every step is a signed HTTP request, exactly as the CRM and Slack would s
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import urllib.error
 import urllib.request
@@ -179,6 +180,12 @@ class Demo:
                 self._message(call.method, call.args, call.response)
             elif call.method in ("views.open", "views.update") and call.ok:
                 self._modal(call.args["view"])
+            elif call.method == "conversations.canvases.create" and call.ok:
+                channel = self.channel_name(str(call.args["channel_id"]))
+                self.out(f"\n--- The brief, as #{channel}'s canvas ---")
+                self.out(canvas_as_text(call.args["document_content"]["markdown"]))
+            elif call.method == "canvases.edit" and call.ok:
+                self.out("\n   [canvas updated] the brief in the deal channel's canvas (one edit)")
             elif call.method == "response_url":
                 self.out(f"\n   [only visible to them] {self.text(str(call.args.get('text')))}")
         self.shown = len(self.slack.calls)
@@ -227,6 +234,12 @@ class Demo:
         self.out(f"\n--- Handoff card {verb} #{channel} ---")
         self.out(as_text)
         self.cards.append((f"{header} ({verb} #{channel})", blocks))
+
+
+def canvas_as_text(markdown: str) -> str:
+    """The canvas's markdown as the demo prints it: indented, escapes and mentions undone."""
+    text = re.sub(r"!\[\]\(@(\w+)\)", lambda m: f"@{NAMES.get(m.group(1), m.group(1))}", markdown)
+    return "\n".join(f"   {line}" for line in re.sub(r"\\(.)", r"\1", text).splitlines())
 
 
 def run_demo(

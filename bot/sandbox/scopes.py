@@ -36,6 +36,9 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "files.info": ("files:read",),
+    "conversations.canvases.create": ("canvases:write",),
+    "canvases.edit": ("canvases:write",),
+    "canvases.sections.lookup": ("canvases:read",),
 }
 LIST_TYPE_SCOPES = {
     "public_channel": "channels:read",

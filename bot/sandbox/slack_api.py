@@ -49,6 +49,9 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "files.completeUploadExternal": ("files",),
     "usergroups.users.list": ("usergroup",),
     "files.info": ("file",),
+    "conversations.canvases.create": ("channel_id",),
+    "canvases.edit": ("canvas_id", "changes"),
+    "canvases.sections.lookup": ("canvas_id", "criteria"),
 }
 
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.canvases import CanvasStore
 from bot.sandbox.directory import Directory
 from bot.sandbox.files import FileStore
 from bot.sandbox.scopes import DIRECT, PRIVATE, PUBLIC
@@ -30,7 +31,7 @@ class Channel:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-class Workspace(FileStore, Directory):
+class Workspace(FileStore, Directory, CanvasStore):
     """Users, channels, messages and files; every method runs under one lock."""
 
     def __init__(self) -> None:
@@ -47,6 +48,9 @@ class Workspace(FileStore, Directory):
         self.upload_base = ""
         self.files: dict[str, dict[str, Any]] = {}
         self.file_base = ""
+        self.canvases = {}
+        self.channel_canvases = {}
+        self.plan_error = None
 
     def call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -247,6 +251,11 @@ class Workspace(FileStore, Directory):
                 "name": channel.name,
                 "is_private": channel.is_private,
                 "is_member": BOT_USER_ID in channel.members,
+                "properties": (
+                    {"canvas": {"file_id": self.channel_canvases[channel.id]}}
+                    if channel.id in self.channel_canvases
+                    else {}
+                ),
             },
         }
 

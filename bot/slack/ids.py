@@ -130,5 +130,10 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "views.publish": (),
     "files.info": ("files:read",),
     "chat.postEphemeral": ("chat:write",),
+    # The brief as the deal channel's canvas: create it, keep it current, find our section
+    # in a canvas the channel already had.
+    "conversations.canvases.create": ("canvases:write",),
+    "canvases.edit": ("canvases:write",),
+    "canvases.sections.lookup": ("canvases:read",),
 }
 FEATURE_SCOPES: tuple[str, ...] = ("commands",)

@@ -115,7 +115,10 @@ class ContextUpkeep:
                 if not rows:
                     return purged
                 forget_sources(session, [row.id for row in rows])
-                self._recount(session, {row.handoff_id for row in rows if row.handoff_id})
+                touched = {row.handoff_id for row in rows if row.handoff_id}
+                self._recount(session, touched)
+                # Their quotes are gone from the record: from the briefs' canvases too.
+                repositories.brief_changed(session, touched, self._clock.now())
                 purged += len(rows)
 
     def adopt_waiting(self) -> int:

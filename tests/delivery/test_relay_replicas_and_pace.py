@@ -16,6 +16,7 @@ import pytest
 import requests
 
 import app as handoff_app
+from bot.delivery.canvas_upkeep import CANVAS_METHODS
 from bot.delivery.card_relay import CardRelay
 from bot.sandbox import Fault
 from storage.models import Handoff
@@ -196,7 +197,8 @@ def test_a_burst_to_known_channels_costs_about_one_slack_call_per_card(app: Runn
     send_deals(app, 60, channels)
     run_until_rendered(app, app.runtime.relay)
     app.relay()  # invitations, if any, go out after the cards
-    calls = [c.method for c in app.slack.calls[before:]]
+    # The brief's canvas is upkeep of its own, counted apart (bench/slack_calls.py does too).
+    calls = [c.method for c in app.slack.calls[before:] if c.method not in CANVAS_METHODS]
     assert calls.count("chat.postMessage") == 60
     assert len(calls) / 60 <= 1.2, Counter(calls)
     assert "conversations.invite" not in calls and "conversations.join" not in calls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from storage.commitment_models import Commitment
 
 from storage.enums import (
     AuditAction,
@@ -160,6 +163,8 @@ class Handoff(Base):
     fields: Mapped[list[FieldValue]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
     )
+    # The commitments ledger, read by the card's snapshot (written through its own rows).
+    commitments: Mapped[list[Commitment]] = relationship(order_by="Commitment.id", viewonly=True)
 
 
 class FieldValue(Base):
@@ -288,5 +293,6 @@ class CrmCursor(Base):
     updated_at: Mapped[datetime]
 
 
-# The context tables live in their own module; importing it here registers them on Base.
-from storage import context_models  # noqa: E402, F401  (needs Base, defined above)
+# The context tables and the commitments ledger live in their own modules; importing them here
+# registers them on Base (they need Base, defined above).
+from storage import commitment_models, context_models  # noqa: E402, F401

@@ -163,8 +163,11 @@ class Handoff(Base):
     fields: Mapped[list[FieldValue]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
     )
-    # The commitments ledger, read by the card's snapshot (written through its own rows).
-    commitments: Mapped[list[Commitment]] = relationship(order_by="Commitment.id", viewonly=True)
+    # The commitments ledger, read by the card's snapshot (written through its own rows);
+    # loaded with the handoff, since snapshots are taken from detached rows.
+    commitments: Mapped[list[Commitment]] = relationship(
+        order_by="Commitment.id", viewonly=True, lazy="selectin"
+    )
 
 
 class FieldValue(Base):

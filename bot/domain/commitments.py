@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.errors import Refused
+from storage.commitment_models import Commitment
 from storage.enums import CommitmentSource, CommitmentStatus
 
 # Re-exported so that block builders need nothing from the storage layer.
@@ -119,3 +120,27 @@ def summary(views: Iterable[CommitmentView]) -> str:
     order = {s: i for i, s in enumerate(COUNTED[::-1])}
     counted.sort(key=lambda v: (order[v.status], v.id))
     return "\n".join(summary_line(v) for v in counted)
+
+
+def view_of(row: Commitment) -> CommitmentView:
+    return CommitmentView(
+        id=row.id,
+        handoff_id=row.handoff_id,
+        text=row.text,
+        promised_by=row.promised_by,
+        promised_to=row.promised_to,
+        due_on=row.due_on,
+        status=row.status,
+        owner_slack_id=row.owner_slack_id,
+        source_kind=row.source_kind,
+        source_quote=row.source_quote,
+        source_url=row.source_url,
+        entered_by=row.entered_by,
+        drop_reason=row.drop_reason,
+        confirmed_at=row.confirmed_at,
+        delivered_at=row.delivered_at,
+        reminded_at=row.reminded_at,
+        feedback=row.feedback,
+        feedback_note=row.feedback_note,
+        crm_task_id=row.crm_task_id,
+    )

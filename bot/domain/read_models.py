@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.domain.commitments import CommitmentStatus, CommitmentView
 from storage.enums import AuditAction, FieldSource, HandoffStatus
 
 # Re-exported so that block builders need nothing from the storage layer.
@@ -68,10 +69,19 @@ class HandoffCard:
     channel_id: str | None = None
     card_ts: str | None = None
     suggestions_waiting: int = 0
+    # The commitments ledger, oldest first.
+    commitments: tuple[CommitmentView, ...] = ()
 
     @property
     def missing_required(self) -> tuple[FieldLine, ...]:
         return tuple(line for line in self.fields if line.required and not line.present)
+
+    def overdue_commitments(self, today: date) -> tuple[CommitmentView, ...]:
+        return tuple(c for c in self.commitments if c.overdue(today))
+
+    @property
+    def proposed_commitments(self) -> tuple[CommitmentView, ...]:
+        return tuple(c for c in self.commitments if c.status is CommitmentStatus.PROPOSED)
 
     def field(self, key: str) -> FieldLine | None:
         return next((line for line in self.fields if line.key == key), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config.playbook import Playbook
+from bot.domain.commitments import view_of
 from bot.domain.read_models import ExceptionGrant, FieldLine, HandoffCard
 from storage.models import Handoff
 
@@ -68,4 +69,5 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         channel_id=handoff.channel_id,
         card_ts=handoff.card_ts,
         suggestions_waiting=handoff.suggestions_waiting,
+        commitments=tuple(view_of(row) for row in handoff.commitments),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
-from bot.domain.commitments import OPEN, CommitmentView, summary
+from bot.domain.commitments import OPEN, CommitmentView, summary, view_of
 from bot.workflow.recorder import record_change
 from bot.workflow.suggestion_rows import value_key
 from storage import deadline_store, repositories
@@ -29,30 +29,6 @@ from storage.enums import (
 from storage.models import Deadline, FieldValue, Handoff
 
 LEDGER = "commitments"  # who set the summary field (FieldValue.set_by)
-
-
-def view_of(row: Commitment) -> CommitmentView:
-    return CommitmentView(
-        id=row.id,
-        handoff_id=row.handoff_id,
-        text=row.text,
-        promised_by=row.promised_by,
-        promised_to=row.promised_to,
-        due_on=row.due_on,
-        status=row.status,
-        owner_slack_id=row.owner_slack_id,
-        source_kind=row.source_kind,
-        source_quote=row.source_quote,
-        source_url=row.source_url,
-        entered_by=row.entered_by,
-        drop_reason=row.drop_reason,
-        confirmed_at=row.confirmed_at,
-        delivered_at=row.delivered_at,
-        reminded_at=row.reminded_at,
-        feedback=row.feedback,
-        feedback_note=row.feedback_note,
-        crm_task_id=row.crm_task_id,
-    )
 
 
 def rows_of(session: Session, handoff_id: int) -> list[Commitment]:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.business_time import BusinessCalendar
-from bot.domain.commitments import CommitmentView, check_move, text_errors
+from bot.domain.commitments import CommitmentView, check_move, text_errors, view_of
 from bot.domain.errors import NotFound, Refused
 from bot.domain.permissions import Permission, require
 from bot.domain.roles import Role
@@ -24,7 +24,6 @@ from bot.workflow.commitment_rows import (
     list_commitments,
     refresh_summary,
     schedule_reminder,
-    view_of,
 )
 from storage.commitment_models import Commitment
 from storage.enums import AuditAction, CommitmentSource, CommitmentStatus

@@ -44,6 +44,8 @@ class Commitment(Base):
     confirmed_by: Mapped[str | None] = mapped_column(String(32))
     delivered_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    # Set when its due date passed while it was still open (the card shows it).
+    overdue_at: Mapped[datetime | None]
     crm_task_id: Mapped[str | None] = mapped_column(String(64))
     # The two-week feedback on this commitment: delivered / on_track / at_risk / not_ours,
     # and what was missing.

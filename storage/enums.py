@@ -108,6 +108,7 @@ class AuditAction(enum.StrEnum):
     COMMITMENT_DELIVERED = "commitment_delivered"
     COMMITMENT_AT_RISK = "commitment_at_risk"
     COMMITMENT_REMINDED = "commitment_reminded"
+    COMMITMENT_OVERDUE = "commitment_overdue"
 
 
 class ContextKind(enum.StrEnum):

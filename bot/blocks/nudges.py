@@ -50,6 +50,8 @@ def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessa
         return RenderedMessage(text=text, blocks=[])
     if reason == "sync_outcomes":
         return _outcomes_prompt(card)
+    if reason == "commitment_due":
+        return _commitment_due(payload, card)
     due = f" The SLA ends {slack_date(card.sla_due_at)}." if card.sla_due_at else ""
     text = (
         f":alarm_clock: *{escape(card.deal_name)}*{_where(card)} {WHY.get(reason, 'needs you')}."
@@ -137,6 +139,26 @@ def _outcomes_prompt(card: HandoffCard) -> RenderedMessage:
                 action_id=Action.CAPTURE_OUTCOMES,
                 value=str(card.handoff_id),
                 style="primary",
+            ),
+        )
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def _commitment_due(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    """The one reminder before a commitment is due, to its owner."""
+    due = str(payload.get("due_on") or "")
+    when = f" It is due {escape(due)}." if due else ""
+    what = escape(str(payload.get("text", "")))
+    text = (
+        f":alarm_clock: A promise made to *{escape(card.account_name or card.deal_name)}* is "
+        f"yours to keep: “{what}”.{when}"
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="Commitments", action_id=Action.COMMITMENTS, value=str(card.handoff_id)
             ),
         )
     ]

@@ -74,12 +74,18 @@ class CommitmentView:
     confirmed_at: datetime | None = None
     delivered_at: datetime | None = None
     reminded_at: datetime | None = None
+    overdue_at: datetime | None = None
     feedback: str | None = None
     feedback_note: str | None = None
     crm_task_id: str | None = None
 
     def overdue(self, today: date) -> bool:
         return self.status in OPEN and self.due_on is not None and self.due_on < today
+
+    @property
+    def past_due(self) -> bool:
+        """Overdue as the card shows it: its due date passed while it was open."""
+        return self.status in OPEN and self.overdue_at is not None
 
     @property
     def label(self) -> str:
@@ -140,6 +146,7 @@ def view_of(row: Commitment) -> CommitmentView:
         confirmed_at=row.confirmed_at,
         delivered_at=row.delivered_at,
         reminded_at=row.reminded_at,
+        overdue_at=row.overdue_at,
         feedback=row.feedback,
         feedback_note=row.feedback_note,
         crm_task_id=row.crm_task_id,

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.brief import brief_modal
+from bot.blocks.commitments import ledger_modal, review_modal
 from bot.blocks.feedback import feedback_modal, kickoff_modal
 from bot.blocks.modals import (
     details_saved_modal,
@@ -49,6 +50,11 @@ def ready_for_sign_off(services: Services, handoff_id: int, user: str) -> Handof
     return services.signoff.authorize_ready(handoff_id=handoff_id, actor=user)
 
 
+def ledger_access(services: Services, handoff_id: int, user: str) -> HandoffCard:
+    services.commitments.authorize_ledger(handoff_id=handoff_id, actor=user)
+    return services.handoffs.card(handoff_id=handoff_id)
+
+
 def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
     # The picker starts with the AE, the owner and a reviewer (user groups expanded).
     return sync_modal(card, services.sync_meeting.suggested_attendees(card))
@@ -80,6 +86,11 @@ MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
     Action.CAPTURE_OUTCOMES: (
         allowed_to(Permission.CAPTURE_OUTCOMES),
         lambda card, _: outcomes_modal(card),
+    ),
+    Action.COMMITMENTS: (ledger_access, lambda card, _: ledger_modal(card)),
+    Action.REVIEW_COMMITMENTS: (
+        allowed_to(Permission.REVIEW_COMMITMENTS),
+        lambda card, _: review_modal(card),
     ),
 }
 

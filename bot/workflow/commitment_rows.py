@@ -3,7 +3,7 @@ reminders. Used by the commitments service and by the extraction's write."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +12,7 @@ from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.commitments import OPEN, CommitmentView, summary, view_of
-from bot.workflow.recorder import record_change
+from bot.workflow.recorder import mark_changed, record_change
 from bot.workflow.suggestion_rows import value_key
 from storage import deadline_store, repositories
 from storage.commitment_models import Commitment
@@ -137,23 +137,38 @@ def schedule_reminder(
 ) -> None:
     """One reminder to the owner, ``reminder_lead_days`` working days before it is due; a
     stale one (the date moved, the status changed, already sent) does nothing when due."""
-    if row.due_on is None or row.status not in OPEN or row.reminded_at is not None:
+    if row.due_on is None or row.status not in OPEN:
         return
-    remind_at = calendar.working_days_before(row.due_on, playbook.commitments.reminder_lead_days)
-    deadline_store.schedule_deadline(
-        session,
-        handoff_id=row.handoff_id,
-        kind=DeadlineKind.COMMITMENT_DUE,
-        due_at=max(remind_at, now),
-        payload={"commitment_id": row.id, "due_on": row.due_on.isoformat()},
-    )
+    stamp = {"commitment_id": row.id, "due_on": row.due_on.isoformat()}
+    if row.reminded_at is None:
+        lead = playbook.commitments.reminder_lead_days
+        remind_at = calendar.working_days_before(row.due_on, lead)
+        deadline_store.schedule_deadline(
+            session,
+            handoff_id=row.handoff_id,
+            kind=DeadlineKind.COMMITMENT_DUE,
+            due_at=max(remind_at, now),
+            payload=stamp,
+        )
+    if row.overdue_at is None:
+        # Overdue from the opening of the first working day after it was due.
+        late_at = calendar.working_days_before(row.due_on + timedelta(days=1), 0)
+        deadline_store.schedule_deadline(
+            session,
+            handoff_id=row.handoff_id,
+            kind=DeadlineKind.COMMITMENT_DUE,
+            due_at=max(late_at, now),
+            payload={**stamp, "overdue": True},
+        )
 
 
 def reminder_still_due(row: Commitment | None, payload: dict[str, object]) -> bool:
+    if row is None:
+        return False
+    done = row.overdue_at if payload.get("overdue") else row.reminded_at
     return (
-        row is not None
-        and row.status in OPEN
-        and row.reminded_at is None
+        row.status in OPEN
+        and done is None
         and row.due_on is not None
         and payload.get("due_on") == row.due_on.isoformat()
     )
@@ -182,6 +197,14 @@ def on_commitment_due(clock: Clock) -> DeadlineHandler:
         if handoff is None:
             return
         now = clock.now()
+        if payload.get("overdue"):
+            row.overdue_at = now
+            mark_changed(handoff, now)  # the card shows it overdue
+            record_change(
+                session, handoff=handoff, actor="handoff", action=AuditAction.COMMITMENT_OVERDUE,
+                now=now, detail={"commitment_id": row.id, "text": row.text},
+            )  # fmt: skip
+            return
         row.reminded_at = now
         to = row.owner_slack_id or handoff.owner_slack_id
         if to:

@@ -106,7 +106,7 @@ class CommitmentService(HandoffChanges):
             row.text, row.promised_by = draft.text.strip(), draft.promised_by
             row.promised_to, row.owner_slack_id = draft.promised_to, draft.owner_slack_id
             if row.due_on != draft.due_on:
-                row.due_on, row.reminded_at = draft.due_on, None
+                row.due_on, row.reminded_at, row.overdue_at = draft.due_on, None, None
                 schedule_reminder(
                     session, row, playbook=self._playbook, calendar=self._calendar, now=now
                 )

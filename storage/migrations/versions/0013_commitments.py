@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("confirmed_by", sa.String(length=32), nullable=True),
         sa.Column("delivered_at", storage.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", storage.models.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_at", storage.models.UtcDateTime(timezone=True), nullable=True),
         sa.Column("crm_task_id", sa.String(length=64), nullable=True),
         sa.Column("feedback", sa.String(length=32), nullable=True),
         sa.Column("feedback_note", sa.Text(), nullable=True),

@@ -92,6 +92,16 @@ class CommitmentView:
         return STATUS_LABELS[self.status]
 
 
+@dataclass(frozen=True, slots=True)
+class CommitmentListing:
+    """One line of `/handoff commitments`: a commitment and the deal it was made on."""
+
+    deal_name: str
+    account_name: str | None
+    channel_id: str | None
+    commitment: CommitmentView
+
+
 def check_move(current: CommitmentStatus, wanted: CommitmentStatus) -> None:
     if wanted not in MOVES[current]:
         raise Refused(

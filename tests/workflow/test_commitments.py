@@ -332,3 +332,48 @@ def test_who_may_edit_confirm_and_drop(app: RunningApp) -> None:
     assert row.status is CommitmentStatus.DROPPED
     assert row.drop_reason == "Slack Connect is not in their plan"
     assert any("dropped the commitment" in m["text"] for m in app.thread())
+
+
+def test_handoff_commitments_answers_privately(app: RunningApp) -> None:
+    handoff_id = start_handoff(app, fields=NO_PROMISES)
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    for what, due in (("SSO by January", "2026-11-25"), ("Two free trainings", None)):
+        submit_form(
+            app, "handoff_commitment_form", user=AE_ID, handoff_id=handoff_id,
+            values=commitment_values(what, due),
+        )  # fmt: skip
+    sso, trainings = ledger(app)
+    app.submit(
+        "handoff_commitment_review",
+        user=CSM,
+        handoff_id=handoff_id,
+        values={
+            f"review_decision:{c.id}": {
+                "type": "radio_buttons",
+                "selected_option": {"value": "confirm"},
+            }
+            for c in (sso, trainings)
+        },
+    )
+    app.settle()
+    app.clock.set(datetime(2026, 11, 27, 10, tzinfo=UTC))
+
+    def reply(text: str, user: str = CSM) -> dict[str, Any]:
+        before = len(app.slack.responses())
+        assert app.command(text, user=user).status == 200
+        app.executor.drain()
+        [answer] = app.slack.responses()[before:]
+        assert answer["response_type"] == "ephemeral"
+        return dict(answer)
+
+    mine = reply("commitments")
+    assert mine["text"] == "Your open commitments: 2"
+    assert "SSO by January" in json.dumps(mine["blocks"])
+    late = reply("commitments overdue", user=OUTSIDER)
+    assert late["text"] == "Overdue commitments: 1" and "SSO by" in json.dumps(late["blocks"])
+    assert "Two free trainings" not in json.dumps(late["blocks"])
+    assert reply("commitments acme")["text"] == "Commitments for “acme”: 2"
+    assert reply("commitments", user=OUTSIDER)["text"].endswith("No commitment here.")
+    overdue = reply("overdue")
+    assert "Overdue commitments: 1" in overdue["text"]

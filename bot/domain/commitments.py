@@ -51,6 +51,8 @@ FEEDBACK_ANSWERS = {
     "at_risk": "At risk",
     "not_ours": "Not ours to keep",
 }
+# The commitments the two-week feedback asks about: the ones the CS team took on.
+FEEDBACK_ON = (CommitmentStatus.CONFIRMED, CommitmentStatus.AT_RISK, CommitmentStatus.DELIVERED)
 MAX_TEXT = 500
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
-from bot.domain.commitments import OPEN, CommitmentView, summary, view_of
+from bot.domain.commitments import MOVES, OPEN, CommitmentView, summary, view_of
 from bot.workflow.recorder import mark_changed, record_change
 from bot.workflow.suggestion_rows import value_key
 from storage import deadline_store, repositories
@@ -227,3 +227,52 @@ def on_commitment_due(clock: Clock) -> DeadlineHandler:
         )  # fmt: skip
 
     return handle
+
+
+FEEDBACK_MOVES = {
+    "delivered": CommitmentStatus.DELIVERED,
+    "at_risk": CommitmentStatus.AT_RISK,
+    "not_ours": CommitmentStatus.DROPPED,
+}
+MOVE_ACTIONS = {
+    CommitmentStatus.DELIVERED: AuditAction.COMMITMENT_DELIVERED,
+    CommitmentStatus.AT_RISK: AuditAction.COMMITMENT_AT_RISK,
+    CommitmentStatus.DROPPED: AuditAction.COMMITMENT_DROPPED,
+}
+
+
+def apply_feedback(
+    session: Session,
+    handoff: Handoff,
+    answers: dict[str, dict[str, str]],
+    *,
+    actor: str,
+    now: datetime,
+) -> dict[str, dict[str, str]]:
+    """The two-week feedback on each commitment: stored on it, and its status follows
+    (delivered, at risk, or dropped as not ours to keep). Returns the answers with each
+    commitment's wording, as the AE reads them."""
+    read: dict[str, dict[str, str]] = {}
+    for key, answer in answers.items():
+        row = session.get(Commitment, int(key)) if key.isdigit() else None
+        if row is None or row.handoff_id != handoff.id:
+            continue
+        row.feedback, row.feedback_note = answer["answer"], answer.get("missing") or None
+        row.updated_at = now
+        read[key] = {**answer, "text": row.text}
+        to = FEEDBACK_MOVES.get(answer["answer"])
+        if to is None or to not in MOVES[row.status]:
+            continue
+        row.status = to
+        if to is CommitmentStatus.DELIVERED:
+            row.delivered_at = now
+        if to is CommitmentStatus.DROPPED:
+            row.drop_reason = "not ours to keep" + (
+                f": {row.feedback_note}" if row.feedback_note else ""
+            )
+        record_change(
+            session, handoff=handoff, actor=actor, action=MOVE_ACTIONS[to], now=now,
+            detail={"commitment_id": row.id, "text": row.text, "feedback": answer["answer"]},
+            note=False,
+        )  # fmt: skip
+    return read

@@ -377,3 +377,85 @@ def test_handoff_commitments_answers_privately(app: RunningApp) -> None:
     assert reply("commitments", user=OUTSIDER)["text"].endswith("No commitment here.")
     overdue = reply("overdue")
     assert "Overdue commitments: 1" in overdue["text"]
+
+
+def test_two_weeks_in_the_feedback_settles_each_promise_and_the_ae_reads_it(
+    app: RunningApp,
+) -> None:
+    handoff_id = start_handoff(app, fields=NO_PROMISES)
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    for what in ("SSO by January", "A dedicated support engineer"):
+        submit_form(
+            app, "handoff_commitment_form", user=AE_ID, handoff_id=handoff_id,
+            values=commitment_values(what, "2026-12-10"),
+        )  # fmt: skip
+    sso, engineer = ledger(app)
+    app.submit(
+        "handoff_commitment_review",
+        user=CSM,
+        handoff_id=handoff_id,
+        values={
+            f"review_decision:{c.id}": {
+                "type": "radio_buttons",
+                "selected_option": {"value": "confirm"},
+            }
+            for c in (sso, engineer)
+        },
+    )
+    app.settle()
+    app.submit(
+        "handoff_ready",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values={
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "brief_reviewed"}],
+            }
+        },
+    )
+    app.settle()
+    assert app.rows(Handoff)[0].status is HandoffStatus.READY
+    app.submit(
+        "handoff_kickoff",
+        user=CSM,
+        handoff_id=handoff_id,
+        values={"kickoff_day": {"type": "datepicker", "selected_date": "2026-11-23"}},
+    )
+    app.settle()
+    app.clock.advance(timedelta(days=14, hours=1))
+    app.runtime.sweeper.sweep()
+    app.relay()
+
+    app.click("write_feedback", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    form = app.slack.views()[-1]
+    asked = {b.get("block_id") for b in form["blocks"]}
+    assert {f"commitment_feedback:{sso.id}", f"commitment_feedback:{engineer.id}"} <= asked
+
+    def pick(value: str) -> dict[str, Any]:
+        return {"type": "static_select", "selected_option": {"value": value}}
+
+    values = {
+        "went_well": text("Clear goals"),
+        "missing_context": text("Nothing"),
+        "signals": text("Busy channel"),
+        f"commitment_feedback:{sso.id}": pick("delivered"),
+        f"commitment_feedback:{engineer.id}": pick("not_ours"),
+        f"commitment_missing:{engineer.id}": text("Support tiers are sold separately"),
+    }
+    assert app.submit("handoff_feedback", user=CSM, handoff_id=handoff_id, values=values).status
+    app.settle()
+    sso, engineer = ledger(app)
+    assert (sso.status, sso.feedback) == (CommitmentStatus.DELIVERED, "delivered")
+    assert engineer.status is CommitmentStatus.DROPPED
+    assert engineer.drop_reason == "not ours to keep: Support tiers are sold separately"
+    [delivered] = [
+        c.args
+        for c in app.slack.calls_to("chat.postMessage")
+        if c.ok and c.args.get("channel") == AE_ID and "sent feedback" in str(c.args.get("text"))
+    ]
+    said = json.dumps(delivered["blocks"], ensure_ascii=False)
+    assert "*Commitments*" in said and "“SSO by January”: Delivered" in said
+    assert "Not ours to keep — missing: Support tiers are sold separately" in said

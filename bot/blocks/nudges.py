@@ -11,8 +11,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.feedback import feedback_text
-from bot.blocks.text import escape, slack_date
+from bot.blocks.text import escape, slack_date, truncate
 from bot.delivery.ports import RenderedMessage
+from bot.domain.commitments import CommitmentStatus
 from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Action
 
@@ -123,7 +124,21 @@ def _feedback_delivered(payload: dict[str, object], card: HandoffCard) -> Render
         SectionBlock(text=MarkdownTextObject(text=head)),
         SectionBlock(text=MarkdownTextObject(text=body)),
     ]
-    return RenderedMessage(text=f"{head}.", blocks=[b.to_dict() for b in blocks])
+    return RenderedMessage(
+        text=f"{head}.{_promises_kept(card)}", blocks=[b.to_dict() for b in blocks]
+    )
+
+
+def _promises_kept(card: HandoffCard) -> str:
+    """The fallback text says where the promises made in the sale stand (the AE's question)."""
+    if not card.commitments:
+        return ""
+    said = "; ".join(
+        f"“{escape(truncate(c.text, 80))}”: {c.label}"
+        for c in card.commitments
+        if c.status is not CommitmentStatus.PROPOSED
+    )
+    return f" Commitments: {said}." if said else ""
 
 
 def _outcomes_prompt(card: HandoffCard) -> RenderedMessage:

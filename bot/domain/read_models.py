@@ -149,8 +149,22 @@ class Kpis:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitmentKpis:
+    """The week's commitments: confirmed, delivered (and the share on time), moved to at risk,
+    dropped; per AE, (kept, decided) of their proposed commitments at the sync."""
+
+    confirmed: int
+    delivered: int
+    delivered_on_time: float | None
+    at_risk: int
+    dropped: int
+    survived_per_ae: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WeeklyReport:
     week_start: datetime
     this_week: Kpis
     previous_four: Kpis
     history: list[tuple[datetime, Kpis]]  # the last five weeks, oldest first, for the chart
+    commitments: CommitmentKpis | None = None  # this week's

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.blocks.report import report_message
+from bot.reporting.kpis import compute
 from storage.commitment_models import Commitment
 from storage.enums import AuditAction, CommitmentSource, CommitmentStatus, HandoffStatus
 from storage.models import AuditEvent, FieldValue, Handoff
@@ -459,3 +461,52 @@ def test_two_weeks_in_the_feedback_settles_each_promise_and_the_ae_reads_it(
     said = json.dumps(delivered["blocks"], ensure_ascii=False)
     assert "*Commitments*" in said and "“SSO by January”: Delivered" in said
     assert "Not ours to keep — missing: Support tiers are sold separately" in said
+
+
+def test_the_weekly_kpis_count_the_ledger_and_what_survived_the_sync(app: RunningApp) -> None:
+    handoff_id = start_handoff(app, fields=NO_PROMISES)
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    for what, due in (("SSO", "2026-11-26"), ("Trainings", "2026-11-24"), ("Free seats", None)):
+        submit_form(
+            app, "handoff_commitment_form", user=AE_ID, handoff_id=handoff_id,
+            values=commitment_values(what, due),
+        )  # fmt: skip
+    sso, trainings, seats = ledger(app)
+
+    def decide(value: str) -> dict[str, Any]:
+        return {"type": "radio_buttons", "selected_option": {"value": value}}
+
+    app.submit(
+        "handoff_commitment_review",
+        user=CSM,
+        handoff_id=handoff_id,
+        values={
+            f"review_decision:{sso.id}": decide("confirm"),
+            f"review_decision:{trainings.id}": decide("confirm"),
+            f"review_decision:{seats.id}": decide("drop"),
+            f"review_reason:{seats.id}": text("Seats are list price"),
+        },
+    )
+    app.settle()
+    app.clock.set(datetime(2026, 11, 25, 10, tzinfo=UTC))
+    choose_in_modal(app, f"delivered:{sso.id}", user=CSM, handoff_id=handoff_id)  # on time
+    choose_in_modal(app, f"at_risk:{trainings.id}", user=CSM, handoff_id=handoff_id)
+    choose_in_modal(app, f"delivered:{trainings.id}", user=CSM, handoff_id=handoff_id)  # late
+
+    report = compute(
+        app.runtime.sessions, app.runtime.playbook, week_start=datetime(2026, 11, 23, tzinfo=UTC)
+    )
+    kpis = report.commitments
+    assert kpis is not None
+    assert (kpis.confirmed, kpis.delivered, kpis.at_risk, kpis.dropped) == (2, 2, 1, 1)
+    assert kpis.delivered_on_time == 0.5
+    assert kpis.survived_per_ae == {AE_ID: (2, 3)}
+    said = json.dumps(report_message(report).blocks, ensure_ascii=False)
+    assert "*Commitments*: 2 confirmed, 2 delivered (50% on time), 1 at risk, 1 dropped" in said
+    assert f"<@{AE_ID}> 2 of 3" in said
+    # The week before saw none of it.
+    earlier = compute(
+        app.runtime.sessions, app.runtime.playbook, week_start=datetime(2026, 11, 16, tzinfo=UTC)
+    )
+    assert earlier.commitments is not None and earlier.commitments.confirmed == 0

@@ -36,6 +36,9 @@ class OutboxKind(enum.StrEnum):
     CRM_TASK = "crm_task"
     CRM_NOTE = "crm_note"
     CRM_REFRESH = "crm_refresh"
+    # A confirmed commitment on the deal (payload: its id; the adapter reads it when sending):
+    # a Salesforce Task kept in sync with its status, a HubSpot task or note.
+    CRM_COMMITMENT = "crm_commitment"
     NUDGE = "nudge"
     SYNC_INVITE = "sync_invite"
     WEEKLY_REPORT = "weekly_report"

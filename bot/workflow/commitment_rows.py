@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
+from bot.crm.tasks import CrmCommitment, takes_writes
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.commitments import MOVES, OPEN, CommitmentView, summary, view_of
@@ -270,9 +271,43 @@ def apply_feedback(
             row.drop_reason = "not ours to keep" + (
                 f": {row.feedback_note}" if row.feedback_note else ""
             )
+        queue_crm_commitment(session, handoff, row, now)
         record_change(
             session, handoff=handoff, actor=actor, action=MOVE_ACTIONS[to], now=now,
             detail={"commitment_id": row.id, "text": row.text, "feedback": answer["answer"]},
             note=False,
         )  # fmt: skip
     return read
+
+
+def queue_crm_commitment(
+    session: Session, handoff: Handoff, row: Commitment, now: datetime
+) -> None:
+    """A commitment confirmed at some point is on the deal; each later change is sent too (one
+    pending write per commitment covers any number of changes)."""
+    if row.confirmed_at is None or not takes_writes(handoff.crm):
+        return
+    repositories.enqueue(
+        session,
+        kind=OutboxKind.CRM_COMMITMENT,
+        now=now,
+        handoff_id=handoff.id,
+        payload={"commitment_id": row.id},
+        dedupe_key=f"crm-commitment:{row.id}",
+        crm=handoff.crm,
+    )
+
+
+def commitment_for_crm(session: Session, commitment_id: int) -> CrmCommitment | None:
+    """The commitment as a CRM shows it, read when the write is sent."""
+    row = session.get(Commitment, commitment_id)
+    handoff = session.get(Handoff, row.handoff_id) if row else None
+    if row is None or handoff is None:
+        return None
+    return CrmCommitment.of(view_of(row), deal_id=handoff.deal_id)
+
+
+def remember_crm_task(session: Session, commitment_id: int, task_id: str) -> None:
+    row = session.get(Commitment, commitment_id)
+    if row is not None:
+        row.crm_task_id = task_id[:64]

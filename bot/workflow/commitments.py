@@ -22,6 +22,7 @@ from bot.domain.roles import Role
 from bot.workflow.changes import HandoffChanges, party_of
 from bot.workflow.commitment_rows import (
     list_commitments,
+    queue_crm_commitment,
     refresh_summary,
     schedule_reminder,
 )
@@ -244,6 +245,7 @@ class CommitmentService(HandoffChanges):
         **detail: object,
     ) -> None:
         refresh_summary(session, handoff, self._playbook, now)
+        queue_crm_commitment(session, handoff, row, now)
         note = {"commitment_id": row.id, "text": row.text, "status": row.status.value, **detail}
         self._changed(session, handoff, actor, action, now, note, also=[row.owner_slack_id])
 

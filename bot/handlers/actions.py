@@ -22,6 +22,7 @@ from bot.blocks.modals import (
 from bot.blocks.suggestions import with_suggestions
 from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
+from bot.config.playbook import FieldSpec
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
 from bot.handlers.payloads import actor, clicked_action, clicked_handoff, field_values, view_handoff
@@ -60,9 +61,17 @@ def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
     return sync_modal(card, services.sync_meeting.suggested_attendees(card))
 
 
+def typed_fields(card: HandoffCard, services: Services) -> list[FieldSpec]:
+    """The fields the details modal asks for: all but the commitments ledger's summary once
+    the ledger is in use (it writes that field; the Commitments modal edits it)."""
+    playbook = services.playbook
+    summary = playbook.commitments.summary_for(playbook.field_types)
+    return [s for s in playbook.fields if not (card.commitments and s.key == summary)]
+
+
 def details_modal(card: HandoffCard, services: Services) -> dict[str, Any]:
     offered = services.suggestions.for_modal(handoff_id=card.handoff_id)
-    return with_suggestions(fields_modal(card, services.playbook.fields), card, offered)
+    return with_suggestions(fields_modal(card, typed_fields(card, services)), card, offered)
 
 
 MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
@@ -202,7 +211,7 @@ def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
         services.details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
     card = services.handoffs.card(handoff_id=handoff_id)
     shown = (
-        fields_modal(card, services.playbook.fields, errors=errors)
+        fields_modal(card, typed_fields(card, services), errors=errors)
         if errors
         else details_saved_modal(card)
     )

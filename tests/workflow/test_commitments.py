@@ -109,6 +109,11 @@ def test_a_promise_on_a_call_is_tracked_from_the_sync_to_its_delivery(app: Runni
     assert (summary_field(app) or "").endswith("[proposed]")
     assert app.rows(Handoff)[0].status is HandoffStatus.OPEN
     assert any("proposed as commitments" in m["text"] for m in app.thread())
+    # The details modal no longer asks for the field the ledger writes.
+    app.click("add_details", user=AE_ID, handoff_id=handoff_id)
+    app.settle()
+    details = json.dumps(app.slack.views()[-1])
+    assert "field:primary_use_case" in details and "field:promises_made" not in details
 
     app.click("claim", user=CSM, handoff_id=handoff_id)
     app.settle()
@@ -510,3 +515,13 @@ def test_the_weekly_kpis_count_the_ledger_and_what_survived_the_sync(app: Runnin
         app.runtime.sessions, app.runtime.playbook, week_start=datetime(2026, 11, 16, tzinfo=UTC)
     )
     assert earlier.commitments is not None and earlier.commitments.confirmed == 0
+
+
+def test_forgetting_the_context_keeps_the_ledger_without_the_quotes(app: RunningApp) -> None:
+    with_promise_from_a_call(app)
+    assert ledger(app)[0].source_quote
+    app.command("forget Acme", user=ADMIN)
+    app.executor.drain()
+    [promise] = ledger(app)
+    assert promise.source_quote is None and promise.status is CommitmentStatus.PROPOSED
+    assert promise.source_url == "https://acme.gong.io/call?id=1"

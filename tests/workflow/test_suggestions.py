@@ -69,7 +69,8 @@ def test_the_modal_prefills_every_empty_field_with_its_suggestion_and_quote(
     assert got["field:success_metrics"]["initial_value"] == METRIC
     assert got["field:customer_timeline"]["initial_date"] == "2027-03-31"
     assert got["field:call_recordings"]["initial_value"] == "https://acme.gong.io/call?id=1"
-    assert got["field:promises_made"]["initial_value"].startswith("Have SSO live by January 15")
+    # The ledger writes promises_made (the Commitments modal edits it): it is not typed here.
+    assert "field:promises_made" not in got
     said = notes(view)
     assert said["suggestion:primary_use_case"] == (
         ":bulb: _Suggestion_: From the 20 Nov discovery call, 12:31 — Priya Shah, CFO: "

@@ -75,7 +75,9 @@ def button_steps(card: HandoffCard) -> list[Action]:
 def menu_steps(card: HandoffCard) -> list[Action]:
     """The rarer steps, behind the overflow menu."""
     steps: list[Action] = []
-    if card.status is HandoffStatus.HELD and card.exception is None:
+    # An exception covers missing fields, and commitments nobody reviewed yet.
+    unreviewed = card.status is HandoffStatus.OPEN and bool(card.proposed_commitments)
+    if (card.status is HandoffStatus.HELD or unreviewed) and card.exception is None:
         steps.append(Action.GRANT_EXCEPTION)
     if card.owner_slack_id and card.status in (*LIVE, HandoffStatus.READY):
         steps.append(Action.REASSIGN)

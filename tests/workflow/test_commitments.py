@@ -525,3 +525,39 @@ def test_forgetting_the_context_keeps_the_ledger_without_the_quotes(app: Running
     [promise] = ledger(app)
     assert promise.source_quote is None and promise.status is CommitmentStatus.PROPOSED
     assert promise.source_url == "https://acme.gong.io/call?id=1"
+
+
+def test_an_exception_lets_a_reviewer_sign_off_with_commitments_unreviewed(
+    app: RunningApp,
+) -> None:
+    handoff_id = start_handoff(app, fields=NO_PROMISES)
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    submit_form(
+        app, "handoff_commitment_form", user=AE_ID, handoff_id=handoff_id,
+        values=commitment_values("SSO by January"),
+    )  # fmt: skip
+    menu = json.dumps(app.cards()[0]["blocks"])
+    assert f'"grant_exception:{handoff_id}"' in menu
+    app.submit(
+        "handoff_exception",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values={"exception_reason": text("The CSM reviews them at kickoff")},
+    )
+    app.settle()
+    [granted] = [a for a in app.rows(AuditEvent) if a.action is AuditAction.EXCEPTION_GRANTED]
+    assert granted.detail["unreviewed_commitments"] == 1
+    app.submit(
+        "handoff_ready",
+        user=REVIEWER,
+        handoff_id=handoff_id,
+        values={
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "brief_reviewed"}],
+            }
+        },
+    )
+    app.settle()
+    assert app.rows(Handoff)[0].status is HandoffStatus.READY

@@ -37,6 +37,10 @@ class Commitment(Base):
     source_quote: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2000))
     finding_key: Mapped[str | None] = mapped_column(String(64))
+    # The call or message it was found in, while it is stored (its deletion clears the quote).
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("context_sources.id", ondelete="SET NULL"), index=True
+    )
     entered_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
@@ -118,6 +118,7 @@ def propose_found(session: Session, handoff: Handoff, now: datetime) -> list[Com
             source_kind=CommitmentSource.EXTRACTED,
             source_quote=finding.quote,
             source_url=source.url,
+            source_id=source.id,
             finding_key=key,
             created_at=now,
             updated_at=now,
@@ -311,17 +312,3 @@ def remember_crm_task(session: Session, commitment_id: int, task_id: str) -> Non
     row = session.get(Commitment, commitment_id)
     if row is not None:
         row.crm_task_id = task_id[:64]
-
-
-def forget_quotes(session: Session, handoff_id: int) -> None:
-    """`/handoff forget`: commitments stay in the ledger (people reviewed them), without the
-    words quoted from the deal's calls and channel."""
-    session.execute(
-        update(Commitment)
-        .where(
-            Commitment.handoff_id == handoff_id,
-            Commitment.source_kind == CommitmentSource.EXTRACTED,
-        )
-        .values(source_quote=None)
-        .execution_options(synchronize_session=False)
-    )

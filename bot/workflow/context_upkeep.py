@@ -14,7 +14,6 @@ from bot.config.playbook import Playbook
 from bot.domain.clock import Clock
 from bot.domain.errors import Refused
 from bot.domain.roles import Role, RoleDirectory
-from bot.workflow.commitment_rows import forget_quotes
 from bot.workflow.context_intake import queue_extraction
 from bot.workflow.recorder import mark_changed, record_change
 from bot.workflow.suggestion_rows import forget_sources, recount
@@ -85,8 +84,6 @@ class ContextUpkeep:
                 suggestions=int(suggestions or 0),
             )
             forget_sources(session, ids)
-            if handoff is not None:
-                forget_quotes(session, handoff.id)
             if handoff is not None and not report.nothing:
                 session.flush()
                 recount(session, handoff, now)

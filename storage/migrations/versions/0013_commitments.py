@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("source_quote", sa.Text(), nullable=True),
         sa.Column("source_url", sa.String(length=2000), nullable=True),
         sa.Column("finding_key", sa.String(length=64), nullable=True),
+        sa.Column("source_id", sa.Integer(), nullable=True),
         sa.Column("entered_by", sa.String(length=32), nullable=True),
         sa.Column("created_at", storage.models.UtcDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.models.UtcDateTime(timezone=True), nullable=False),
@@ -62,6 +63,12 @@ def upgrade() -> None:
         sa.Column("feedback", sa.String(length=32), nullable=True),
         sa.Column("feedback_note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["context_sources.id"],
+            name=op.f("fk_commitments_source_id_context_sources"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
             ["handoff_id"],
             ["handoffs.id"],
             name=op.f("fk_commitments_handoff_id_handoffs"),
@@ -73,10 +80,12 @@ def upgrade() -> None:
     with op.batch_alter_table("commitments", schema=None) as batch_op:
         batch_op.create_index("ix_commitments_status_due", ["status", "due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_commitments_handoff_id"), ["handoff_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_commitments_source_id"), ["source_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("commitments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_commitments_source_id"))
         batch_op.drop_index(batch_op.f("ix_commitments_handoff_id"))
         batch_op.drop_index("ix_commitments_status_due")
 

@@ -121,7 +121,7 @@ def test_demo_runs_offline_in_under_30_seconds(tmp_path: Path) -> None:
         "[only visible to them] Only a CSM can claim this handoff",
         "Owner: @Casey (CSM)",
         "[ *Review commitments* ]",
-        "[ ⋯ Reassign / Release / Commitments ]",
+        "[ ⋯ Grant exception / Reassign / Release / Commitments ]",
         "Commitments to confirm or drop",
         "[file in DM with @Dana (AE)] handoff-sync.ics",
         "🔔 The handoff sync for Acme — Platform starts at",

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.business_time import BusinessCalendar
-from bot.domain.commitments import CommitmentView, check_move, text_errors, view_of
+from bot.domain.commitments import check_move, text_errors, view_of
 from bot.domain.errors import NotFound, Refused
 from bot.domain.permissions import Permission, require
 from bot.domain.roles import Role
@@ -57,10 +57,6 @@ class CommitmentService(HandoffChanges):
         self._calendar = calendar
 
     # -- reading ----------------------------------------------------------------------------
-    def ledger(self, *, handoff_id: int) -> list[CommitmentView]:
-        with self._sessions.begin() as session:
-            return list_commitments(session, handoff_id=handoff_id)
-
     def authorize_ledger(self, *, handoff_id: int, actor: str) -> None:
         """Who may open the Commitments modal: whoever may edit or review the ledger."""
         with self._ledger(handoff_id, actor, edit=True, review=True, lock=False):

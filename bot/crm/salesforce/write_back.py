@@ -226,6 +226,7 @@ class SalesforceWriteBack:
 
     # -- sending ------------------------------------------------------------------------------
     def _send(self, batch: list[tuple[LeasedMessage, dict[str, Any]]], report: RelayReport) -> None:
+        promises = {row.id: self._commitments.pop(f"row{row.id}", None) for row, _ in batch}
         try:
             results = self._salesforce.composite([request for _, request in batch])
         except CrmUnavailable as error:
@@ -243,9 +244,9 @@ class SalesforceWriteBack:
         for row, request in batch:
             result = by_reference.get(f"row{row.id}", {})
             status = int(result.get("httpStatusCode", 500))
+            promise = promises[row.id]
             if 200 <= status < 300:
                 created = result.get("body") if isinstance(result.get("body"), dict) else {}
-                promise = self._commitments.pop(f"row{row.id}", None)
                 if promise is not None and created and created.get("id"):
                     with self._sessions.begin() as session:
                         remember_crm_task(session, promise, str(created["id"]))

@@ -76,6 +76,16 @@ class BusinessCalendar:
             left -= 1 if self._working_day(cursor) else 0
         return self._at(cursor, self._hours.start)
 
+    def opening_after(self, day: date) -> datetime:
+        """The opening of the first working day after ``day`` (when a due date has passed);
+        the midnight after it (UTC) without business hours."""
+        if self._hours is None:
+            return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        cursor = day + timedelta(days=1)
+        while not self._working_day(cursor):
+            cursor += timedelta(days=1)
+        return self._at(cursor, self._hours.start)
+
     def business_day(self, moment: datetime) -> date:
         return moment.astimezone(self._zone).date()
 

@@ -3,7 +3,7 @@ reminders. Used by the commitments service and by the extraction's write."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -154,7 +154,7 @@ def schedule_reminder(
         )
     if row.overdue_at is None:
         # Overdue from the opening of the first working day after it was due.
-        late_at = calendar.working_days_before(row.due_on + timedelta(days=1), 0)
+        late_at = calendar.opening_after(row.due_on)
         deadline_store.schedule_deadline(
             session,
             handoff_id=row.handoff_id,

@@ -36,6 +36,9 @@ class OutboxKind(enum.StrEnum):
     CRM_TASK = "crm_task"
     CRM_NOTE = "crm_note"
     CRM_REFRESH = "crm_refresh"
+    # A confirmed commitment on the deal (payload: its id; the adapter reads it when sending):
+    # a Salesforce Task kept in sync with its status, a HubSpot task or note.
+    CRM_COMMITMENT = "crm_commitment"
     NUDGE = "nudge"
     SYNC_INVITE = "sync_invite"
     WEEKLY_REPORT = "weekly_report"
@@ -60,6 +63,8 @@ class DeadlineKind(enum.StrEnum):
     SYNC_REMINDER = "sync_reminder"
     SYNC_OUTCOMES = "sync_outcomes"
     EXCEPTION_EXPIRY = "exception_expiry"
+    # A confirmed commitment's reminder to its owner, before it is due (payload: its id).
+    COMMITMENT_DUE = "commitment_due"
 
 
 class DeadlineStatus(enum.StrEnum):
@@ -96,6 +101,17 @@ class AuditAction(enum.StrEnum):
     OUTCOMES_CAPTURED = "outcomes_captured"
     EXCEPTION_EXPIRED = "exception_expired"
     CONTEXT_FORGOTTEN = "context_forgotten"
+    # The commitments ledger (detail: the commitment's id and what changed).
+    COMMITMENT_PROPOSED = "commitment_proposed"
+    COMMITMENT_EDITED = "commitment_edited"
+    COMMITMENT_SPLIT = "commitment_split"
+    COMMITMENT_MERGED = "commitment_merged"
+    COMMITMENT_CONFIRMED = "commitment_confirmed"
+    COMMITMENT_DROPPED = "commitment_dropped"
+    COMMITMENT_DELIVERED = "commitment_delivered"
+    COMMITMENT_AT_RISK = "commitment_at_risk"
+    COMMITMENT_REMINDED = "commitment_reminded"
+    COMMITMENT_OVERDUE = "commitment_overdue"
 
 
 class ContextKind(enum.StrEnum):
@@ -124,3 +140,18 @@ class SuggestionStatus(enum.StrEnum):
     PENDING = "pending"
     KEPT = "kept"
     DISMISSED = "dismissed"
+
+
+class CommitmentStatus(enum.StrEnum):
+    """proposed → confirmed → delivered; or dropped (with a reason), or at risk."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+    DROPPED = "dropped"
+    AT_RISK = "at_risk"
+
+
+class CommitmentSource(enum.StrEnum):
+    EXTRACTED = "extracted"  # found in a call or the deal channel (a quote and a link)
+    ENTERED = "entered"  # typed into the Commitments modal by a person

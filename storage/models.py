@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from storage.commitment_models import Commitment
 
 from storage.enums import (
     AuditAction,
@@ -163,6 +166,11 @@ class Handoff(Base):
     # The brief as the deal channel's canvas (none in a shared channel, or before the card).
     brief_canvas: Mapped[BriefCanvas | None] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", lazy="selectin"
+    )
+    # The commitments ledger, read by the card's snapshot (written through its own rows);
+    # loaded with the handoff, since snapshots are taken from detached rows.
+    commitments: Mapped[list[Commitment]] = relationship(
+        order_by="Commitment.id", viewonly=True, lazy="selectin"
     )
 
 
@@ -324,5 +332,6 @@ class CrmCursor(Base):
     updated_at: Mapped[datetime]
 
 
-# The context tables live in their own module; importing it here registers them on Base.
-from storage import context_models  # noqa: E402, F401  (needs Base, defined above)
+# The context tables and the commitments ledger live in their own modules; importing them here
+# registers them on Base (they need Base, defined above).
+from storage import commitment_models, context_models  # noqa: E402, F401

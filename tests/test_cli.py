@@ -99,37 +99,45 @@ def test_demo_runs_offline_in_under_30_seconds(tmp_path: Path) -> None:
     assert out.count("--- Handoff card posted to #handoff-acme-corp ---") == 1
     assert out.count("--- Handoff card posted to") == 2
     assert '"duplicate": true' in out
-    # The full path: gaps → a partial save → a call fills the rest → a refused claim → a CSM
-    # claims → ready → the sync → kickoff, first value from the ⋯ menu, feedback → SLA → KPIs.
+    # The full path: gaps → a partial save → a call fills the rest (its promise proposed) → a
+    # refused claim → a CSM claims → the sync, where the promise is confirmed → ready →
+    # kickoff, first value from the ⋯ menu, feedback (the promise delivered) → SLA → KPIs.
     steps = [
         "Required fields (2/4)",
-        "[ *Add details* ]  [ Claim ]  [ View brief ]  [ Open in CRM ]  [ ⋯ Grant exception ]",
+        "[ *Add details* ]  [ Claim ]  [ View brief ]  [ Open in CRM ]  "
+        "[ ⋯ Grant exception / Commitments ]",
         "[modal] “Handoff details”: Primary use case, Success metrics",
         "Known risks (optional)",
         "✅ Saved. Still required: Promises made in the sale.",
         "Required fields (3/4)",
         # A discovery call shared in the channel becomes a pre-filled modal, quotes and all.
         "the AE shares the transcript of last week's discovery call",
+        # The promise said on the call joins the commitments ledger, which fills the field.
+        "Required fields (4/4)",
         "suggestions from calls and the deal channel wait for @Dana (AE)",
+        "Found in the deal's calls, proposed as commitments: “Have SSO live",
         "The AE opens Add details: the empty fields are filled in from the call.",
         "Also said: “Priya Shah, CFO” — From the",
-        "discovery call, 16:20 — Dana Whitfield, account executive: “We'll have SSO live",
-        "Required fields (4/4)",
         "[only visible to them] Only a CSM can claim this handoff",
         "Owner: @Casey (CSM)",
-        "[ ⋯ Reassign / Release ]",
+        "[ *Review commitments* ]",
+        "[ ⋯ Grant exception / Reassign / Release / Commitments ]",
+        "Commitments to confirm or drop",
+        "[file in DM with @Dana (AE)] handoff-sync.ics",
+        "🔔 The handoff sync for Acme — Platform starts at",
+        "[modal] “Review commitments”",
+        "@Casey (CSM) confirmed the commitment “Have SSO live",
+        "captured the sync outcomes",
         "[modal] “Mark handoff ready”",
         "Status: 🟢 Handoff ready",
         "✅ Reviewer flag — @Rita (reviewer)",
+        "🤝 Commitments: 1 confirmed",
         "🟢 @Rita (reviewer) marked this handoff ready",
-        "[file in DM with @Dana (AE)] handoff-sync.ics",
-        "🔔 The handoff sync for Acme — Platform starts at",
-        "captured the sync outcomes",
         "recorded the customer kickoff",
         "picks “First value reached” from the card's ⋯ menu",
         "🎯 @Casey (CSM) recorded that the customer reached first value.",
         "It is two weeks since the kickoff of Acme — Platform",
-        "sent feedback on the handoff of Acme — Platform",
+        "sent feedback on the handoff of Acme — Platform. Commitments: “Have SSO live",
         "[#cs-team] ⏰ Globex — Payroll (card in #handoff-globex)",
         "[#cs-escalations] 🚨 SLA breached: Globex — Payroll",
         "Handoff KPIs — week of",

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.card_actions import card_elements
+from bot.blocks.commitments import commitment_line
 from bot.blocks.text import (
     DONE,
     STATUS_MARKERS,
@@ -175,6 +176,7 @@ def _notes(card: HandoffCard) -> str:
         notes.append(
             f":handshake: Handoff sync {slack_date(card.sync_at)} ({card.sync_minutes} min){done}"
         )
+    notes += commitment_notes(card)
     if card.exception:
         until = f" until {card.exception.until:%d %b %Y}" if card.exception.until else ""
         notes.append(
@@ -189,6 +191,19 @@ def _notes(card: HandoffCard) -> str:
                 f"the value entered by <@{line.set_by}> stands."
             )
     return truncate("\n".join(notes), 3000)
+
+
+def commitment_notes(card: HandoffCard) -> list[str]:
+    """The ledger at a glance, and each overdue commitment."""
+    if not card.commitments:
+        return []
+    counts: dict[str, int] = {}
+    for view in card.commitments:
+        counts[view.label] = counts.get(view.label, 0) + 1
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+    notes = [f":handshake: Commitments: {summary}"]
+    notes += [f":warning: Overdue: {commitment_line(v)}" for v in card.commitments if v.past_due]
+    return notes
 
 
 def _context(card: HandoffCard) -> str:

@@ -24,6 +24,8 @@ LABELS: dict[Action, str] = {
     Action.FIRST_VALUE: "First value reached",
     Action.ONBOARDING_DONE: "Onboarding complete",
     Action.VIEW_BRIEF: "View brief",
+    Action.COMMITMENTS: "Commitments",
+    Action.REVIEW_COMMITMENTS: "Review commitments",
 }
 LIVE = (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
 
@@ -36,7 +38,10 @@ def next_step(card: HandoffCard) -> Action | None:
     if card.status is HandoffStatus.HELD:
         return Action.ADD_DETAILS
     if card.status is HandoffStatus.OPEN:
-        return Action.CLAIM if unowned else Action.MARK_READY
+        if unowned:
+            return Action.CLAIM
+        # Mark ready waits until every commitment is reviewed (or an exception).
+        return Action.REVIEW_COMMITMENTS if card.proposed_commitments else Action.MARK_READY
     if card.status is HandoffStatus.READY:
         return _sync_step(card) or (Action.KICKOFF_HELD if card.kickoff_at is None else None)
     return None
@@ -70,7 +75,9 @@ def button_steps(card: HandoffCard) -> list[Action]:
 def menu_steps(card: HandoffCard) -> list[Action]:
     """The rarer steps, behind the overflow menu."""
     steps: list[Action] = []
-    if card.status is HandoffStatus.HELD and card.exception is None:
+    # An exception covers missing fields, and commitments nobody reviewed yet.
+    unreviewed = card.status is HandoffStatus.OPEN and bool(card.proposed_commitments)
+    if (card.status is HandoffStatus.HELD or unreviewed) and card.exception is None:
         steps.append(Action.GRANT_EXCEPTION)
     if card.owner_slack_id and card.status in (*LIVE, HandoffStatus.READY):
         steps.append(Action.REASSIGN)
@@ -83,6 +90,8 @@ def menu_steps(card: HandoffCard) -> list[Action]:
             steps.append(Action.FIRST_VALUE)
         elif card.onboarding_done_at is None:
             steps.append(Action.ONBOARDING_DONE)
+    if card.status is not HandoffStatus.CANCELLED:
+        steps.append(Action.COMMITMENTS)
     shown = set(button_steps(card))
     return [step for step in steps if step not in shown]
 

@@ -17,12 +17,16 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.modals import modal
 from bot.blocks.text import escape, truncate
+from bot.domain.commitments import FEEDBACK_ANSWERS, FEEDBACK_ON
 from bot.domain.feedback import FieldAccuracy
 from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Input
 from bot.slack.ids import View as ViewId
 
 ACCURACY_BLOCK_PREFIX = "accuracy:"
+# Per commitment: where it stands two weeks in, and what was missing ("<prefix><id>").
+COMMITMENT_FEEDBACK_PREFIX = "commitment_feedback:"
+COMMITMENT_MISSING_PREFIX = "commitment_missing:"
 ACCURACY_LABELS: dict[str, str] = {
     FieldAccuracy.ACCURATE: "Accurate",
     FieldAccuracy.PARTLY: "Partly right",
@@ -65,7 +69,31 @@ def feedback_modal(card: HandoffCard) -> dict[str, object]:
                 optional=True,
             )
         )
+    blocks += _commitment_inputs(card)
     return modal(ViewId.FEEDBACK, "Handoff feedback", card, blocks, submit="Send to the AE")
+
+
+def _commitment_inputs(card: HandoffCard) -> list[Block]:
+    """Each promise the CS team took on: delivered, on track, at risk, or not ours to keep."""
+    kept = [c for c in card.commitments if c.status in FEEDBACK_ON][:20]
+    options = [Option(value=value, label=label) for value, label in FEEDBACK_ANSWERS.items()]
+    blocks: list[Block] = []
+    for view in kept:
+        blocks += [
+            InputBlock(
+                block_id=f"{COMMITMENT_FEEDBACK_PREFIX}{view.id}",
+                label=truncate(f"Promise: “{view.text}”", 2000),
+                element=StaticSelectElement(action_id=Input.VALUE, options=options),
+                optional=True,
+            ),
+            InputBlock(
+                block_id=f"{COMMITMENT_MISSING_PREFIX}{view.id}",
+                label="What was missing to keep it?",
+                element=PlainTextInputElement(action_id=Input.VALUE, max_length=500),
+                optional=True,
+            ),
+        ]
+    return blocks
 
 
 def feedback_text(answers: dict[str, object], labels: dict[str, str]) -> str:
@@ -82,6 +110,16 @@ def feedback_text(answers: dict[str, object], labels: dict[str, str]) -> str:
             for key, value in accuracy.items()
         ]
         parts.append("*Handoff fields*\n" + "\n".join(rated))
+    promises = answers.get("commitments")
+    if isinstance(promises, dict) and promises:
+        lines = []
+        for item in promises.values():
+            if not isinstance(item, dict):
+                continue
+            answer = FEEDBACK_ANSWERS.get(str(item.get("answer")), str(item.get("answer")))
+            missing = f" — missing: {escape(str(item['missing']))}" if item.get("missing") else ""
+            lines.append(f"“{escape(truncate(str(item.get('text')), 200))}”: {answer}{missing}")
+        parts.append("*Commitments*\n" + "\n".join(lines))
     return truncate("\n\n".join(parts), 2900)
 
 

@@ -14,8 +14,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.card import STATUS_LABELS, checklist, status_line
+from bot.blocks.commitments import commitment_line
 from bot.blocks.text import escape, plural, slack_date, truncate
 from bot.delivery.ports import RenderedMessage
+from bot.domain.commitments import CommitmentListing
 from bot.domain.read_models import (
     AuditLine,
     HandoffCard,
@@ -29,7 +31,8 @@ HELP_LINES = [
     ("status <account or deal>", "where one handoff stands"),
     ("mine", "handoffs where you are the AE, the owner or the reviewer"),
     ("queue", "handoffs waiting for a CSM to claim them"),
-    ("overdue", "handoffs past their SLA"),
+    ("overdue", "handoffs past their SLA, and overdue commitments"),
+    ("commitments [mine|overdue|<account>]", "promises made in the sale and where they stand"),
     ("history <account or deal>", "who changed what, and when"),
     ("report", "last week's KPIs, with a chart, in your DM"),
     ("forget <account or deal>", "admins: delete a deal's stored calls and channel messages"),
@@ -179,7 +182,8 @@ def help_message() -> RenderedMessage:
         ContextBlock(elements=[MarkdownTextObject(text="Only you can see this reply.")]),
     ]
     return RenderedMessage(
-        text="Handoff help: /handoff help | status | mine | queue | overdue | history | report",
+        text="Handoff help: /handoff help | status | mine | queue | overdue | commitments | "
+        "history | report",
         blocks=[b.to_dict() for b in blocks],
     )
 
@@ -188,3 +192,19 @@ def _plain(text: str) -> RenderedMessage:
     return RenderedMessage(
         text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
     )
+
+
+def commitments_message(
+    title: str, listings: Sequence[CommitmentListing], *, empty: str
+) -> RenderedMessage:
+    """Commitments with the deal each was made on: `/handoff commitments` and overdue."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*"))]
+    if not listings:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=empty)))
+    for item in listings[:20]:
+        account = f" ({escape(item.account_name)})" if item.account_name else ""
+        where = f" · <#{item.channel_id}>" if item.channel_id else ""
+        line = f"{commitment_line(item.commitment)}\n_{escape(item.deal_name)}{account}_{where}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(line, 3000))))
+    text = f"{title}: {len(listings)}" if listings else f"{title}: {empty}"
+    return RenderedMessage(text=text, blocks=[block.to_dict() for block in blocks])

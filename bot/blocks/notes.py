@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
 from bot.blocks.brief import brief_message
+from bot.blocks.commitments import agenda_commitments, review_button
 from bot.blocks.sync_meeting import AGENDA, outcomes_text
 from bot.blocks.text import STATUS_MARKERS, escape, slack_date, truncate
 from bot.delivery.ports import RenderedMessage
 from bot.domain.read_models import AuditAction, HandoffCard, HandoffStatus
+
+
+def agenda_message(text: str, card: HandoffCard) -> RenderedMessage:
+    """The sync's agenda; with commitments to review, they are listed with a button that
+    opens the review (the owner confirms or drops each)."""
+    listed = agenda_commitments(card)
+    if not listed:
+        return RenderedMessage(text=text, blocks=[])
+    text = f"{text}\n\n{listed}"
+    blocks = [SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))), review_button(card)]
+    return RenderedMessage(text=truncate(text, 3000), blocks=[b.to_dict() for b in blocks])
 
 
 def _user(value: object) -> str:
@@ -28,13 +42,15 @@ def render_note(note: dict[str, object], card: HandoffCard) -> RenderedMessage:
             f":handshake: {actor} scheduled the handoff sync: {start}, {note.get('minutes')} "
             f"minutes, with {people}.\n\n{AGENDA}"
         )
-        return RenderedMessage(text=text, blocks=[])
+        return agenda_message(text, card)
     if action is AuditAction.OUTCOMES_CAPTURED:
         text = f":clipboard: {actor} captured the sync outcomes.\n\n{outcomes_text(note)}"
         return RenderedMessage(text=text, blocks=[])
     if action is AuditAction.MARKED_READY:
         ready = STATUS_MARKERS[HandoffStatus.READY]
         return brief_message(card, f"{ready} {actor} marked this handoff ready.")
+    if action.value.startswith("commitment_"):
+        return RenderedMessage(text=commitment_note(action.value, actor, note), blocks=[])
     return RenderedMessage(text=_one_line(action, actor, before, after, note), blocks=[])
 
 
@@ -111,3 +127,28 @@ def _until(note: dict[str, object]) -> str:
 def _due(note: dict[str, object]) -> str:
     due = note.get("due")
     return f"; ready by {slack_date(datetime.fromisoformat(str(due)))}" if due else ""
+
+
+def commitment_note(action: str, actor: str, note: dict[str, object]) -> str:
+    """The thread note of a ledger change."""
+    verbs = {
+        "commitment_proposed": "proposed",
+        "commitment_edited": "edited",
+        "commitment_split": "split",
+        "commitment_merged": "merged",
+        "commitment_confirmed": "confirmed",
+        "commitment_dropped": "dropped",
+        "commitment_delivered": "marked delivered",
+        "commitment_at_risk": "marked at risk",
+    }
+    if action == "commitment_overdue":
+        return (
+            f":warning: A commitment is overdue: “{escape(truncate(str(note.get('text')), 300))}”."
+        )
+    texts = note.get("texts")
+    if isinstance(texts, list):
+        found = "; ".join(f"“{escape(truncate(str(t), 150))}”" for t in texts[:5])
+        return f":mag: Found in the deal's calls, proposed as commitments: {found}."
+    what = escape(truncate(str(note.get("text", "")), 300))
+    why = f" ({escape(str(note['reason']))})" if note.get("reason") else ""
+    return f":handshake: {actor} {verbs.get(action, 'changed')} the commitment “{what}”{why}."

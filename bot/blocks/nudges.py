@@ -11,8 +11,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.feedback import feedback_text
-from bot.blocks.text import escape, slack_date
+from bot.blocks.text import escape, slack_date, truncate
 from bot.delivery.ports import RenderedMessage
+from bot.domain.commitments import CommitmentStatus
 from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Action
 
@@ -50,6 +51,8 @@ def render_nudge(payload: dict[str, object], card: HandoffCard) -> RenderedMessa
         return RenderedMessage(text=text, blocks=[])
     if reason == "sync_outcomes":
         return _outcomes_prompt(card)
+    if reason == "commitment_due":
+        return _commitment_due(payload, card)
     due = f" The SLA ends {slack_date(card.sla_due_at)}." if card.sla_due_at else ""
     text = (
         f":alarm_clock: *{escape(card.deal_name)}*{_where(card)} {WHY.get(reason, 'needs you')}."
@@ -121,7 +124,21 @@ def _feedback_delivered(payload: dict[str, object], card: HandoffCard) -> Render
         SectionBlock(text=MarkdownTextObject(text=head)),
         SectionBlock(text=MarkdownTextObject(text=body)),
     ]
-    return RenderedMessage(text=f"{head}.", blocks=[b.to_dict() for b in blocks])
+    return RenderedMessage(
+        text=f"{head}.{_promises_kept(card)}", blocks=[b.to_dict() for b in blocks]
+    )
+
+
+def _promises_kept(card: HandoffCard) -> str:
+    """The fallback text says where the promises made in the sale stand (the AE's question)."""
+    if not card.commitments:
+        return ""
+    said = "; ".join(
+        f"“{escape(truncate(c.text, 80))}”: {c.label}"
+        for c in card.commitments
+        if c.status is not CommitmentStatus.PROPOSED
+    )
+    return f" Commitments: {said}." if said else ""
 
 
 def _outcomes_prompt(card: HandoffCard) -> RenderedMessage:
@@ -137,6 +154,26 @@ def _outcomes_prompt(card: HandoffCard) -> RenderedMessage:
                 action_id=Action.CAPTURE_OUTCOMES,
                 value=str(card.handoff_id),
                 style="primary",
+            ),
+        )
+    ]
+    return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def _commitment_due(payload: dict[str, object], card: HandoffCard) -> RenderedMessage:
+    """The one reminder before a commitment is due, to its owner."""
+    due = str(payload.get("due_on") or "")
+    when = f" It is due {escape(due)}." if due else ""
+    what = escape(str(payload.get("text", "")))
+    text = (
+        f":alarm_clock: A promise made to *{escape(card.account_name or card.deal_name)}* is "
+        f"yours to keep: “{what}”.{when}"
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(
+                text="Commitments", action_id=Action.COMMITMENTS, value=str(card.handoff_id)
             ),
         )
     ]

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.card import STATUS_LABELS
 from bot.blocks.text import TO_DO, escape, truncate
 from bot.delivery.ports import RenderedMessage
-from bot.domain.read_models import HandoffSummary, WeeklyReport
+from bot.domain.read_models import CommitmentKpis, HandoffSummary, WeeklyReport
 
 AUDIT_CHECKLIST = (
     "Required fields complete or excepted",
@@ -150,6 +150,10 @@ def report_message(report: WeeklyReport) -> RenderedMessage:
                 )
             )
         )
+    if report.commitments is not None:
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=commitments_line(report.commitments)))
+        )
     blocks.append(
         ContextBlock(
             elements=[
@@ -162,6 +166,26 @@ def report_message(report: WeeklyReport) -> RenderedMessage:
     )
     text = f"Handoff KPIs for the week of {report.week_start:%d %b %Y}: {headline(report)}."
     return RenderedMessage(text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def commitments_line(kpis: CommitmentKpis) -> str:
+    """The ledger's week, and per AE how many proposed commitments survived the sync."""
+    on_time = (
+        f" ({kpis.delivered_on_time * 100:.0f}% on time)"
+        if kpis.delivered_on_time is not None
+        else ""
+    )
+    text = (
+        f"*Commitments*: {kpis.confirmed} confirmed, {kpis.delivered} delivered{on_time}, "
+        f"{kpis.at_risk} at risk, {kpis.dropped} dropped"
+    )
+    if kpis.survived_per_ae:
+        survived = ", ".join(
+            f"<@{ae}> {kept} of {total}"
+            for ae, (kept, total) in sorted(kpis.survived_per_ae.items())
+        )
+        text += f"\n_Survived the sync, per AE_: {survived}"
+    return truncate(text, 3000)
 
 
 def headline(report: WeeklyReport) -> str:

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.commitments import CommitmentSettings
 from bot.config.context import ContextSettings
 from bot.config.errors import ConfigError
 from bot.config.hubspot_mapping import HubSpotMapping
@@ -243,10 +244,12 @@ class Playbook(_Strict):
     salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
     hubspot: HubSpotMapping = Field(default_factory=HubSpotMapping)
     context: ContextSettings = Field(default_factory=ContextSettings)
+    commitments: CommitmentSettings = Field(default_factory=CommitmentSettings)
 
     @model_validator(mode="after")
     def _mapped_fields_exist(self) -> Self:
         self.context.check_targets(self.field_types)
+        self.commitments.check_summary(self.field_types)
         for crm in ("salesforce", "hubspot"):
             unknown = sorted(set(getattr(self, crm).fields) - {spec.key for spec in self.fields})
             if unknown:

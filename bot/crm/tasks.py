@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.domain.commitments import CommitmentStatus, CommitmentView
 from storage.enums import CrmName, HandoffStatus
 from storage.models import Handoff
 
@@ -87,4 +88,48 @@ class DealState:
             ready=handoff.status is HandoffStatus.READY,
             ready_at=handoff.ready_at,
             slack_link=link,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CrmCommitment:
+    """A confirmed commitment as a task on the deal: its wording, due date, status, owner, and
+    the task already made for it (``task_id``), if any."""
+
+    commitment_id: int
+    deal_id: str
+    subject: str
+    description: str
+    due_on: date | None
+    status: CommitmentStatus
+    owner_slack_id: str | None
+    task_id: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in (CommitmentStatus.DELIVERED, CommitmentStatus.DROPPED)
+
+    @classmethod
+    def of(cls, view: CommitmentView, *, deal_id: str) -> CrmCommitment:
+        lines = [f"Status: {view.label}"]
+        if view.promised_by or view.promised_to:
+            lines.append(f"Promised by {view.promised_by or '?'} to {view.promised_to or '?'}")
+        if view.drop_reason:
+            lines.append(f"Dropped: {view.drop_reason}")
+        if view.source_quote:
+            lines.append(f"Said: “{view.source_quote}”")
+        if view.source_url:
+            lines.append(f"Source: {view.source_url}")
+        if view.feedback_note:
+            lines.append(f"Two-week feedback: {view.feedback} — {view.feedback_note}")
+        lines.append("Tracked by Handoff's commitments ledger.")
+        return cls(
+            commitment_id=view.id,
+            deal_id=deal_id,
+            subject=f"Commitment: {view.text}"[:255],
+            description="\n".join(lines)[:32000],
+            due_on=view.due_on,
+            status=view.status,
+            owner_slack_id=view.owner_slack_id,
+            task_id=view.crm_task_id,
         )

@@ -32,6 +32,7 @@ from bot.delivery.canvas_state import CanvasRow, CanvasState, due, known_canvas,
 from bot.delivery.outbox import RelayReport, backoff
 from bot.delivery.ports import CanvasGateway, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
+from bot.domain.commitments import CommitmentView
 from bot.domain.read_models import FieldSource, HandoffCard
 from bot.domain.snapshot import card_snapshot
 from storage import repositories
@@ -66,8 +67,8 @@ REJECTED_RETRY = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class PromiseLine:
-    """One commitment, until the ledger gives them (same attribute names as its
-    ``CommitmentView``): a line of the ``promises_made`` field, proposed."""
+    """One commitment of a deal whose ledger was never used (same attribute names as the
+    ledger's ``CommitmentView``): a line of the ``promises_made`` field, proposed."""
 
     id: int | None
     text: str
@@ -84,7 +85,7 @@ class PromiseLine:
 @dataclass(frozen=True, slots=True)
 class BriefInputs:
     card: HandoffCard
-    commitments: Sequence[PromiseLine]
+    commitments: Sequence[CommitmentView | PromiseLine]
     crm: str
 
 
@@ -105,13 +106,15 @@ CanvasRenderer = Callable[[BriefInputs], RenderedCanvas]
 
 
 def gather_brief(session: Session, handoff_id: int, playbook: Playbook) -> BriefInputs | None:
-    """Everything the canvas shows, read in one transaction: THE place the canvas's inputs are
-    gathered (the commitments ledger plugs in here)."""
+    """Everything the canvas shows, read in one transaction: the one place its inputs are
+    gathered. The commitments are the ledger's; a deal whose ledger was never used (the
+    summary field typed by hand or copied from the CRM) shows that field's lines."""
     handoff = repositories.get_handoff(session, handoff_id)
     if handoff is None:
         return None
     card = card_snapshot(handoff, playbook)
-    return BriefInputs(card=card, commitments=promises_from_field(card), crm=handoff.crm)
+    commitments = card.commitments or promises_from_field(card)
+    return BriefInputs(card=card, commitments=commitments, crm=handoff.crm)
 
 
 def promises_from_field(card: HandoffCard) -> list[PromiseLine]:

@@ -65,6 +65,27 @@ class BusinessCalendar:
             day += timedelta(days=1)
         return datetime.combine(day, local.timetz()).astimezone(UTC)
 
+    def working_days_before(self, day: date, days: int) -> datetime:
+        """The opening of the working day ``days`` working days before ``day`` (a reminder
+        ahead of a due date); 09:00 UTC that many days before without business hours."""
+        if self._hours is None:
+            return datetime.combine(day - timedelta(days=days), time(9), tzinfo=UTC)
+        cursor, left = day, days
+        while left > 0 or not self._working_day(cursor):
+            cursor -= timedelta(days=1)
+            left -= 1 if self._working_day(cursor) else 0
+        return self._at(cursor, self._hours.start)
+
+    def opening_after(self, day: date) -> datetime:
+        """The opening of the first working day after ``day`` (when a due date has passed);
+        the midnight after it (UTC) without business hours."""
+        if self._hours is None:
+            return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        cursor = day + timedelta(days=1)
+        while not self._working_day(cursor):
+            cursor += timedelta(days=1)
+        return self._at(cursor, self._hours.start)
+
     def business_day(self, moment: datetime) -> date:
         return moment.astimezone(self._zone).date()
 

@@ -18,6 +18,10 @@ class Permission(enum.StrEnum):
     RECORD_MILESTONE = "record milestones on"
     SCHEDULE_SYNC = "schedule the sync of"
     CAPTURE_OUTCOMES = "capture the sync outcomes of"
+    # The commitments ledger: the AE proposes and edits before the sync; the owner and the
+    # reviewers confirm, drop and track (admins may do both).
+    EDIT_COMMITMENTS = "add or edit the commitments of"
+    REVIEW_COMMITMENTS = "confirm or drop the commitments of"
 
 
 ALLOWED: dict[Permission, tuple[Role, ...]] = {
@@ -30,6 +34,8 @@ ALLOWED: dict[Permission, tuple[Role, ...]] = {
     Permission.RECORD_MILESTONE: (Role.OWNER,),
     Permission.SCHEDULE_SYNC: (Role.OWNER, Role.AE),
     Permission.CAPTURE_OUTCOMES: (Role.OWNER,),
+    Permission.EDIT_COMMITMENTS: (Role.AE,),
+    Permission.REVIEW_COMMITMENTS: (Role.OWNER, Role.REVIEWER),
 }
 
 

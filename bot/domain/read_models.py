@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.domain.commitments import CommitmentStatus, CommitmentView
 from storage.enums import AuditAction, FieldSource, HandoffStatus
 
 # Re-exported so that block builders need nothing from the storage layer.
@@ -70,10 +71,19 @@ class HandoffCard:
     suggestions_waiting: int = 0
     # The brief in the deal channel's canvas, once it exists (None: the modal brief only).
     canvas_url: str | None = None
+    # The commitments ledger, oldest first.
+    commitments: tuple[CommitmentView, ...] = ()
 
     @property
     def missing_required(self) -> tuple[FieldLine, ...]:
         return tuple(line for line in self.fields if line.required and not line.present)
+
+    def overdue_commitments(self, today: date) -> tuple[CommitmentView, ...]:
+        return tuple(c for c in self.commitments if c.overdue(today))
+
+    @property
+    def proposed_commitments(self) -> tuple[CommitmentView, ...]:
+        return tuple(c for c in self.commitments if c.status is CommitmentStatus.PROPOSED)
 
     def field(self, key: str) -> FieldLine | None:
         return next((line for line in self.fields if line.key == key), None)
@@ -141,8 +151,22 @@ class Kpis:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitmentKpis:
+    """The week's commitments: confirmed, delivered (and the share on time), moved to at risk,
+    dropped; per AE, (kept, decided) of their proposed commitments at the sync."""
+
+    confirmed: int
+    delivered: int
+    delivered_on_time: float | None
+    at_risk: int
+    dropped: int
+    survived_per_ae: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WeeklyReport:
     week_start: datetime
     this_week: Kpis
     previous_four: Kpis
     history: list[tuple[datetime, Kpis]]  # the last five weeks, oldest first, for the chart
+    commitments: CommitmentKpis | None = None  # this week's

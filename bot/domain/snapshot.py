@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config.playbook import Playbook
+from bot.domain.commitments import view_of
 from bot.domain.read_models import ExceptionGrant, FieldLine, HandoffCard
 from storage.models import Handoff
 
@@ -69,6 +70,7 @@ def card_snapshot(handoff: Handoff, playbook: Playbook) -> HandoffCard:
         card_ts=handoff.card_ts,
         suggestions_waiting=handoff.suggestions_waiting,
         canvas_url=canvas_url(handoff),
+        commitments=tuple(view_of(row) for row in handoff.commitments),
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import actions, commands, errors, events, views
+from bot.handlers import actions, commands, commitments, errors, events, views
 
 
 def register(app: App) -> None:
     commands.register(app)
     actions.register(app)
     views.register(app)
+    commitments.register(app)
     events.register(app)
     errors.register(app)

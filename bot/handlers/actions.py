@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.brief import brief_modal
+from bot.blocks.commitments import ledger_modal, review_modal
 from bot.blocks.feedback import feedback_modal, kickoff_modal
 from bot.blocks.modals import (
     details_saved_modal,
@@ -21,6 +22,7 @@ from bot.blocks.modals import (
 from bot.blocks.suggestions import with_suggestions
 from bot.blocks.sync_meeting import outcomes_modal, sync_modal
 from bot.blocks.text import slack_date
+from bot.config.playbook import FieldSpec
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
 from bot.handlers.payloads import actor, clicked_action, clicked_handoff, field_values, view_handoff
@@ -49,14 +51,27 @@ def ready_for_sign_off(services: Services, handoff_id: int, user: str) -> Handof
     return services.signoff.authorize_ready(handoff_id=handoff_id, actor=user)
 
 
+def ledger_access(services: Services, handoff_id: int, user: str) -> HandoffCard:
+    services.commitments.authorize_ledger(handoff_id=handoff_id, actor=user)
+    return services.handoffs.card(handoff_id=handoff_id)
+
+
 def sync_attendees(card: HandoffCard, services: Services) -> dict[str, Any]:
     # The picker starts with the AE, the owner and a reviewer (user groups expanded).
     return sync_modal(card, services.sync_meeting.suggested_attendees(card))
 
 
+def typed_fields(card: HandoffCard, services: Services) -> list[FieldSpec]:
+    """The fields the details modal asks for: all but the commitments ledger's summary once
+    the ledger is in use (it writes that field; the Commitments modal edits it)."""
+    playbook = services.playbook
+    summary = playbook.commitments.summary_for(playbook.field_types)
+    return [s for s in playbook.fields if not (card.commitments and s.key == summary)]
+
+
 def details_modal(card: HandoffCard, services: Services) -> dict[str, Any]:
     offered = services.suggestions.for_modal(handoff_id=card.handoff_id)
-    return with_suggestions(fields_modal(card, services.playbook.fields), card, offered)
+    return with_suggestions(fields_modal(card, typed_fields(card, services)), card, offered)
 
 
 MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
@@ -80,6 +95,11 @@ MODALS: dict[Action, tuple[Authorize, BuildModal]] = {
     Action.CAPTURE_OUTCOMES: (
         allowed_to(Permission.CAPTURE_OUTCOMES),
         lambda card, _: outcomes_modal(card),
+    ),
+    Action.COMMITMENTS: (ledger_access, lambda card, _: ledger_modal(card)),
+    Action.REVIEW_COMMITMENTS: (
+        allowed_to(Permission.REVIEW_COMMITMENTS),
+        lambda card, _: review_modal(card),
     ),
 }
 
@@ -191,7 +211,7 @@ def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
         services.details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
     card = services.handoffs.card(handoff_id=handoff_id)
     shown = (
-        fields_modal(card, services.playbook.fields, errors=errors)
+        fields_modal(card, typed_fields(card, services), errors=errors)
         if errors
         else details_saved_modal(card)
     )

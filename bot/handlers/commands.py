@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.blocks.lists import (
+    commitments_message,
     grouped_message,
     help_message,
     history_message,
@@ -70,9 +71,25 @@ def _queue(services: Services, user: str, _: str) -> RenderedMessage:
 
 
 def _overdue(services: Services, user: str, _: str) -> RenderedMessage:
-    return list_message(
+    handoffs = list_message(
         "Overdue handoffs", services.queries.overdue(), empty="Nothing is past its SLA."
     )
+    late = services.queries.commitments(user=user, scope="overdue")
+    if not late:
+        return handoffs
+    promises = commitments_message("Overdue commitments", late, empty="")
+    return RenderedMessage(
+        text=f"{handoffs.text}\n{promises.text}", blocks=[*handoffs.blocks, *promises.blocks]
+    )
+
+
+def _commitments(services: Services, user: str, scope: str) -> RenderedMessage:
+    """`/handoff commitments [mine|overdue|<account>]`."""
+    wanted = scope.strip() or "mine"
+    found = services.queries.commitments(user=user, scope=wanted)
+    titles = {"mine": "Your open commitments", "overdue": "Overdue commitments"}
+    title = titles.get(wanted.casefold(), f"Commitments for “{wanted}”")
+    return commitments_message(title, found, empty="No commitment here.")
 
 
 def _forget(services: Services, user: str, query: str) -> RenderedMessage:
@@ -106,5 +123,6 @@ SUBCOMMANDS: dict[str, Callable[[Services, str, str], RenderedMessage]] = {
     "mine": _mine,
     "queue": _queue,
     "overdue": _overdue,
+    "commitments": _commitments,
     "forget": _forget,
 }

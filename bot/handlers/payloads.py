@@ -6,7 +6,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.blocks.feedback import ACCURACY_BLOCK_PREFIX
+from bot.blocks.feedback import (
+    ACCURACY_BLOCK_PREFIX,
+    COMMITMENT_FEEDBACK_PREFIX,
+    COMMITMENT_MISSING_PREFIX,
+)
 from bot.blocks.modals import FIELD_BLOCK_PREFIX
 from bot.blocks.suggestions import SUGGESTED_KEY
 from bot.domain.errors import NotFound
@@ -106,7 +110,22 @@ def feedback_answers(view: dict[str, Any]) -> dict[str, object]:
         "missing_context": text_input(view, Input.MISSING_CONTEXT),
         "signals": text_input(view, Input.SIGNALS),
         "accuracy": {key: value for key, value in accuracy.items() if value},
+        "commitments": _commitment_answers(view),
     }
+
+
+def _commitment_answers(view: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Per commitment id: the answer (delivered, on track, at risk, not ours) and what was
+    missing; commitments left unanswered are left out."""
+    answers: dict[str, dict[str, str]] = {}
+    for block_id in view["state"]["values"]:
+        if block_id.startswith(COMMITMENT_FEEDBACK_PREFIX):
+            cid = block_id.removeprefix(COMMITMENT_FEEDBACK_PREFIX)
+            answer = choice(view, block_id)
+            if answer:
+                missing = text_input(view, f"{COMMITMENT_MISSING_PREFIX}{cid}").strip()
+                answers[cid] = {"answer": answer, "missing": missing}
+    return answers
 
 
 def datetime_input(view: dict[str, Any], block_id: str) -> datetime | None:

@@ -10,6 +10,7 @@ from bot.domain.clock import Clock
 from bot.reporting.schedule import ReportScheduler
 from bot.timers.sla import SlaService
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.commitments import CommitmentService
 from bot.workflow.context_intake import ContextIntake
 from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
@@ -31,6 +32,7 @@ class Services:
     sla: SlaService
     milestones: MilestoneService
     sync_meeting: SyncMeetingService
+    commitments: CommitmentService  # the commitments ledger
     reports: ReportScheduler
     queries: HandoffQueries
     channel: ContextIntake  # deal-channel messages and shared transcript files

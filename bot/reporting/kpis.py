@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from bot.config.playbook import Playbook
 from bot.domain.feedback import FieldAccuracy
 from bot.domain.read_models import HandoffSummary, Kpis, WeeklyReport
+from bot.reporting.commitment_kpis import commitment_kpis
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import AuditAction
@@ -25,7 +26,8 @@ def compute(sessions: SessionFactory, playbook: Playbook, *, week_start: datetim
         for back in range(4, -1, -1)
     ]
     previous = _window(sessions, playbook, week_start - 4 * WEEK, 4 * WEEK, per_week=4)
-    return WeeklyReport(week_start, history[-1][1], previous, history)
+    promises = commitment_kpis(sessions, start=week_start, end=week_start + WEEK)
+    return WeeklyReport(week_start, history[-1][1], previous, history, promises)
 
 
 def _window(

@@ -52,6 +52,8 @@ from bot.web.health import health_endpoint
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.web.wsgi import Endpoint, make_router
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.commitment_rows import on_commitment_due
+from bot.workflow.commitments import CommitmentService
 from bot.workflow.context_intake import ContextIntake
 from bot.workflow.context_transcripts import TranscriptIntake
 from bot.workflow.context_upkeep import ContextUpkeep
@@ -132,6 +134,7 @@ def build_runtime(
     sla = SlaService(sessions=sessions, clock=clock, playbook=playbook, calendar=calendar)
     milestones = MilestoneService(**acting, calendar=calendar)
     sync_meeting = SyncMeetingService(**acting)
+    commitments = CommitmentService(**acting, calendar=calendar)
     reports = ReportScheduler(sessions=sessions, clock=clock, playbook=playbook)
     queries = HandoffQueries(**acting)
     sweeper = DeadlineSweeper(
@@ -144,6 +147,7 @@ def build_runtime(
             DeadlineKind.SYNC_REMINDER: sync_meeting.on_reminder,
             DeadlineKind.SYNC_OUTCOMES: sync_meeting.on_outcomes_due,
             DeadlineKind.EXCEPTION_EXPIRY: on_exception_expiry(playbook, clock),
+            DeadlineKind.COMMITMENT_DUE: on_commitment_due(clock),
         },
     )
     outbox = OutboxDispatcher(
@@ -213,6 +217,7 @@ def build_runtime(
         sla=sla,
         milestones=milestones,
         sync_meeting=sync_meeting,
+        commitments=commitments,
         reports=reports,
         queries=queries,
         channel=ContextIntake(sessions=sessions, clock=clock, playbook=playbook),

@@ -79,27 +79,13 @@ def first_day(demo: Demo) -> None:
     demo.click("claim", CSM)
     demo.show()
 
-    out("\n5. The reviewer reads the brief and marks the handoff ready.")
-    demo.click("mark_ready", REVIEWER)
-    demo.submit(
-        "handoff_ready",
-        REVIEWER,
-        {
-            "ready_confirm": {
-                "type": "checkboxes",
-                "selected_options": [
-                    {"value": "brief_reviewed"},
-                    {"value": "success_plan_reviewed"},
-                ],
-            }
-        },
-    )
-    demo.show()
-
 
 def weeks_later(demo: Demo) -> None:
     out = demo.out
-    out("\n6. The CSM schedules the 20-minute handoff sync for tomorrow; everyone gets the invite.")
+    out(
+        "\n5. The CSM schedules the 20-minute handoff sync for tomorrow; everyone gets the "
+        "invite, and the agenda lists the promise found on the call."
+    )
     demo.click("schedule_sync", CSM)
     start = demo.clock.now() + timedelta(days=1)
     demo.submit(
@@ -114,7 +100,21 @@ def weeks_later(demo: Demo) -> None:
     demo.show()
     demo.later(start - demo.clock.now() - timedelta(minutes=14), "14 minutes before the sync")
     demo.show()
-    demo.later(timedelta(minutes=35), "the sync is over")
+    demo.later(timedelta(minutes=10), "at the sync")
+    out("   The CSM confirms the promise: it is theirs to keep now, and dated.")
+    demo.click("review_commitments", CSM)
+    demo.submit(
+        "handoff_commitment_review",
+        CSM,
+        {
+            "review_decision:1": {
+                "type": "radio_buttons",
+                "selected_option": {"value": "confirm"},
+            }
+        },
+    )
+    demo.show()
+    demo.later(timedelta(minutes=25), "the sync is over")
     demo.show()
     demo.submit(
         "handoff_outcomes",
@@ -126,6 +126,24 @@ def weeks_later(demo: Demo) -> None:
         },
     )
     demo.show()
+    out("\n6. The reviewer reads the brief and marks the handoff ready.")
+    demo.click("mark_ready", REVIEWER)
+    demo.submit(
+        "handoff_ready",
+        REVIEWER,
+        {
+            "ready_confirm": {
+                "type": "checkboxes",
+                "selected_options": [
+                    {"value": "brief_reviewed"},
+                    {"value": "success_plan_reviewed"},
+                ],
+            }
+        },
+    )
+    demo.full_cards = True  # the signed-off card in full: its checklist and commitments
+    demo.show()
+    demo.full_cards = False
 
     out("\n7. The customer kickoff is held, first value follows; the CSM is asked for feedback.")
     demo.submit(
@@ -158,6 +176,11 @@ def weeks_later(demo: Demo) -> None:
             "accuracy:promises_made": {
                 "type": "static_select",
                 "selected_option": {"value": "partly"},
+            },
+            # The promise made on the call, two weeks in: delivered.
+            "commitment_feedback:1": {
+                "type": "static_select",
+                "selected_option": {"value": "delivered"},
             },
         },
     )

@@ -17,6 +17,10 @@ BUILDER_URL = "https://app.slack.com/block-kit-builder/#"
 
 # Each emoji code the app's messages use (a test keeps this complete).
 EMOJI = {
+    ":grey_question:": "❔",
+    ":mag:": "🔍",
+    ":package:": "📦",
+    ":heavy_minus_sign:": "➖",
     ":bulb:": "💡",
     ":wastebasket:": "🗑️",
     ":page_facing_up:": "📄",

@@ -30,6 +30,12 @@ class Action(enum.StrEnum):
     CARD_MENU = "card_menu"
     # In the details modal: keep what was typed without Slack's check of required inputs.
     SAVE_DRAFT = "save_draft"
+    # The commitments ledger: its modal (card menu), the sync's review (agenda, card), and
+    # inside the ledger modal: add one, and each commitment's menu (value "<step>:<id>").
+    COMMITMENTS = "commitments"
+    REVIEW_COMMITMENTS = "review_commitments"
+    ADD_COMMITMENT = "add_commitment"
+    COMMITMENT_MENU = "commitment_menu"
 
 
 class View(enum.StrEnum):
@@ -42,6 +48,12 @@ class View(enum.StrEnum):
     FEEDBACK = "handoff_feedback"
     SYNC = "handoff_sync"
     OUTCOMES = "handoff_outcomes"
+    COMMITMENTS = "handoff_commitments"
+    COMMITMENT_FORM = "handoff_commitment_form"
+    COMMITMENT_SPLIT = "handoff_commitment_split"
+    COMMITMENT_MERGE = "handoff_commitment_merge"
+    COMMITMENT_DROP = "handoff_commitment_drop"
+    COMMITMENT_REVIEW = "handoff_commitment_review"
 
 
 class Input(enum.StrEnum):
@@ -62,6 +74,17 @@ class Input(enum.StrEnum):
     OUTCOME_SUMMARY = "outcome_summary"
     OUTCOME_ACTIONS = "outcome_actions"
     OUTCOME_CONCERNS = "outcome_concerns"
+    COMMITMENT_TEXT = "commitment_text"
+    COMMITMENT_BY = "commitment_by"
+    COMMITMENT_TO = "commitment_to"
+    COMMITMENT_DUE = "commitment_due"
+    COMMITMENT_OWNER = "commitment_owner"
+    COMMITMENT_PARTS = "commitment_parts"
+    COMMITMENT_MERGE_WITH = "commitment_merge_with"
+    COMMITMENT_REASON = "commitment_reason"
+    # The sync's review: one decision and one reason per commitment ("<prefix><id>").
+    REVIEW_DECISION = "review_decision:"
+    REVIEW_REASON = "review_reason:"
 
 
 class Event(enum.StrEnum):
@@ -124,6 +147,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "usergroups.users.list": ("usergroups:read",),
     "views.open": (),
     "views.update": (),
+    "views.push": (),
     "conversations.open": ("im:write",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),

@@ -15,6 +15,7 @@ from bot.domain.errors import Refused
 from bot.domain.permissions import Permission
 from bot.domain.roles import RoleDirectory
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.commitment_rows import apply_feedback, refresh_summary
 from bot.workflow.recorder import queue_crm_note, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
@@ -72,6 +73,11 @@ class MilestoneService(HandoffChanges):
         with self._owned(handoff_id, actor) as (session, handoff):
             if handoff.feedback_at is not None:
                 raise Refused("Feedback for this handoff was already sent.")
+            promises = answers.get("commitments")
+            if isinstance(promises, dict) and promises:
+                kept = apply_feedback(session, handoff, promises, actor=actor, now=now)
+                answers = {**answers, "commitments": kept}
+                refresh_summary(session, handoff, self._playbook, now)
             handoff.feedback, handoff.feedback_at = dict(answers), now
             deadline_store.cancel_deadlines(
                 session, handoff_id=handoff_id, kinds=(DeadlineKind.FEEDBACK_REQUEST,)
@@ -159,6 +165,13 @@ class MilestoneService(HandoffChanges):
 
 
 def _as_text(answers: dict[str, object]) -> str:
-    return "\n".join(
-        f"{key.replace('_', ' ').capitalize()}: {value}" for key, value in answers.items()
-    )
+    lines = [
+        f"{key.replace('_', ' ').capitalize()}: {value}"
+        for key, value in answers.items()
+        if key != "commitments"
+    ]
+    promises = answers.get("commitments")
+    for item in promises.values() if isinstance(promises, dict) else ():
+        missing = f" (missing: {item['missing']})" if item.get("missing") else ""
+        lines.append(f"Commitment “{item.get('text')}”: {item.get('answer')}{missing}")
+    return "\n".join(lines)

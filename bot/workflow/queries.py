@@ -9,13 +9,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config.playbook import Playbook
 from bot.domain.clock import Clock
+from bot.domain.commitments import OPEN, CommitmentListing, view_of
 from bot.domain.read_models import AuditLine, HandoffCard, HandoffSummary, HomeData
 from bot.domain.roles import Role, RoleDirectory
 from bot.domain.snapshot import card_snapshot
 from bot.domain.status import missing_required
 from storage import repositories
+from storage.commitment_models import Commitment
 from storage.db import SessionFactory
-from storage.enums import HandoffStatus
+from storage.enums import CommitmentStatus, HandoffStatus
 from storage.models import Handoff
 
 LIVE = (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
@@ -72,6 +74,40 @@ class HandoffQueries:
             Handoff.sla_due_at < now,
             order_by_due=True,
         )
+
+    def commitments(self, *, user: str, scope: str) -> list[CommitmentListing]:
+        """`/handoff commitments`: yours (owned, or on your deals) that are still open; the
+        overdue ones; or every commitment of an account or deal."""
+        wanted = scope.strip()
+        query = select(Commitment, Handoff).join(Handoff, Handoff.id == Commitment.handoff_id)
+        if wanted.casefold() in ("", "mine"):
+            query = query.where(
+                Commitment.status.in_((CommitmentStatus.PROPOSED, *OPEN)),
+                or_(Commitment.owner_slack_id == user, Handoff.ae_slack_id == user),
+            )
+        elif wanted.casefold() == "overdue":
+            today = self._clock.now().date()
+            query = query.where(Commitment.status.in_(OPEN), Commitment.due_on < today)
+        else:
+            pattern = f"%{_escape_like(wanted)}%"
+            query = query.where(
+                or_(
+                    Handoff.deal_name.ilike(pattern, escape="\\"),
+                    Handoff.account_name.ilike(pattern, escape="\\"),
+                )
+            )
+        order = (Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
+        with self._sessions.begin() as session:
+            rows = session.execute(query.order_by(*order).limit(LIST_LIMIT * 2)).all()
+            return [
+                CommitmentListing(
+                    deal_name=handoff.deal_name,
+                    account_name=handoff.account_name,
+                    channel_id=handoff.channel_id,
+                    commitment=view_of(row),
+                )
+                for row, handoff in rows
+            ]
 
     def home(self, user_id: str) -> HomeData:
         roles = self._roles.roles_of(user_id)

@@ -14,6 +14,7 @@ from bot.domain.read_models import HandoffCard
 from bot.domain.snapshot import card_snapshot
 from bot.domain.status import exception_active, missing_required, status_for
 from bot.workflow.changes import HandoffChanges
+from bot.workflow.commitment_rows import count_proposed
 from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store
 from storage.deadline_store import DeadlineHandler
@@ -34,8 +35,12 @@ class SignoffService(HandoffChanges):
             handoff,
         ):
             missing = missing_required(handoff, self._playbook)
-            if not missing:
-                raise Refused("No required field is missing, so no exception is needed.")
+            proposed = count_proposed(session, handoff.id)
+            if not missing and not proposed:
+                raise Refused(
+                    "No required field is missing and no commitment waits for review, so no "
+                    "exception is needed."
+                )
             handoff.exception_by, handoff.exception_reason = actor, reason.strip()
             handoff.exception_at, handoff.exception_until = now, end
             deadline_store.cancel_deadlines(
@@ -59,6 +64,7 @@ class SignoffService(HandoffChanges):
                     "reason": reason.strip(),
                     "until": until,
                     "missing": missing,
+                    "unreviewed_commitments": proposed,
                 },
             )
 
@@ -74,8 +80,8 @@ class SignoffService(HandoffChanges):
 
     def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
         """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
-        with self._acting(handoff_id, actor, Permission.MARK_READY, lock=False) as (_, handoff):
-            self._ready_or_refuse(handoff, self._clock.now())
+        with self._acting(handoff_id, actor, Permission.MARK_READY, lock=False) as (s, handoff):
+            self._ready_or_refuse(s, handoff, self._clock.now())
             return card_snapshot(handoff, self._playbook)
 
     def mark_ready(self, *, handoff_id: int, actor: str, success_plan_reviewed: bool) -> None:
@@ -84,7 +90,7 @@ class SignoffService(HandoffChanges):
             session,
             handoff,
         ):
-            self._ready_or_refuse(handoff, now)
+            self._ready_or_refuse(session, handoff, now)
             handoff.status = HandoffStatus.READY
             handoff.ready_by, handoff.ready_at = actor, now
             handoff.success_plan_reviewed = success_plan_reviewed
@@ -97,7 +103,7 @@ class SignoffService(HandoffChanges):
                 {"status": ["open", "ready"], "success_plan_reviewed": success_plan_reviewed},
             )
 
-    def _ready_or_refuse(self, handoff: Handoff, now: datetime) -> None:
+    def _ready_or_refuse(self, session: Session, handoff: Handoff, now: datetime) -> None:
         if handoff.status is HandoffStatus.READY:
             raise Refused(f"<@{handoff.ready_by}> already marked this handoff ready.")
         if handoff.status is HandoffStatus.UPCOMING:
@@ -110,6 +116,13 @@ class SignoffService(HandoffChanges):
             raise Refused(
                 f"Required fields are missing ({labels}). Fill them, or a reviewer can grant "
                 "an exception."
+            )
+        proposed = count_proposed(session, handoff.id)
+        if proposed and not exception_active(handoff, now.date()):
+            raise Refused(
+                f"{proposed} commitment(s) still wait for review: the owner confirms or drops "
+                "each (Review commitments in the sync agenda), or a reviewer can grant an "
+                "exception."
             )
 
 

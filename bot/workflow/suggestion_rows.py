@@ -21,6 +21,7 @@ from bot.domain.suggestions import (
     provenance,
 )
 from bot.workflow.recorder import mark_changed
+from storage.commitment_models import Commitment
 from storage.context_models import (
     ContextCommitment,
     ContextSource,
@@ -72,6 +73,13 @@ def _clear_quotes(session: Session, source_ids: Sequence[int]) -> None:
         update(FieldValue)
         .where(FieldValue.suggestion_id.in_(found))
         .values(suggested_quote=None)
+        .execution_options(synchronize_session=False)
+    )
+    # So does a commitment found there: the ledger keeps it, without the words quoted.
+    session.execute(
+        update(Commitment)
+        .where(Commitment.source_id.in_(source_ids))
+        .values(source_quote=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -34,15 +34,19 @@ from bot.context import (
     quote_in_source,
 )
 from bot.domain.clock import Clock
+from bot.domain.status import status_for
 from bot.domain.suggestions import ModalSuggestions
+from bot.workflow.commitment_rows import propose_found, refresh_summary
+from bot.workflow.recorder import mark_changed, record_change
 from bot.workflow.suggestion_rows import modal_suggestions, recount
 from bot.workflow.suggestion_store import store_findings
 from storage import repositories
+from storage.commitment_models import Commitment as LedgerRow
 from storage.context_models import (
     ContextSource,
 )
 from storage.db import SessionFactory
-from storage.enums import ContextKind, ContextState
+from storage.enums import AuditAction, ContextKind, ContextState
 from storage.models import Handoff
 
 MAX_MESSAGES_PER_DAY = 2000
@@ -107,6 +111,7 @@ class SuggestionService:
         self._sessions = sessions
         self._clock = clock
         self._playbook = playbook
+        self._ledger_field = playbook.commitments.summary_for(playbook.field_types)
         self._extractors = extractors
         self._people = people
         self._targets = ExtractionTargets(**playbook.context.targets_for(playbook.field_types))
@@ -196,6 +201,8 @@ class SuggestionService:
             return None if at is None else owners[at]
 
         for key, items in extraction.fields.items():
+            if key == self._ledger_field:
+                continue  # promises go to the commitments ledger, which writes that field
             for item in items:
                 if (sid := owner(item.quote)) is not None:
                     found.suggestions.append((sid, key, item))
@@ -268,8 +275,24 @@ class SuggestionService:
                     )
             for source in session.scalars(select(ContextSource).where(ContextSource.id.in_(fresh))):
                 source.extracted_at = now
+            if proposed := propose_found(session, handoff, now):
+                self._proposed(session, handoff, proposed, now)
             recount(session, handoff, now)
         return added
+
+    def _proposed(
+        self, session: Session, handoff: Handoff, rows: list[LedgerRow], now: datetime
+    ) -> None:
+        """Promises found in calls join the ledger as proposed: the summary, the card, the
+        audit trail and the thread follow."""
+        refresh_summary(session, handoff, self._playbook, now)
+        handoff.status = status_for(handoff, self._playbook, today=now.date())
+        mark_changed(handoff, now)
+        detail = {"count": len(rows), "texts": [row.text for row in rows]}
+        record_change(
+            session, handoff=handoff, actor="handoff", action=AuditAction.COMMITMENT_PROPOSED,
+            now=now, detail=detail,
+        )  # fmt: skip
 
 
 def _item(source: ContextSource) -> _Item:

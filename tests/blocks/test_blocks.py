@@ -83,7 +83,7 @@ def test_card_shape() -> None:
     assert all(e["value"] == "7" for e in elements[:3])
     assert elements[3]["url"] == "https://crm.example/deals/006X"
     assert elements[4]["type"] == "overflow"
-    assert [o["value"] for o in elements[4]["options"]] == ["grant_exception:7"]
+    assert [o["value"] for o in elements[4]["options"]] == ["grant_exception:7", "commitments:7"]
 
 
 def test_card_without_optional_data_is_still_valid() -> None:
@@ -165,6 +165,7 @@ def test_buttons_follow_the_state() -> None:
         "open_crm_record",
         "…reassign",
         "…release",
+        "…commitments",
     ]
     assert actions_of(render_card(card(status=HandoffStatus.OPEN))) == [
         "claim",
@@ -172,11 +173,13 @@ def test_buttons_follow_the_state() -> None:
         "schedule_sync",
         "view_brief",
         "open_crm_record",
+        "…commitments",
     ]
     assert actions_of(render_card(card(status=HandoffStatus.UPCOMING, sla_due_at=None))) == [
         "claim",
         "view_brief",
         "open_crm_record",
+        "…commitments",
     ]
     ready = dict(status=HandoffStatus.READY, ready_by="U0REV", **claimed)
     assert actions_of(render_card(card(**ready))) == [
@@ -185,6 +188,7 @@ def test_buttons_follow_the_state() -> None:
         "open_crm_record",
         "…reassign",
         "…kickoff_held",
+        "…commitments",
     ]
     synced = dict(sync_at=datetime(2026, 11, 26, tzinfo=UTC), sync_minutes=20)
     assert actions_of(render_card(card(**ready, **synced)))[:1] == ["capture_outcomes"]
@@ -194,6 +198,7 @@ def test_buttons_follow_the_state() -> None:
         "view_brief",
         "open_crm_record",
         "…reassign",
+        "…commitments",
     ]
     kicked_off = dict(**done, kickoff_at=datetime(2026, 11, 27, tzinfo=UTC))
     assert actions_of(render_card(card(**ready, **kicked_off))) == [
@@ -201,6 +206,7 @@ def test_buttons_follow_the_state() -> None:
         "open_crm_record",
         "…reassign",
         "…first_value",
+        "…commitments",
     ]
     assert actions_of(render_card(card(status=HandoffStatus.CANCELLED))) == ["open_crm_record"]
 

@@ -274,5 +274,37 @@ def test_a_kept_suggestion_shows_its_call_and_quote_until_retention_deletes_the_
     assert "“" not in goal and "confirmed by" in goal  # where it was said stays, not the quote
 
 
+def test_the_canvas_shows_the_ledger_and_follows_the_sync_review(app: RunningApp) -> None:
+    from storage.commitment_models import Commitment
+    from tests.support.context import post_transcript, settle_context, transcript_body
+    from tests.support.team import COMPLETE
+
+    no_promises = {k: v for k, v in COMPLETE.items() if k != "promises_made"}
+    handoff_id = start_handoff(app, fields=no_promises)
+    post_transcript(app, transcript_body())
+    settle_context(app)
+    app.relay()
+    [promise] = app.rows(Commitment)
+    [section] = [p for p in canvas_text(app).split("## ") if p.startswith("Commitments made")]
+    assert "SSO live" in section and "🟡 Proposed" in section
+    assert "promised by Dana Ae" in plain_text(section)
+    assert "the source" in plain_text(section) and "https://acme.gong.io" in section
+
+    app.click("claim", user=CSM, handoff_id=handoff_id)
+    app.settle()
+    decision = f"review_decision:{promise.id}"
+    app.submit(
+        "handoff_commitment_review",
+        user=CSM,
+        handoff_id=handoff_id,
+        values={decision: {"type": "radio_buttons", "selected_option": {"value": "confirm"}}},
+    )
+    app.settle()
+    app.relay()
+    [section] = [p for p in canvas_text(app).split("## ") if p.startswith("Commitments made")]
+    assert "🔵 Confirmed" in section and "🟡 Proposed" not in section
+    assert f"owner ![](@{CSM})" in section
+
+
 def plain_text(markdown: str) -> str:
     return re.sub(r"\\([^@])", r"\1", markdown)

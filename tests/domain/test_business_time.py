@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.config.playbook import BusinessHours
@@ -44,3 +44,17 @@ def test_next_business_day_and_opening_in_another_zone() -> None:
     evening_in_tokyo = datetime(2026, 11, 24, 20, tzinfo=tokyo)
     assert not WEEK.is_open(evening_in_tokyo, tokyo)
     assert WEEK.next_open(evening_in_tokyo, tokyo) == datetime(2026, 11, 25, 9, tzinfo=tokyo)
+
+
+def test_a_reminder_lead_counts_working_days_back_from_the_due_date() -> None:
+    # Due Monday 30 Nov 2026, two working days ahead: Thursday 26 Nov is Thanksgiving (US),
+    # so the reminder opens on Wednesday 25 Nov at 09:00 New York time.
+    assert WEEK.working_days_before(date(2026, 11, 30), 2) == ny(2026, 11, 25, 9)
+    # Due on a Sunday with no lead: the last working day before it, Friday.
+    assert WEEK.working_days_before(date(2026, 12, 6), 0) == ny(2026, 12, 4, 9)
+    # Overdue from the next working day's opening: a Friday's is Monday's.
+    assert WEEK.opening_after(date(2026, 12, 4)) == ny(2026, 12, 7, 9)
+    # Without business hours: calendar days, at 09:00 UTC; overdue from midnight.
+    plain = BusinessCalendar(None)
+    assert plain.working_days_before(date(2026, 11, 30), 2) == datetime(2026, 11, 28, 9, tzinfo=UTC)
+    assert plain.opening_after(date(2026, 12, 4)) == datetime(2026, 12, 5, tzinfo=UTC)

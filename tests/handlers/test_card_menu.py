@@ -54,6 +54,7 @@ def test_the_menu_opens_the_same_modals_and_runs_the_same_actions(app: RunningAp
         f"grant_exception:{handoff_id}",
         f"reassign:{handoff_id}",
         f"release:{handoff_id}",
+        f"commitments:{handoff_id}",
     ]
     assert app.choose("reassign", user=CSM, handoff_id=handoff_id).status == 200
     app.settle()

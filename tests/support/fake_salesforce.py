@@ -69,6 +69,7 @@ class FakeSalesforce:
         self.opportunities: dict[str, dict[str, Any]] = {}
         self.users: dict[str, str] = {}  # email -> user id
         self.tasks: list[dict[str, Any]] = []
+        self.task_updates: list[tuple[str, dict[str, Any]]] = []
         self.updates: list[tuple[str, dict[str, Any]]] = []
         self.api_calls = 0
         self.composite_calls: list[int] = []
@@ -167,6 +168,8 @@ class FakeSalesforce:
             return 200, self._composite(body)
         if method == "PATCH" and rest.startswith("sobjects/Opportunity/"):
             return self._patch(rest.split("/")[2], body)
+        if method == "PATCH" and rest.startswith("sobjects/Task/"):
+            return self._patch_task(rest.split("/")[2], body)
         return 404, [{"errorCode": "NOT_FOUND", "message": f"{method} {path}"}]
 
     def _query(self, soql: str) -> dict[str, Any]:
@@ -251,6 +254,18 @@ class FakeSalesforce:
                 return 404, [{"errorCode": "NOT_FOUND", "message": opportunity_id}]
             self.opportunities[opportunity_id].update(body)
             self.updates.append((opportunity_id, dict(body)))
+        return 204, None
+
+    def _patch_task(self, task_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+        unknown = [f for f in body if not TASK_FIELDS.get(f)]
+        if unknown:
+            return 400, [{"errorCode": "INVALID_FIELD", "message": f"No such column {unknown[0]}"}]
+        with self._lock:
+            task = next((t for t in self.tasks if t["Id"] == task_id), None)
+            if task is None:
+                return 404, [{"errorCode": "NOT_FOUND", "message": task_id}]
+            task.update(body)
+            self.task_updates.append((task_id, dict(body)))
         return 204, None
 
     def _composite(self, body: dict[str, Any]) -> dict[str, Any]:

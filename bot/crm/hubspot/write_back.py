@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -29,13 +29,19 @@ from bot.crm.tasks import DealState, follow_up_due
 from bot.delivery.outbox import LeasedMessage, RelayReport, lease_due, settle
 from bot.delivery.ports import SlackGateway, SlackUnavailable
 from bot.domain.clock import Clock
+from bot.workflow.commitment_rows import commitment_for_crm, remember_crm_task
 from storage.db import SessionFactory
 from storage.enums import OutboxKind
 from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
-WRITE_KINDS = (OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK, OutboxKind.CRM_NOTE)
+WRITE_KINDS = (
+    OutboxKind.CRM_WRITE_BACK,
+    OutboxKind.CRM_TASK,
+    OutboxKind.CRM_NOTE,
+    OutboxKind.CRM_COMMITMENT,
+)
 BATCH_LIMIT = 100
 _Batch = list[tuple[str, dict[str, str], list[int]]]  # deal id, properties, outbox rows
 
@@ -75,6 +81,7 @@ class HubSpotWriteBack:
         self._sessions = sessions
         self._clock = clock
         self._mapping = playbook.hubspot
+        self._commitments_as = playbook.commitments.hubspot_as
         self._hubspot = client
         self._directory = directory
         self._slack = slack
@@ -205,7 +212,9 @@ class HubSpotWriteBack:
             return
         payload = row.payload
         try:
-            if row.kind is OutboxKind.CRM_TASK:
+            if row.kind is OutboxKind.CRM_COMMITMENT:
+                self._commitment(int(payload["commitment_id"]), emails)
+            elif row.kind is OutboxKind.CRM_TASK:
                 self._hubspot.create_task(
                     deal_id=state.deal_id,
                     subject=str(payload["subject"]),
@@ -234,6 +243,32 @@ class HubSpotWriteBack:
             self._refused([row.id], error, report)
         else:
             self._settle([row.id], report)
+
+    def _commitment(self, commitment_id: int, emails: dict[str, str | None]) -> None:
+        """A confirmed commitment, once: a task on the deal due when it is (or a note, with
+        ``commitments.hubspot_as: note``). Later changes stay in Slack and the audit trail."""
+        with self._sessions.begin() as session:
+            promise = commitment_for_crm(session, commitment_id)
+        if promise is None or promise.task_id:
+            return
+        if self._commitments_as == "note":
+            made = self._hubspot.create_note(
+                deal_id=promise.deal_id,
+                body=_note_body(promise.subject, promise.description),
+                at=self._clock.now(),
+            )
+        else:
+            due = promise.due_on or self._clock.now().date()
+            made = self._hubspot.create_task(
+                deal_id=promise.deal_id,
+                subject=promise.subject,
+                body=promise.description,
+                due=datetime.combine(due, time(12), tzinfo=UTC),
+                owner_id=self._task_owner(promise.owner_slack_id, emails),
+                status="COMPLETED" if promise.done else "NOT_STARTED",
+            )
+        with self._sessions.begin() as session:
+            remember_crm_task(session, commitment_id, str(made))
 
     def _task_owner(self, slack_id: object, emails: dict[str, str | None]) -> str | None:
         """The CSM's HubSpot owner; else the playbook's task owner; else nobody (told once)."""

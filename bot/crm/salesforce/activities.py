@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.crm.tasks import follow_up_due
+from bot.crm.tasks import CrmCommitment, follow_up_due
+from bot.domain.commitments import CommitmentStatus
 from storage.enums import OutboxKind
 
 
@@ -37,3 +38,26 @@ def task_fields(
 def task_owner(payload: dict[str, Any]) -> object:
     """The Slack user the Task belongs to: the follow-up's owner, or a note's author."""
     return payload.get("owner_slack_id") or payload.get("author_slack_id")
+
+
+# A commitment's status as the Task's (the standard picklist's values).
+COMMITMENT_TASK_STATUS = {
+    CommitmentStatus.PROPOSED: "Not Started",
+    CommitmentStatus.CONFIRMED: "Not Started",
+    CommitmentStatus.AT_RISK: "Waiting on someone else",
+    CommitmentStatus.DELIVERED: "Completed",
+    CommitmentStatus.DROPPED: "Deferred",
+}
+
+
+def commitment_task_fields(commitment: CrmCommitment) -> dict[str, Any]:
+    """The Task that tracks one confirmed commitment on the Opportunity."""
+    subject = commitment.subject
+    if commitment.status is CommitmentStatus.AT_RISK:
+        subject = f"[At risk] {subject}"[:255]
+    return {
+        "Subject": subject,
+        "ActivityDate": commitment.due_on.isoformat() if commitment.due_on else None,
+        "Status": COMMITMENT_TASK_STATUS[commitment.status],
+        "Description": commitment.description,
+    }

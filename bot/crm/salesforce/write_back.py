@@ -14,12 +14,14 @@ from sqlalchemy import update
 
 from bot.config.playbook import Playbook
 from bot.crm.errors import CrmRejected, CrmUnavailable
-from bot.crm.salesforce.activities import task_fields, task_owner
+from bot.crm.salesforce.activities import commitment_task_fields, task_fields, task_owner
 from bot.crm.salesforce.client import SalesforcePort
 from bot.crm.salesforce.poll import SalesforcePoller
+from bot.crm.tasks import CrmCommitment
 from bot.delivery.outbox import LeasedMessage, RelayReport, due_messages, lease_message, settle
 from bot.delivery.ports import SlackGateway, SlackRejected, SlackUnavailable
 from bot.domain.clock import Clock
+from bot.workflow.commitment_rows import commitment_for_crm, remember_crm_task
 from storage import repositories
 from storage.db import SessionFactory
 from storage.enums import CrmName, HandoffStatus, OutboxKind
@@ -28,7 +30,12 @@ from storage.models import Handoff
 log = logging.getLogger(__name__)
 
 COMPOSITE_LIMIT = 25
-WRITE_KINDS = (OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK, OutboxKind.CRM_NOTE)
+WRITE_KINDS = (
+    OutboxKind.CRM_WRITE_BACK,
+    OutboxKind.CRM_TASK,
+    OutboxKind.CRM_NOTE,
+    OutboxKind.CRM_COMMITMENT,
+)
 STATUS_LABELS = {
     HandoffStatus.UPCOMING: "Upcoming",
     HandoffStatus.HELD: "Held",
@@ -59,6 +66,7 @@ class SalesforceWriteBack:
         self._poller = poller
         self._batch_size = batch_size
         self._sf_users: dict[str, str | None] = {}
+        self._commitments: dict[str, int] = {}  # composite referenceId -> commitment id
 
     def run_once(self, report: RelayReport | None = None) -> RelayReport:
         report = report or RelayReport()
@@ -112,7 +120,14 @@ class SalesforceWriteBack:
                 "deal_name": handoff.deal_name,
                 "handoff_id": handoff.id,
             }
+            promise = (
+                commitment_for_crm(session, int(payload["commitment_id"]))
+                if kind is OutboxKind.CRM_COMMITMENT
+                else None
+            )
         base = f"/services/data/v{self._salesforce.api_version()}/sobjects"
+        if kind is OutboxKind.CRM_COMMITMENT:
+            return self._commitment_request(row_id, base, promise) if promise else None
         if kind is OutboxKind.CRM_WRITE_BACK:
             body = self._opportunity_fields(snapshot)
             if not body:
@@ -136,6 +151,20 @@ class SalesforceWriteBack:
             "referenceId": f"row{row_id}",
             "body": task,
         }
+
+    def _commitment_request(self, row_id: int, base: str, promise: CrmCommitment) -> dict[str, Any]:
+        """One Task per commitment: created once, then updated with every change."""
+        fields = commitment_task_fields(promise)
+        if promise.task_id:
+            url, method = f"{base}/Task/{promise.task_id}", "PATCH"
+        else:
+            url, method = f"{base}/Task", "POST"
+            fields["WhatId"] = promise.deal_id
+            owner = self._salesforce_user(promise.owner_slack_id)
+            if owner:
+                fields["OwnerId"] = owner
+        self._commitments[f"row{row_id}"] = promise.commitment_id
+        return {"method": method, "url": url, "referenceId": f"row{row_id}", "body": fields}
 
     def _opportunity_fields(self, snapshot: dict[str, Any]) -> dict[str, Any]:
         names = self._playbook.salesforce.write_back
@@ -197,6 +226,7 @@ class SalesforceWriteBack:
 
     # -- sending ------------------------------------------------------------------------------
     def _send(self, batch: list[tuple[LeasedMessage, dict[str, Any]]], report: RelayReport) -> None:
+        promises = {row.id: self._commitments.pop(f"row{row.id}", None) for row, _ in batch}
         try:
             results = self._salesforce.composite([request for _, request in batch])
         except CrmUnavailable as error:
@@ -214,7 +244,12 @@ class SalesforceWriteBack:
         for row, request in batch:
             result = by_reference.get(f"row{row.id}", {})
             status = int(result.get("httpStatusCode", 500))
+            promise = promises[row.id]
             if 200 <= status < 300:
+                created = result.get("body") if isinstance(result.get("body"), dict) else {}
+                if promise is not None and created and created.get("id"):
+                    with self._sessions.begin() as session:
+                        remember_crm_task(session, promise, str(created["id"]))
                 self._finish(row)
                 report.outbox_done += 1
                 continue

@@ -107,7 +107,12 @@ def test_each_crm_writes_back_only_its_own_deals(
 def test_every_crm_that_takes_writes_delivers_every_kind_the_workflow_queues(
     app: RunningApp,
 ) -> None:
-    queued = {OutboxKind.CRM_WRITE_BACK, OutboxKind.CRM_TASK, OutboxKind.CRM_NOTE}
+    queued = {
+        OutboxKind.CRM_WRITE_BACK,
+        OutboxKind.CRM_TASK,
+        OutboxKind.CRM_NOTE,
+        OutboxKind.CRM_COMMITMENT,
+    }
     assert [set(crm.writes) for crm in app.runtime.crms] == [queued, queued]
 
 

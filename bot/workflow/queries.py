@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.config.playbook import Playbook
@@ -13,12 +13,11 @@ from bot.domain.read_models import AuditLine, HandoffCard, HandoffSummary, HomeD
 from bot.domain.roles import Role, RoleDirectory
 from bot.domain.snapshot import card_snapshot
 from bot.domain.status import missing_required
-from storage import repositories
+from storage import name_search, repositories
 from storage.db import SessionFactory
 from storage.enums import HandoffStatus
-from storage.models import Handoff
+from storage.models import LIVE, OWNED, SLA_RUNNING, Handoff, status_in
 
-LIVE = (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
 LIST_LIMIT = 15
 
 
@@ -33,16 +32,11 @@ class HandoffQueries:
 
     def search(self, text: str, *, limit: int = 10) -> list[HandoffCard]:
         """Handoffs whose deal or account name contains ``text`` (any case), newest first."""
-        pattern = f"%{_escape_like(text.strip())}%"
         with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
             found = session.scalars(
                 select(Handoff)
-                .where(
-                    or_(
-                        Handoff.deal_name.ilike(pattern, escape="\\"),
-                        Handoff.account_name.ilike(pattern, escape="\\"),
-                    )
-                )
+                .where(name_search.name_condition(dialect, text))
                 .options(selectinload(Handoff.fields))
                 .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                 .limit(limit)
@@ -61,14 +55,12 @@ class HandoffQueries:
         return exact if len(exact) == 1 else found
 
     def queue(self) -> list[HandoffSummary]:
-        return self._summaries(
-            Handoff.owner_slack_id.is_(None), Handoff.status.in_(LIVE), order_by_due=True
-        )
+        return self._summaries(Handoff.owner_slack_id.is_(None), status_in(LIVE), order_by_due=True)
 
     def overdue(self) -> list[HandoffSummary]:
         now = self._clock.now()
         return self._summaries(
-            Handoff.status.in_((HandoffStatus.HELD, HandoffStatus.OPEN)),
+            status_in(SLA_RUNNING),
             Handoff.sla_due_at < now,
             order_by_due=True,
         )
@@ -88,11 +80,11 @@ class HandoffQueries:
             user_id=user_id,
             is_csm=is_csm,
             is_reviewer=is_reviewer,
-            as_ae=tuple(self._summaries(Handoff.ae_slack_id == user_id, Handoff.status.in_(LIVE))),
+            as_ae=tuple(self._summaries(Handoff.ae_slack_id == user_id, status_in(LIVE))),
             as_owner=tuple(
                 self._summaries(
                     Handoff.owner_slack_id == user_id,
-                    Handoff.status.in_((*LIVE, HandoffStatus.READY)),
+                    status_in(OWNED),
                 )
             ),
             awaiting_review=tuple(awaiting),
@@ -131,10 +123,6 @@ class HandoffQueries:
             missing=len(missing_required(handoff, self._playbook)),
             channel_id=handoff.channel_id,
         )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def mine(home: HomeData) -> Sequence[tuple[str, Sequence[HandoffSummary]]]:

@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from storage import name_search
 from storage.db import make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base, CrmCursor, Handoff, InboxEvent, ReportMarker
@@ -17,7 +18,9 @@ from storage.models import Base, CrmCursor, Handoff, InboxEvent, ReportMarker
 
 def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": name_search.modelled}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ _INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
 _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
+_AUDIT_BUFFER = "handoff.audit_buffer"
 
 
 _FIND_INBOX = (
@@ -105,10 +107,26 @@ def record_audit(
     action: AuditAction,
     detail: dict[str, Any],
 ) -> None:
-    session.execute(
-        _INSERT_AUDIT,
-        {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail},
-    )
+    row = {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail}
+    buffer = session.info.get(_AUDIT_BUFFER)
+    if buffer is not None:
+        buffer.append(row)
+        return
+    session.execute(_INSERT_AUDIT, row)
+
+
+@contextmanager
+def batched_audit(session: Session) -> Iterator[None]:
+    """Audit rows recorded inside the block go in as one insert at its end (batch work); if
+    the block fails, none of them is written."""
+    buffer: list[dict[str, Any]] = []
+    session.info[_AUDIT_BUFFER] = buffer
+    try:
+        yield
+    finally:
+        session.info.pop(_AUDIT_BUFFER, None)
+    if buffer:
+        session.execute(_INSERT_AUDIT, buffer)
 
 
 def audit_trail(session: Session, handoff_id: int) -> Sequence[AuditEvent]:
@@ -226,12 +244,18 @@ def advance_cursor(session: Session, name: str, position: datetime, now: datetim
         cursor.position, cursor.updated_at = position, now
 
 
-def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> None:
-    """Bring these handoffs and their fields into the session in one query (batch work)."""
-    if handoff_ids:
+def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> list[Handoff]:
+    """These handoffs and their fields in one query (batch work). The session only holds weak
+    references: keep the list while the batch runs, or ``session.get`` loads each again."""
+    if not handoff_ids:
+        return []
+    return list(
         session.scalars(
-            select(Handoff).where(Handoff.id.in_(handoff_ids)).options(selectinload(Handoff.fields))
+            select(Handoff)
+            .where(Handoff.id.in_(set(handoff_ids)))
+            .options(selectinload(Handoff.fields))
         ).all()
+    )
 
 
 def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:

@@ -56,8 +56,10 @@ class SlaService:
             return
         now = self._clock.now()
         day = self._calendar.business_day(now).isoformat()
-        if self._nudged_on(session, handoff.id, DeadlineKind.SLA_WARN, day):
-            return
+        nudged_on = handoff.nudged_on or {}
+        if nudged_on.get(DeadlineKind.SLA_WARN.value) == day:
+            return  # one nudge of a kind per business day
+        handoff.nudged_on = {**nudged_on, DeadlineKind.SLA_WARN.value: day}
         reason, recipients = blocker(handoff, self._playbook, now)
         for recipient in recipients:
             repositories.enqueue(
@@ -155,12 +157,3 @@ class SlaService:
         if handoff.status in DONE:
             raise Refused("This handoff is already done; no more reminders will come.")
         return handoff
-
-    @staticmethod
-    def _nudged_on(session: Session, handoff_id: int, kind: DeadlineKind, day: str) -> bool:
-        return any(
-            event.action is AuditAction.NUDGED
-            and event.detail.get("kind") == kind.value
-            and event.detail.get("day") == day
-            for event in repositories.audit_trail(session, handoff_id)
-        )

@@ -119,6 +119,8 @@ class Handoff(Base):
         _partial("ix_handoffs_queue", "sla_due_at", "id", where=_QUEUE_SQL),
         _partial("ix_handoffs_sla_running", "sla_due_at", "id", where=_SLA_RUNNING_SQL),
         Index("ix_handoffs_status_due", "status", "sla_due_at", "id"),
+        # Newest first: a name search matching many handoffs reads this until it has ten.
+        Index("ix_handoffs_recent", "updated_at", "id"),
         _partial("ix_handoffs_ae_live", "ae_slack_id", "updated_at", where=_LIVE_SQL),
         _partial("ix_handoffs_owner_current", "owner_slack_id", "updated_at", where=_OWNED_SQL),
     )

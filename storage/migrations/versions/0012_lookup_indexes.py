@@ -43,6 +43,7 @@ def upgrade() -> None:
     for name, columns, where in _PARTIAL:
         op.create_index(name, "handoffs", columns, unique=False, **_where(where))
     op.create_index("ix_handoffs_status_due", "handoffs", ["status", "sla_due_at", "id"])
+    op.create_index("ix_handoffs_recent", "handoffs", ["updated_at", "id"])
     op.create_index("ix_audit_events_handoff_id_id", "audit_events", ["handoff_id", "id"])
     op.drop_index("ix_audit_events_handoff_id", table_name="audit_events")
     _remember_todays_nudges()
@@ -75,6 +76,7 @@ def downgrade() -> None:
     name_search.uninstall(op.get_bind())
     op.create_index("ix_audit_events_handoff_id", "audit_events", ["handoff_id"])
     op.drop_index("ix_audit_events_handoff_id_id", table_name="audit_events")
+    op.drop_index("ix_handoffs_recent", table_name="handoffs")
     op.drop_index("ix_handoffs_status_due", table_name="handoffs")
     for name, _, _ in _PARTIAL:
         op.drop_index(name, table_name="handoffs")

@@ -17,24 +17,20 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, create_engine, text
 
-from bench.seed import AES, CSMS, seed
+from bench.seed import AES, CSMS, scratch_database, seed, settle
 from bot.config.playbook import load_playbook
 from bot.domain.clock import ManualClock
 from bot.domain.roles import RoleDirectory
 from bot.workflow.queries import HandoffQueries, mine
-from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.db import SessionFactory, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Handoff
 
@@ -44,28 +40,6 @@ NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 class NoGroups:
     def usergroup_members(self, handle: str) -> set[str] | None:
         return None
-
-
-@contextmanager
-def scratch_database(url: str | None) -> Iterator[Engine]:
-    if url is None or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="handoff-bench-lookups-") as tmp:
-            engine = make_engine(url or f"sqlite:///{Path(tmp) / 'lookups.db'}")
-            yield engine
-            engine.dispose()
-        return
-    schema = f"handoff_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def timed(call: Callable[[int], object], runs: int) -> tuple[float, float]:
@@ -136,8 +110,7 @@ def main() -> None:
             started = time.perf_counter()
             names.extend(seed(engine, size - seeded, now=NOW, rng_seed=size).account_names)
             seeded = size
-            with engine.begin() as connection:
-                connection.execute(text("ANALYZE"))
+            settle(engine)
             print(f"(seeded to {size:,} in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
             words = [name.split()[0].lower() for name in names]
             rng.shuffle(words)

@@ -16,8 +16,11 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, create_engine, func, insert, select, text
 
 from storage.db import make_engine
 from storage.enums import (
@@ -233,6 +236,37 @@ def _batches(
         yield handoffs, fields, audits, deadlines
 
 
+@contextmanager
+def scratch_database(url: str | None) -> Iterator[Engine]:
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory(prefix="handoff-bench-lookups-") as tmp:
+            engine = make_engine(url or f"sqlite:///{Path(tmp) / 'lookups.db'}")
+            yield engine
+            engine.dispose()
+        return
+    schema = f"handoff_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def settle(engine: Engine) -> None:
+    """What autovacuum would have done by now: statistics, and (PostgreSQL) the GIN indexes'
+    pending lists merged."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(
+            text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--handoffs", type=int, required=True)
@@ -243,6 +277,7 @@ def main() -> None:
     upgrade(engine)
     started = time.perf_counter()
     seeded = seed(engine, args.handoffs, rng_seed=args.seed)
+    settle(engine)
     elapsed = time.perf_counter() - started
     engine.dispose()
     last = seeded.first_id + seeded.count - 1

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.enums import (
     AuditAction,
@@ -29,7 +31,13 @@ _INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
 _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
-_AUDIT_BUFFER = "handoff.audit_buffer"
+_INSERT_OUTBOX = insert(Base.metadata.tables["outbox"])
+_SET_NUDGED_ON = (
+    update(HANDOFFS)
+    .where(HANDOFFS.c.id == bindparam("handoff_id"))
+    .values(nudged_on=bindparam("days"))
+)
+_BATCH = "handoff.batched_writes"
 
 
 _FIND_INBOX = (
@@ -108,25 +116,53 @@ def record_audit(
     detail: dict[str, Any],
 ) -> None:
     row = {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail}
-    buffer = session.info.get(_AUDIT_BUFFER)
-    if buffer is not None:
-        buffer.append(row)
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is not None:
+        batch.audit.append(row)
         return
     session.execute(_INSERT_AUDIT, row)
 
 
+@dataclass
+class _Batch:
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    nudged_on: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
 @contextmanager
-def batched_audit(session: Session) -> Iterator[None]:
-    """Audit rows recorded inside the block go in as one insert at its end (batch work); if
-    the block fails, none of them is written."""
-    buffer: list[dict[str, Any]] = []
-    session.info[_AUDIT_BUFFER] = buffer
+def batched_writes(session: Session) -> Iterator[None]:
+    """Batch work (the sweeper): audit rows, outbox messages without a dedupe key and nudge
+    days recorded inside the block are written at its end, one statement each. If the block
+    fails, none of them is written — and the caller must ``session.expire_all()`` before
+    reading handoffs again (their nudge days were set in memory only)."""
+    batch = _Batch()
+    session.info[_BATCH] = batch
     try:
         yield
     finally:
-        session.info.pop(_AUDIT_BUFFER, None)
-    if buffer:
-        session.execute(_INSERT_AUDIT, buffer)
+        session.info.pop(_BATCH, None)
+    if batch.audit:
+        session.execute(_INSERT_AUDIT, batch.audit)
+    if batch.outbox:
+        session.execute(_INSERT_OUTBOX, batch.outbox)
+    if batch.nudged_on:
+        session.execute(
+            _SET_NUDGED_ON,
+            [{"handoff_id": key, "days": days} for key, days in batch.nudged_on.items()],
+        )
+
+
+def remember_nudge(session: Session, *, handoff: Handoff, kind: str, day: str) -> None:
+    """Record that ``handoff`` got its nudge of ``kind`` on business day ``day``."""
+    days = {**(handoff.nudged_on or {}), kind: day}
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is None:
+        handoff.nudged_on = days
+        return
+    # Not a change the unit of work has to find: a batch writes all of them in one statement.
+    set_committed_value(handoff, "nudged_on", days)
+    batch.nudged_on[handoff.id] = days
 
 
 def audit_trail(session: Session, handoff_id: int) -> Sequence[AuditEvent]:
@@ -194,6 +230,24 @@ def enqueue(
             )
         if session.scalar(query.limit(1)) is not None:
             return
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is not None and dedupe_key is None:
+        batch.outbox.append(
+            {
+                "kind": kind,
+                "handoff_id": handoff_id,
+                "payload": payload,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "lease_until": None,
+                "last_error": None,
+                "created_at": now,
+                "dedupe_key": None,
+                "crm": crm,
+            }
+        )
+        return
     session.add(
         OutboxMessage(
             kind=kind,

@@ -56,10 +56,11 @@ class SlaService:
             return
         now = self._clock.now()
         day = self._calendar.business_day(now).isoformat()
-        nudged_on = handoff.nudged_on or {}
-        if nudged_on.get(DeadlineKind.SLA_WARN.value) == day:
+        if (handoff.nudged_on or {}).get(DeadlineKind.SLA_WARN.value) == day:
             return  # one nudge of a kind per business day
-        handoff.nudged_on = {**nudged_on, DeadlineKind.SLA_WARN.value: day}
+        repositories.remember_nudge(
+            session, handoff=handoff, kind=DeadlineKind.SLA_WARN.value, day=day
+        )
         reason, recipients = blocker(handoff, self._playbook, now)
         for recipient in recipients:
             repositories.enqueue(

@@ -35,7 +35,7 @@ class DeadlineSweeper:
         sessions: SessionFactory,
         clock: Clock,
         handlers: dict[DeadlineKind, DeadlineHandler],
-        batch_size: int = 200,
+        batch_size: int = 1000,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -58,10 +58,10 @@ class DeadlineSweeper:
 
     def _handle_batch(self, deadline_ids: list[int]) -> int:
         """One transaction per batch. The batch's handoffs are loaded once and kept; its audit
-        rows go in as one insert and its deadlines are marked done by one UPDATE. If any
-        handler fails, the batch is undone and run again with a savepoint per deadline: a
-        failing handler then undoes only its own work, and its deadline is released for a
-        later sweep — never dropped."""
+        and outbox rows go in as one insert each, its nudge days as one UPDATE, and one UPDATE
+        marks its deadlines done. If any handler fails, the batch is undone and run again with
+        a savepoint per deadline: a failing handler then undoes only its own work, and its
+        deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
         with self._sessions.begin() as session:
             deadlines = list(
@@ -72,7 +72,7 @@ class DeadlineSweeper:
             # Held until the batch is done: the session keeps only weak references to them.
             handoffs = repositories.load_handoffs(session, [d.handoff_id for d in deadlines])
             try:
-                with session.begin_nested(), repositories.batched_audit(session):
+                with session.begin_nested(), repositories.batched_writes(session):
                     for deadline in deadlines:
                         self._handlers[deadline.kind](session, deadline)
                     deadline_store.finish_deadlines(
@@ -83,6 +83,7 @@ class DeadlineSweeper:
                 log.warning(
                     "a deadline of a batch of %d failed; retrying one by one", len(deadlines)
                 )
+                session.expire_all()  # nudge days were set in memory only
             handled = self._one_by_one(session, deadlines, now)
             del handoffs
             return handled

@@ -1,10 +1,12 @@
-"""Benchmark: signed CRM events through POST /crm/events against SQLite.
+"""Benchmark: signed CRM events through POST /crm/events, next to a raw insert of the same rows.
 
-    python bench/ingest.py [--events 2000] [--clients 8]
+    python bench/ingest.py [--events 2000] [--clients 8] [--database-url URL]
 
 Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
 and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows.
-Card posting is not on this path: the relay does it afterwards, off the request.
+Card posting is not on this path: the relay does it afterwards, off the request. SQLite files
+in a temporary folder by default; with ``--database-url`` (PostgreSQL) each server and the
+floor get a scratch schema of their own, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
 from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
@@ -56,7 +61,26 @@ def event(n: int, at: datetime) -> dict:
     }
 
 
-def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
+@contextmanager
+def database(name: str, workdir: Path, url: str | None) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if url is None:
+        yield f"sqlite:///{workdir / (name + '.db')}"
+        return
+    schema = f"handoff_bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def start_server(kind: str, url: str, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
@@ -66,7 +90,7 @@ def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess
         "SLACK_SIGNING_SECRET": "s",
         "SLACK_API_URL": slack.url,
         "CRM_WEBHOOK_SECRET": SECRET,
-        "DATABASE_URL": f"sqlite:///{workdir / (kind + '.db')}",
+        "DATABASE_URL": url,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
@@ -111,11 +135,11 @@ def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess
     raise SystemExit(f"{kind} server did not start")
 
 
-def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
+def through_http(kind: str, count: int, clients: int, url: str) -> float:
     slack = FakeSlack(token="xoxb-bench").start()
     slack.add_channel("C0BENCH01", "bench")
     slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
-    process, port = start_server(kind, workdir, slack)
+    process, port = start_server(kind, url, slack)
     now = datetime.now(UTC)
     bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
     failures: list[int] = []
@@ -157,10 +181,10 @@ def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
     return count / elapsed
 
 
-def raw_insert(count: int, workdir: Path) -> float:
+def raw_insert(count: int, url: str) -> float:
     """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
     one transaction per event, no HTTP, no validation, no lookups."""
-    engine = make_engine(f"sqlite:///{workdir / 'raw.db'}")
+    engine = make_engine(url)
     upgrade(engine)
     handoffs, fields = Handoff.__table__, FieldValue.__table__
     inbox, audit = InboxEvent.__table__, AuditEvent.__table__
@@ -242,7 +266,9 @@ def raw_insert(count: int, workdir: Path) -> float:
                     "payload": {},
                 },
             )
-    return count / (time.perf_counter() - started)
+    rate = count / (time.perf_counter() - started)
+    engine.dispose()
+    return rate
 
 
 def main() -> None:
@@ -252,15 +278,20 @@ def main() -> None:
     parser.add_argument(
         "--servers", nargs="+", default=["builtin", "gunicorn"], choices=["builtin", "gunicorn"]
     )
+    parser.add_argument("--database-url", help="PostgreSQL (scratch schemas); SQLite if unset")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         workdir = Path(tmp)
-        raw_rate = raw_insert(args.events, workdir)
-        rates = {
-            kind: through_http(kind, args.events, args.clients, workdir) for kind in args.servers
-        }
+        with database("raw", workdir, args.database_url) as url:
+            raw_rate = raw_insert(args.events, url)
+        rates = {}
+        for kind in args.servers:
+            with database(kind, workdir, args.database_url) as url:
+                rates[kind] = through_http(kind, args.events, args.clients, url)
+    backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"events: {args.events}, {args.clients} concurrent clients, SQLite, {os.cpu_count()} cores"
+        f"events: {args.events}, {args.clients} concurrent clients, {backend}, "
+        f"{os.cpu_count()} cores"
     )
     print(f"raw SQLAlchemy Core insert, same rows:    {raw_rate:7.0f} events/s")
     labels = {"builtin": "python app.py (1 process)", "gunicorn": "gunicorn -w 2 gthread"}

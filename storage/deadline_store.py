@@ -40,6 +40,30 @@ def schedule_deadline(
     )
 
 
+def schedule_deadlines(
+    session: Session,
+    *,
+    handoff_id: int,
+    due: Sequence[tuple[DeadlineKind, datetime]],
+) -> None:
+    """Several deadlines of one handoff as one multi-row INSERT (one round trip)."""
+    session.execute(
+        insert(DEADLINES).values(
+            [
+                {
+                    "handoff_id": handoff_id,
+                    "kind": kind,
+                    "due_at": due_at,
+                    "status": DeadlineStatus.PENDING,
+                    "attempts": 0,
+                    "payload": {},
+                }
+                for kind, due_at in due
+            ]
+        )
+    )
+
+
 def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:
     """A finished obligation cancels its pending deadlines."""
     session.execute(

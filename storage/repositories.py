@@ -40,27 +40,42 @@ _SET_NUDGED_ON = (
 _BATCH = "handoff.batched_writes"
 
 
-_FIND_INBOX = (
-    select(INBOX.c.handoff_id, HANDOFFS.c.status)
-    .select_from(INBOX)
-    .outerjoin(HANDOFFS, HANDOFFS.c.id == INBOX.c.handoff_id)
-    .where(
-        INBOX.c.source == bindparam("source"),
-        INBOX.c.external_id == bindparam("external_id"),
-    )
-)
 _FIND_HANDOFF_ID = select(HANDOFFS.c.id).where(
     HANDOFFS.c.crm == bindparam("crm"),
     HANDOFFS.c.deal_id == bindparam("deal_id"),
 )
 
 
-def find_inbox_event(
-    session: Session, *, source: str, external_id: str
-) -> tuple[int | None, HandoffStatus | None] | None:
-    """``(handoff_id, status)`` an already-stored event led to, or ``None`` if it is new."""
-    row = session.execute(_FIND_INBOX, {"source": source, "external_id": external_id}).one_or_none()
-    return None if row is None else (row[0], row[1])
+def find_event_and_deal(
+    session: Session, *, source: str, external_id: str, crm: str, deal_id: str
+) -> tuple[tuple[int | None, HandoffStatus | None] | None, int | None]:
+    """In one round trip: what an already-stored event led to (``None`` if it is new), and
+    the id of the deal's handoff (``None`` if there is none yet)."""
+    row = session.execute(
+        _EVENT_AND_DEAL,
+        {"source": source, "external_id": external_id, "crm": crm, "deal_id": deal_id},
+    ).one()
+    seen = None if row.inbox_id is None else (row.led_to, row.led_to_status)
+    return seen, row.handoff_id
+
+
+_SEEN = INBOX.alias("seen")
+_EVENT_AND_DEAL = select(
+    select(_SEEN.c.id)
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("inbox_id"),
+    select(_SEEN.c.handoff_id)
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("led_to"),
+    select(HANDOFFS.c.status)
+    .select_from(_SEEN.join(HANDOFFS, HANDOFFS.c.id == _SEEN.c.handoff_id))
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("led_to_status"),
+    _FIND_HANDOFF_ID.scalar_subquery().label("handoff_id"),
+)
 
 
 def record_inbox_event(
@@ -94,12 +109,6 @@ def insert_handoff(
     if fields:
         session.execute(_INSERT_FIELD, [{**row, "handoff_id": handoff_id} for row in fields])
     return handoff_id
-
-
-def find_handoff_by_deal(session: Session, *, crm: str, deal_id: str) -> Handoff | None:
-    # A cheap id lookup first: most events are for deals seen for the first time.
-    handoff_id = session.execute(_FIND_HANDOFF_ID, {"crm": crm, "deal_id": deal_id}).scalar()
-    return None if handoff_id is None else get_handoff(session, handoff_id)
 
 
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:

@@ -46,21 +46,20 @@ def schedule_deadlines(
     handoff_id: int,
     due: Sequence[tuple[DeadlineKind, datetime]],
 ) -> None:
-    """Several deadlines of one handoff as one multi-row INSERT (one round trip)."""
+    """Several deadlines of one handoff in one cached executemany."""
     session.execute(
-        insert(DEADLINES).values(
-            [
-                {
-                    "handoff_id": handoff_id,
-                    "kind": kind,
-                    "due_at": due_at,
-                    "status": DeadlineStatus.PENDING,
-                    "attempts": 0,
-                    "payload": {},
-                }
-                for kind, due_at in due
-            ]
-        )
+        _INSERT_DEADLINE,
+        [
+            {
+                "handoff_id": handoff_id,
+                "kind": kind,
+                "due_at": due_at,
+                "status": DeadlineStatus.PENDING,
+                "attempts": 0,
+                "payload": {},
+            }
+            for kind, due_at in due
+        ],
     )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from storage import name_search
@@ -160,3 +160,39 @@ def test_migration_0011_keeps_handoffs_and_field_values(unmigrated_database: Eng
             "x",
         )
         assert value.suggested_from is None and value.suggestion_id is None
+
+
+def test_migration_0012_indexes_existing_names_and_remembers_todays_nudges(
+    unmigrated_database: Engine,
+) -> None:
+    """0012 indexes the names already stored and carries each handoff's latest nudge day per
+    kind over from the audit trail, so the upgrade never nudges twice on one day."""
+    engine = unmigrated_database
+    upgrade(engine, "0011")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, account_name, stage, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts) VALUES ('webhook', 'D1', 'Platform 2026', "
+                "'Vandelay Industries', 'Closed Won', 'held', :now, :now, :now, 1, 1, false, 0)"
+            ),
+            {"now": now},
+        )
+        for day in ("2026-11-20", "2026-11-23"):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (handoff_id, at, actor, action, detail) "
+                    "VALUES (1, :now, 'handoff', 'nudged', :detail)"
+                ),
+                {"now": now, "detail": f'{{"kind": "sla_warn", "day": "{day}"}}'},
+            )
+    upgrade(engine)
+    with make_session_factory(engine).begin() as session:
+        handoff = session.query(Handoff).one()
+        assert handoff.nudged_on == {"sla_warn": "2026-11-23"}
+        found = session.scalars(
+            select(Handoff.id).where(name_search.name_condition(engine.dialect.name, "andelay"))
+        ).all()
+        assert found == [1]

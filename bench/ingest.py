@@ -3,7 +3,8 @@
     python bench/ingest.py [--events 2000] [--clients 8] [--database-url URL]
 
 Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
-and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows.
+and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows,
+and between them the app's own share: the same events handed to its WSGI callable in-process.
 Card posting is not on this path: the relay does it afterwards, off the request. SQLite files
 in a temporary folder by default; with ``--database-url`` (PostgreSQL) each server and the
 floor get a scratch schema of their own, dropped afterwards.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import signal
@@ -28,6 +30,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+# The project root instead of bench/ (whose hubspot.py would shadow the hubspot package).
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text
@@ -181,6 +185,53 @@ def through_http(kind: str, count: int, clients: int, url: str) -> float:
     return count / elapsed
 
 
+def without_http(count: int, url: str) -> float:
+    """The app's own share: the same signed events handed to its WSGI callable in this
+    process, one after another — no server, no sockets, no client threads."""
+    slack = FakeSlack(token="xoxb-bench").start()
+    slack.add_channel("C0BENCH01", "bench")
+    slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
+    os.environ.update(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": slack.url,
+            "CRM_WEBHOOK_SECRET": SECRET,
+            "DATABASE_URL": url,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import app as handoff_app
+
+    application = handoff_app.create_wsgi_app()  # migrates, as gunicorn's workers do
+    now = datetime.now(UTC)
+    bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
+    statuses: list[str] = []
+    started = time.perf_counter()
+    for body in bodies:
+        stamp = str(int(time.time()))
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/crm/events",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "HTTP_X_HANDOFF_REQUEST_TIMESTAMP": stamp,
+            "HTTP_X_HANDOFF_SIGNATURE": signature(SECRET, stamp, body),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+        }
+        b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
+    rate = count / (time.perf_counter() - started)
+    slack.stop()
+    refused = [status for status in statuses if not status.startswith("202")]
+    if refused:
+        raise SystemExit(f"{len(refused)} events refused in-process: {sorted(set(refused))}")
+    return rate
+
+
 def raw_insert(count: int, url: str) -> float:
     """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
     one transaction per event, no HTTP, no validation, no lookups."""
@@ -284,6 +335,8 @@ def main() -> None:
         workdir = Path(tmp)
         with database("raw", workdir, args.database_url) as url:
             raw_rate = raw_insert(args.events, url)
+        with database("wsgi", workdir, args.database_url) as url:
+            app_rate = without_http(args.events, url)
         rates = {}
         for kind in args.servers:
             with database(kind, workdir, args.database_url) as url:
@@ -294,6 +347,10 @@ def main() -> None:
         f"{os.cpu_count()} cores"
     )
     print(f"raw SQLAlchemy Core insert, same rows:    {raw_rate:7.0f} events/s")
+    print(
+        f"the app's WSGI callable in-process, no HTTP {app_rate:7.0f} events/s  "
+        f"({app_rate / raw_rate:.2f}x raw)"
+    )
     labels = {"builtin": "python app.py (1 process)", "gunicorn": "gunicorn -w 2 gthread"}
     for kind, rate in rates.items():
         ratio = rate / raw_rate

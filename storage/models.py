@@ -100,6 +100,7 @@ _LIVE_SQL = _status_in(*LIVE)
 _OWNED_SQL = _status_in(*OWNED)
 _SLA_RUNNING_SQL = _status_in(*SLA_RUNNING)
 _QUEUE_SQL = f"owner_slack_id IS NULL AND {_LIVE_SQL}"
+_AWAITING_SQL = f"owner_slack_id IS NOT NULL AND {_status_in(HandoffStatus.OPEN)}"
 
 
 def _partial(name: str, *columns: str, where: str) -> Index:
@@ -118,7 +119,7 @@ class Handoff(Base):
         # (migration 0012; name search lives in storage.name_search).
         _partial("ix_handoffs_queue", "sla_due_at", "id", where=_QUEUE_SQL),
         _partial("ix_handoffs_sla_running", "sla_due_at", "id", where=_SLA_RUNNING_SQL),
-        Index("ix_handoffs_status_due", "status", "sla_due_at", "id"),
+        _partial("ix_handoffs_awaiting_review", "sla_due_at", "id", where=_AWAITING_SQL),
         # Newest first: a name search matching many handoffs reads this until it has ten.
         Index("ix_handoffs_recent", "updated_at", "id"),
         _partial("ix_handoffs_ae_live", "ae_slack_id", "updated_at", where=_LIVE_SQL),

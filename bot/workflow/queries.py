@@ -71,8 +71,8 @@ class HandoffQueries:
             if is_reviewer:
                 awaiting = self._summaries(
                     session,
-                    Handoff.status == HandoffStatus.OPEN,
                     Handoff.owner_slack_id.is_not(None),
+                    status_in((HandoffStatus.OPEN,)),
                     order_by_due=True,
                 )
             return HomeData(

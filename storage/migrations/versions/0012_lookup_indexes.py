@@ -24,9 +24,11 @@ _LIVE = "status IN ('upcoming', 'held', 'open')"
 _OWNED = "status IN ('upcoming', 'held', 'open', 'ready')"
 _SLA_RUNNING = "status IN ('held', 'open')"
 _QUEUE = f"owner_slack_id IS NULL AND {_LIVE}"
+_AWAITING = "owner_slack_id IS NOT NULL AND status IN ('open')"
 
 _PARTIAL = (
     ("ix_handoffs_queue", ["sla_due_at", "id"], _QUEUE),
+    ("ix_handoffs_awaiting_review", ["sla_due_at", "id"], _AWAITING),
     ("ix_handoffs_sla_running", ["sla_due_at", "id"], _SLA_RUNNING),
     ("ix_handoffs_ae_live", ["ae_slack_id", "updated_at"], _LIVE),
     ("ix_handoffs_owner_current", ["owner_slack_id", "updated_at"], _OWNED),
@@ -42,7 +44,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("nudged_on", sa.JSON(), nullable=True))
     for name, columns, where in _PARTIAL:
         op.create_index(name, "handoffs", columns, unique=False, **_where(where))
-    op.create_index("ix_handoffs_status_due", "handoffs", ["status", "sla_due_at", "id"])
     op.create_index("ix_handoffs_recent", "handoffs", ["updated_at", "id"])
     op.create_index("ix_audit_events_handoff_id_id", "audit_events", ["handoff_id", "id"])
     op.drop_index("ix_audit_events_handoff_id", table_name="audit_events")
@@ -77,7 +78,6 @@ def downgrade() -> None:
     op.create_index("ix_audit_events_handoff_id", "audit_events", ["handoff_id"])
     op.drop_index("ix_audit_events_handoff_id_id", table_name="audit_events")
     op.drop_index("ix_handoffs_recent", table_name="handoffs")
-    op.drop_index("ix_handoffs_status_due", table_name="handoffs")
     for name, _, _ in _PARTIAL:
         op.drop_index(name, table_name="handoffs")
     with op.batch_alter_table("handoffs", schema=None) as batch_op:

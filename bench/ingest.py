@@ -36,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text
 
+import app as handoff_app
+from bot.config.settings import Settings
 from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
 from storage.db import make_engine
@@ -187,23 +189,21 @@ def through_http(kind: str, count: int, clients: int, url: str) -> float:
 
 def without_http(count: int, url: str) -> float:
     """The app's own share: the same signed events handed to its WSGI callable in this
-    process, one after another — no server, no sockets, no client threads."""
+    process, one after another — no server, no sockets, no client threads, no relay."""
     slack = FakeSlack(token="xoxb-bench").start()
     slack.add_channel("C0BENCH01", "bench")
     slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
-    os.environ.update(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-bench",
-            "SLACK_SIGNING_SECRET": "s",
-            "SLACK_API_URL": slack.url,
-            "CRM_WEBHOOK_SECRET": SECRET,
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-        }
+    settings = Settings(
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret="s",
+        slack_api_url=slack.url,
+        crm_webhook_secret=SECRET,
+        database_url=url,
     )
-    import app as handoff_app
-
-    application = handoff_app.create_wsgi_app()  # migrates, as gunicorn's workers do
+    # The request path alone: no scheduler, so no relay posting cards alongside.
+    runtime = handoff_app.build_runtime(settings)
+    upgrade(runtime.engine)
+    application = runtime.wsgi_app
     now = datetime.now(UTC)
     bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
     statuses: list[str] = []
@@ -225,6 +225,7 @@ def without_http(count: int, url: str) -> float:
         }
         b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
     rate = count / (time.perf_counter() - started)
+    runtime.engine.dispose()
     slack.stop()
     refused = [status for status in statuses if not status.startswith("202")]
     if refused:

@@ -46,19 +46,6 @@ _FIND_HANDOFF_ID = select(HANDOFFS.c.id).where(
 )
 
 
-def find_event_and_deal(
-    session: Session, *, source: str, external_id: str, crm: str, deal_id: str
-) -> tuple[tuple[int | None, HandoffStatus | None] | None, int | None]:
-    """In one round trip: what an already-stored event led to (``None`` if it is new), and
-    the id of the deal's handoff (``None`` if there is none yet)."""
-    row = session.execute(
-        _EVENT_AND_DEAL,
-        {"source": source, "external_id": external_id, "crm": crm, "deal_id": deal_id},
-    ).one()
-    seen = None if row.inbox_id is None else (row.led_to, row.led_to_status)
-    return seen, row.handoff_id
-
-
 _SEEN = INBOX.alias("seen")
 _EVENT_AND_DEAL = select(
     select(_SEEN.c.id)
@@ -76,6 +63,19 @@ _EVENT_AND_DEAL = select(
     .label("led_to_status"),
     _FIND_HANDOFF_ID.scalar_subquery().label("handoff_id"),
 )
+
+
+def find_event_and_deal(
+    session: Session, *, source: str, external_id: str, crm: str, deal_id: str
+) -> tuple[tuple[int | None, HandoffStatus | None] | None, int | None]:
+    """In one round trip: what an already-stored event led to (``None`` if it is new), and
+    the id of the deal's handoff (``None`` if there is none yet)."""
+    row = session.execute(
+        _EVENT_AND_DEAL,
+        {"source": source, "external_id": external_id, "crm": crm, "deal_id": deal_id},
+    ).one()
+    seen = None if row.inbox_id is None else (row.led_to, row.led_to_status)
+    return seen, row.handoff_id
 
 
 def record_inbox_event(

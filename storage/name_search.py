@@ -9,7 +9,8 @@ migration 0012:
   of three characters or more is a case-insensitive substring match answered from the index.
 - **PostgreSQL**: ``pg_trgm`` GIN indexes on ``deal_name`` and ``account_name``, which the
   planner uses for ``ILIKE '%x%'`` itself. Without the extension (not installed on the server,
-  or no right to create it) the migration says so and search stays a scan.
+  or no right to create it) the migration logs the statements that add it later, and search
+  stays a scan until then.
 
 Shorter queries (one or two characters) have no trigram to look up: they fall back to the
 plain ``ILIKE`` scan on both databases. These objects are not SQLAlchemy models; migrations
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 TABLE = "handoff_names"
 MIN_LENGTH = 3
 TRIGRAM_INDEXES = ("ix_handoffs_deal_name_trgm", "ix_handoffs_account_name_trgm")
+_COLUMNS = ("deal_name", "account_name")
 
 _SQLITE_INSTALL = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5(deal_name, account_name, "
@@ -61,12 +63,16 @@ def install(connection: Connection) -> bool:
     schema = _trigram_schema(connection)
     if schema is None:
         log.warning(
-            "pg_trgm is not available: /handoff status searches names with a full scan. "
-            "Run CREATE EXTENSION pg_trgm as a superuser and migrate again to index them."
+            "pg_trgm is not available: /handoff status searches names with a full scan. To "
+            "index them, as a superuser: CREATE EXTENSION pg_trgm; then %s",
+            " ".join(
+                f"CREATE INDEX {index} ON handoffs USING gin ({column} gin_trgm_ops);"
+                for index, column in zip(TRIGRAM_INDEXES, _COLUMNS, strict=True)
+            ),
         )
         return False
     quoted = connection.dialect.identifier_preparer.quote_identifier(schema)
-    for index, column in zip(TRIGRAM_INDEXES, ("deal_name", "account_name"), strict=True):
+    for index, column in zip(TRIGRAM_INDEXES, _COLUMNS, strict=True):
         connection.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {index} ON handoffs "
             f"USING gin ({column} {quoted}.gin_trgm_ops)"

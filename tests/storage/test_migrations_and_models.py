@@ -196,3 +196,37 @@ def test_migration_0012_indexes_existing_names_and_remembers_todays_nudges(
             select(Handoff.id).where(name_search.name_condition(engine.dialect.name, "andelay"))
         ).all()
         assert found == [1]
+
+
+def test_without_pg_trgm_names_are_still_found_and_the_log_says_how_to_index_them(
+    unmigrated_database: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = unmigrated_database
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite always has FTS5")
+    monkeypatch.setattr(name_search, "_trigram_schema", lambda connection: None)
+    upgrade(engine)
+    assert "CREATE EXTENSION pg_trgm" in caplog.text
+    assert "CREATE INDEX ix_handoffs_deal_name_trgm" in caplog.text
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        indexes = connection.scalars(
+            text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'handoffs' "
+                "AND schemaname = current_schema()"
+            )
+        ).all()
+        assert not set(name_search.TRIGRAM_INDEXES) & set(indexes)
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, account_name, stage, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts) VALUES ('webhook', 'D1', 'Platform 2026', "
+                "'Vandelay Industries', 'Closed Won', 'held', :now, :now, :now, 1, 1, false, 0)"
+            ),
+            {"now": now},
+        )
+        found = connection.scalars(
+            select(Handoff.id).where(name_search.name_condition("postgresql", "VANDEL"))
+        ).all()
+    assert len(found) == 1

@@ -1,16 +1,20 @@
-"""Benchmark: signed CRM events through POST /crm/events against SQLite.
+"""Benchmark: signed CRM events through POST /crm/events, next to a raw insert of the same rows.
 
-    python bench/ingest.py [--events 2000] [--clients 8]
+    python bench/ingest.py [--events 2000] [--clients 8] [--database-url URL]
 
 Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
-and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows.
-Card posting is not on this path: the relay does it afterwards, off the request.
+and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows,
+and between them the app's own share: the same events handed to its WSGI callable in-process.
+Card posting is not on this path: the relay does it afterwards, off the request. SQLite files
+in a temporary folder by default; with ``--database-url`` (PostgreSQL) each server and the
+floor get a scratch schema of their own, dropped afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import signal
@@ -20,13 +24,20 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+# The project root instead of bench/ (whose hubspot.py would shadow the hubspot package).
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
+import app as handoff_app
+from bot.config.settings import Settings
 from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
 from storage.db import make_engine
@@ -56,7 +67,26 @@ def event(n: int, at: datetime) -> dict:
     }
 
 
-def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
+@contextmanager
+def database(name: str, workdir: Path, url: str | None) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if url is None:
+        yield f"sqlite:///{workdir / (name + '.db')}"
+        return
+    schema = f"handoff_bench_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def start_server(kind: str, url: str, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
@@ -66,7 +96,7 @@ def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess
         "SLACK_SIGNING_SECRET": "s",
         "SLACK_API_URL": slack.url,
         "CRM_WEBHOOK_SECRET": SECRET,
-        "DATABASE_URL": f"sqlite:///{workdir / (kind + '.db')}",
+        "DATABASE_URL": url,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
@@ -111,11 +141,11 @@ def start_server(kind: str, workdir: Path, slack: FakeSlack) -> tuple[subprocess
     raise SystemExit(f"{kind} server did not start")
 
 
-def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
+def through_http(kind: str, count: int, clients: int, url: str) -> float:
     slack = FakeSlack(token="xoxb-bench").start()
     slack.add_channel("C0BENCH01", "bench")
     slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
-    process, port = start_server(kind, workdir, slack)
+    process, port = start_server(kind, url, slack)
     now = datetime.now(UTC)
     bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
     failures: list[int] = []
@@ -157,10 +187,56 @@ def through_http(kind: str, count: int, clients: int, workdir: Path) -> float:
     return count / elapsed
 
 
-def raw_insert(count: int, workdir: Path) -> float:
+def without_http(count: int, url: str) -> float:
+    """The app's own share: the same signed events handed to its WSGI callable in this
+    process, one after another — no server, no sockets, no client threads, no relay."""
+    slack = FakeSlack(token="xoxb-bench").start()
+    slack.add_channel("C0BENCH01", "bench")
+    slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
+    settings = Settings(
+        slack_bot_token="xoxb-bench",
+        slack_signing_secret="s",
+        slack_api_url=slack.url,
+        crm_webhook_secret=SECRET,
+        database_url=url,
+    )
+    # The request path alone: no scheduler, so no relay posting cards alongside.
+    runtime = handoff_app.build_runtime(settings)
+    upgrade(runtime.engine)
+    application = runtime.wsgi_app
+    now = datetime.now(UTC)
+    bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
+    statuses: list[str] = []
+    started = time.perf_counter()
+    for body in bodies:
+        stamp = str(int(time.time()))
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/crm/events",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "HTTP_X_HANDOFF_REQUEST_TIMESTAMP": stamp,
+            "HTTP_X_HANDOFF_SIGNATURE": signature(SECRET, stamp, body),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+        }
+        b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
+    rate = count / (time.perf_counter() - started)
+    runtime.engine.dispose()
+    slack.stop()
+    refused = [status for status in statuses if not status.startswith("202")]
+    if refused:
+        raise SystemExit(f"{len(refused)} events refused in-process: {sorted(set(refused))}")
+    return rate
+
+
+def raw_insert(count: int, url: str) -> float:
     """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
     one transaction per event, no HTTP, no validation, no lookups."""
-    engine = make_engine(f"sqlite:///{workdir / 'raw.db'}")
+    engine = make_engine(url)
     upgrade(engine)
     handoffs, fields = Handoff.__table__, FieldValue.__table__
     inbox, audit = InboxEvent.__table__, AuditEvent.__table__
@@ -242,7 +318,9 @@ def raw_insert(count: int, workdir: Path) -> float:
                     "payload": {},
                 },
             )
-    return count / (time.perf_counter() - started)
+    rate = count / (time.perf_counter() - started)
+    engine.dispose()
+    return rate
 
 
 def main() -> None:
@@ -252,17 +330,28 @@ def main() -> None:
     parser.add_argument(
         "--servers", nargs="+", default=["builtin", "gunicorn"], choices=["builtin", "gunicorn"]
     )
+    parser.add_argument("--database-url", help="PostgreSQL (scratch schemas); SQLite if unset")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         workdir = Path(tmp)
-        raw_rate = raw_insert(args.events, workdir)
-        rates = {
-            kind: through_http(kind, args.events, args.clients, workdir) for kind in args.servers
-        }
+        with database("raw", workdir, args.database_url) as url:
+            raw_rate = raw_insert(args.events, url)
+        with database("wsgi", workdir, args.database_url) as url:
+            app_rate = without_http(args.events, url)
+        rates = {}
+        for kind in args.servers:
+            with database(kind, workdir, args.database_url) as url:
+                rates[kind] = through_http(kind, args.events, args.clients, url)
+    backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"events: {args.events}, {args.clients} concurrent clients, SQLite, {os.cpu_count()} cores"
+        f"events: {args.events}, {args.clients} concurrent clients, {backend}, "
+        f"{os.cpu_count()} cores"
     )
     print(f"raw SQLAlchemy Core insert, same rows:    {raw_rate:7.0f} events/s")
+    print(
+        f"the app's WSGI callable in-process, no HTTP {app_rate:7.0f} events/s  "
+        f"({app_rate / raw_rate:.2f}x raw)"
+    )
     labels = {"builtin": "python app.py (1 process)", "gunicorn": "gunicorn -w 2 gthread"}
     for kind, rate in rates.items():
         ratio = rate / raw_rate

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, insert, or_, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import DeadlineKind, DeadlineStatus
@@ -40,6 +40,29 @@ def schedule_deadline(
     )
 
 
+def schedule_deadlines(
+    session: Session,
+    *,
+    handoff_id: int,
+    due: Sequence[tuple[DeadlineKind, datetime]],
+) -> None:
+    """Several deadlines of one handoff in one cached executemany."""
+    session.execute(
+        _INSERT_DEADLINE,
+        [
+            {
+                "handoff_id": handoff_id,
+                "kind": kind,
+                "due_at": due_at,
+                "status": DeadlineStatus.PENDING,
+                "attempts": 0,
+                "payload": {},
+            }
+            for kind, due_at in due
+        ],
+    )
+
+
 def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:
     """A finished obligation cancels its pending deadlines."""
     session.execute(
@@ -59,43 +82,46 @@ def claim_due_deadlines(
 ) -> list[int]:
     """Take up to ``limit`` due deadlines for this process; no other sweeper gets them.
 
-    PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent sweepers take
-    disjoint sets; SQLite (which has no row locks) relies on the conditional UPDATE below,
-    whose row count says who won each row. A claim whose holder died is taken over once its
-    ``claimed_until`` has passed.
+    One set-based ``UPDATE … RETURNING id`` of the due ones: first pending ones in due order
+    (the (status, due_at) index), then claims whose holder died (``claimed_until`` has
+    passed). On PostgreSQL the due rows are picked FOR UPDATE SKIP LOCKED in a CTE, so
+    concurrent sweepers take disjoint sets, and the outer condition is checked again on each
+    row; on SQLite the statement runs under the database's single write lock.
     """
-    due = or_(
-        Deadline.status == DeadlineStatus.PENDING,
-        (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
-    )
-    # The IN on status keeps the (status, due_at) index usable; the OR then filters the few rows.
-    candidates = Deadline.status.in_((DeadlineStatus.PENDING, DeadlineStatus.CLAIMED))
-    query = (
-        select(Deadline.id)
-        .where(candidates, Deadline.due_at <= now, due)
-        .order_by(Deadline.due_at)
-        .limit(limit)
-    )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        # The rows are locked for this transaction: one UPDATE takes them all.
-        locked = list(session.scalars(query.with_for_update(skip_locked=True)).all())
-        if locked:
-            session.execute(
-                update(Deadline)
-                .where(Deadline.id.in_(locked))
-                .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
-                .execution_options(synchronize_session=False)
-            )
-        return locked
     claimed: list[int] = []
-    for deadline_id in session.scalars(query).all():
-        result = session.execute(
-            update(Deadline)
-            .where(Deadline.id == deadline_id, due)
-            .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
-            .execution_options(synchronize_session=False)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    for ready in (
+        (Deadline.status == DeadlineStatus.PENDING) & (Deadline.due_at <= now),
+        (Deadline.status == DeadlineStatus.CLAIMED) & (Deadline.claimed_until < now),
+    ):
+        wanted = limit - len(claimed)
+        if wanted <= 0:
+            break
+        due = select(Deadline.id).where(ready).order_by(Deadline.due_at).limit(wanted)
+        if postgresql:
+            # Locked once in a materialized CTE: as an IN subquery PostgreSQL may run it again
+            # per row, and each run skips different locked rows (more than ``wanted``).
+            locked = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+            taken = Deadline.id == locked.c.id
+        else:
+            taken = Deadline.id.in_(due.scalar_subquery())
+        claimed.extend(
+            session.scalars(
+                update(Deadline)
+                .where(taken, ready)
+                .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
+                .returning(Deadline.id)
+                .execution_options(synchronize_session=False)
+            ).all()
         )
-        assert isinstance(result, CursorResult)
-        if result.rowcount == 1:
-            claimed.append(deadline_id)
     return claimed
+
+
+def finish_deadlines(session: Session, *, deadline_ids: Sequence[int], now: datetime) -> None:
+    """Mark a handled batch done in one statement."""
+    session.execute(
+        update(Deadline)
+        .where(Deadline.id.in_(deadline_ids))
+        .values(status=DeadlineStatus.DONE, done_at=now, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -20,9 +20,12 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    literal_column,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 if TYPE_CHECKING:
     from storage.commitment_models import Commitment
@@ -85,6 +88,28 @@ class Base(DeclarativeBase):
     }
 
 
+def _status_in(*statuses: HandoffStatus) -> str:
+    """``status IN (...)`` with the values written out: a query names the same list (see
+    ``status_in``) so that SQLite, which matches a partial index on the literal terms of its
+    WHERE, and PostgreSQL both answer it from the partial index."""
+    return "status IN (" + ", ".join(f"'{status.value}'" for status in statuses) + ")"
+
+
+# Handoffs somebody still has to act on, and those a CSM's Home lists as theirs.
+LIVE = (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
+OWNED = (*LIVE, HandoffStatus.READY)
+SLA_RUNNING = (HandoffStatus.HELD, HandoffStatus.OPEN)
+_LIVE_SQL = _status_in(*LIVE)
+_OWNED_SQL = _status_in(*OWNED)
+_SLA_RUNNING_SQL = _status_in(*SLA_RUNNING)
+_QUEUE_SQL = f"owner_slack_id IS NULL AND {_LIVE_SQL}"
+_AWAITING_SQL = f"owner_slack_id IS NOT NULL AND {_status_in(HandoffStatus.OPEN)}"
+
+
+def _partial(name: str, *columns: str, where: str) -> Index:
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
 class Handoff(Base):
     __tablename__ = "handoffs"
     __table_args__ = (
@@ -93,6 +118,15 @@ class Handoff(Base):
         # A deal-channel message finds its handoff by channel.
         Index("ix_handoffs_channel_id", "channel_id"),
         Index("ix_handoffs_requested_channel_id", "requested_channel_id"),
+        # The lookups of /handoff and the App Home, each an index scan in its own order
+        # (migration 0012; name search lives in storage.name_search).
+        _partial("ix_handoffs_queue", "sla_due_at", "id", where=_QUEUE_SQL),
+        _partial("ix_handoffs_sla_running", "sla_due_at", "id", where=_SLA_RUNNING_SQL),
+        _partial("ix_handoffs_awaiting_review", "sla_due_at", "id", where=_AWAITING_SQL),
+        # Newest first: a name search matching many handoffs reads this until it has ten.
+        Index("ix_handoffs_recent", "updated_at", "id"),
+        _partial("ix_handoffs_ae_live", "ae_slack_id", "updated_at", where=_LIVE_SQL),
+        _partial("ix_handoffs_owner_current", "owner_slack_id", "updated_at", where=_OWNED_SQL),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -159,6 +193,9 @@ class Handoff(Base):
     success_plan_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Pending suggestions from calls and the deal channel (distinct values), shown on the card.
     suggestions_waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The business day (ISO date) each kind of nudge last went out: one a day per kind,
+    # decided without reading the audit trail.
+    nudged_on: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     fields: Mapped[list[FieldValue]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="FieldValue.id"
@@ -172,6 +209,11 @@ class Handoff(Base):
     commitments: Mapped[list[Commitment]] = relationship(
         order_by="Commitment.id", viewonly=True, lazy="selectin"
     )
+
+
+def status_in(statuses: tuple[HandoffStatus, ...]) -> ColumnElement[bool]:
+    """A query's ``status IN (...)`` written out like the partial indexes' (see ``_status_in``)."""
+    return Handoff.status.in_([literal_column(f"'{status.value}'") for status in statuses])
 
 
 class FieldValue(Base):
@@ -287,11 +329,11 @@ class Deadline(Base):
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # A handoff's trail in order (history), from the index alone.
+    __table_args__ = (Index("ix_audit_events_handoff_id_id", "handoff_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    handoff_id: Mapped[int] = mapped_column(
-        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True
-    )
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.enums import (
     AuditAction,
@@ -36,29 +39,51 @@ _INSERT_HANDOFF = insert(HANDOFFS).returning(HANDOFFS.c.id)
 _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
-
-
-_FIND_INBOX = (
-    select(INBOX.c.handoff_id, HANDOFFS.c.status)
-    .select_from(INBOX)
-    .outerjoin(HANDOFFS, HANDOFFS.c.id == INBOX.c.handoff_id)
-    .where(
-        INBOX.c.source == bindparam("source"),
-        INBOX.c.external_id == bindparam("external_id"),
-    )
+_INSERT_OUTBOX = insert(Base.metadata.tables["outbox"])
+_SET_NUDGED_ON = (
+    update(HANDOFFS)
+    .where(HANDOFFS.c.id == bindparam("handoff_id"))
+    .values(nudged_on=bindparam("days"))
 )
+_BATCH = "handoff.batched_writes"
+
+
 _FIND_HANDOFF_ID = select(HANDOFFS.c.id).where(
     HANDOFFS.c.crm == bindparam("crm"),
     HANDOFFS.c.deal_id == bindparam("deal_id"),
 )
 
 
-def find_inbox_event(
-    session: Session, *, source: str, external_id: str
-) -> tuple[int | None, HandoffStatus | None] | None:
-    """``(handoff_id, status)`` an already-stored event led to, or ``None`` if it is new."""
-    row = session.execute(_FIND_INBOX, {"source": source, "external_id": external_id}).one_or_none()
-    return None if row is None else (row[0], row[1])
+_SEEN = INBOX.alias("seen")
+_EVENT_AND_DEAL = select(
+    select(_SEEN.c.id)
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("inbox_id"),
+    select(_SEEN.c.handoff_id)
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("led_to"),
+    select(HANDOFFS.c.status)
+    .select_from(_SEEN.join(HANDOFFS, HANDOFFS.c.id == _SEEN.c.handoff_id))
+    .where(_SEEN.c.source == bindparam("source"), _SEEN.c.external_id == bindparam("external_id"))
+    .scalar_subquery()
+    .label("led_to_status"),
+    _FIND_HANDOFF_ID.scalar_subquery().label("handoff_id"),
+)
+
+
+def find_event_and_deal(
+    session: Session, *, source: str, external_id: str, crm: str, deal_id: str
+) -> tuple[tuple[int | None, HandoffStatus | None] | None, int | None]:
+    """In one round trip: what an already-stored event led to (``None`` if it is new), and
+    the id of the deal's handoff (``None`` if there is none yet)."""
+    row = session.execute(
+        _EVENT_AND_DEAL,
+        {"source": source, "external_id": external_id, "crm": crm, "deal_id": deal_id},
+    ).one()
+    seen = None if row.inbox_id is None else (row.led_to, row.led_to_status)
+    return seen, row.handoff_id
 
 
 def record_inbox_event(
@@ -94,12 +119,6 @@ def insert_handoff(
     return handoff_id
 
 
-def find_handoff_by_deal(session: Session, *, crm: str, deal_id: str) -> Handoff | None:
-    # A cheap id lookup first: most events are for deals seen for the first time.
-    handoff_id = session.execute(_FIND_HANDOFF_ID, {"crm": crm, "deal_id": deal_id}).scalar()
-    return None if handoff_id is None else get_handoff(session, handoff_id)
-
-
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id, options=[selectinload(Handoff.fields)])
 
@@ -113,10 +132,54 @@ def record_audit(
     action: AuditAction,
     detail: dict[str, Any],
 ) -> None:
-    session.execute(
-        _INSERT_AUDIT,
-        {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail},
-    )
+    row = {"handoff_id": handoff_id, "at": at, "actor": actor, "action": action, "detail": detail}
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is not None:
+        batch.audit.append(row)
+        return
+    session.execute(_INSERT_AUDIT, row)
+
+
+@dataclass
+class _Batch:
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    nudged_on: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+@contextmanager
+def batched_writes(session: Session) -> Iterator[None]:
+    """Batch work (the sweeper): audit rows, outbox messages without a dedupe key and nudge
+    days recorded inside the block are written at its end, one statement each. If the block
+    fails, none of them is written — and the caller must ``session.expire_all()`` before
+    reading handoffs again (their nudge days were set in memory only)."""
+    batch = _Batch()
+    session.info[_BATCH] = batch
+    try:
+        yield
+    finally:
+        session.info.pop(_BATCH, None)
+    if batch.audit:
+        session.execute(_INSERT_AUDIT, batch.audit)
+    if batch.outbox:
+        session.execute(_INSERT_OUTBOX, batch.outbox)
+    if batch.nudged_on:
+        session.execute(
+            _SET_NUDGED_ON,
+            [{"handoff_id": key, "days": days} for key, days in batch.nudged_on.items()],
+        )
+
+
+def remember_nudge(session: Session, *, handoff: Handoff, kind: str, day: str) -> None:
+    """Record that ``handoff`` got its nudge of ``kind`` on business day ``day``."""
+    days = {**(handoff.nudged_on or {}), kind: day}
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is None:
+        handoff.nudged_on = days
+        return
+    # Not a change the unit of work has to find: a batch writes all of them in one statement.
+    set_committed_value(handoff, "nudged_on", days)
+    batch.nudged_on[handoff.id] = days
 
 
 def audit_trail(session: Session, handoff_id: int) -> Sequence[AuditEvent]:
@@ -184,6 +247,24 @@ def enqueue(
             )
         if session.scalar(query.limit(1)) is not None:
             return
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is not None and dedupe_key is None:
+        batch.outbox.append(
+            {
+                "kind": kind,
+                "handoff_id": handoff_id,
+                "payload": payload,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "lease_until": None,
+                "last_error": None,
+                "created_at": now,
+                "dedupe_key": None,
+                "crm": crm,
+            }
+        )
+        return
     session.add(
         OutboxMessage(
             kind=kind,
@@ -234,12 +315,18 @@ def advance_cursor(session: Session, name: str, position: datetime, now: datetim
         cursor.position, cursor.updated_at = position, now
 
 
-def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> None:
-    """Bring these handoffs and their fields into the session in one query (batch work)."""
-    if handoff_ids:
+def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> list[Handoff]:
+    """These handoffs and their fields in one query (batch work). The session only holds weak
+    references: keep the list while the batch runs, or ``session.get`` loads each again."""
+    if not handoff_ids:
+        return []
+    return list(
         session.scalars(
-            select(Handoff).where(Handoff.id.in_(handoff_ids)).options(selectinload(Handoff.fields))
+            select(Handoff)
+            .where(Handoff.id.in_(set(handoff_ids)))
+            .options(selectinload(Handoff.fields))
         ).all()
+    )
 
 
 def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:

@@ -56,8 +56,11 @@ class SlaService:
             return
         now = self._clock.now()
         day = self._calendar.business_day(now).isoformat()
-        if self._nudged_on(session, handoff.id, DeadlineKind.SLA_WARN, day):
-            return
+        if (handoff.nudged_on or {}).get(DeadlineKind.SLA_WARN.value) == day:
+            return  # one nudge of a kind per business day
+        repositories.remember_nudge(
+            session, handoff=handoff, kind=DeadlineKind.SLA_WARN.value, day=day
+        )
         reason, recipients = blocker(handoff, self._playbook, now)
         for recipient in recipients:
             repositories.enqueue(
@@ -155,12 +158,3 @@ class SlaService:
         if handoff.status in DONE:
             raise Refused("This handoff is already done; no more reminders will come.")
         return handoff
-
-    @staticmethod
-    def _nudged_on(session: Session, handoff_id: int, kind: DeadlineKind, day: str) -> bool:
-        return any(
-            event.action is AuditAction.NUDGED
-            and event.detail.get("kind") == kind.value
-            and event.detail.get("day") == day
-            for event in repositories.audit_trail(session, handoff_id)
-        )

@@ -1,17 +1,19 @@
 """The sweeper: timed obligations are rows; a sweep claims the due ones and acts on each once.
 
-APScheduler only ticks ``sweep``. Each claimed deadline is handled and marked done in one
-transaction together with the outbox rows it produces, so a crash either does all of it or
-none of it (and the claim expires so another sweep retries). Work is taken in batches, so
-memory does not grow with the number of pending deadlines.
+APScheduler only ticks ``sweep``. A batch of due deadlines is claimed by one set-based UPDATE
+(its own short transaction), then handled and marked done in one transaction together with the
+outbox and audit rows it produces, so a crash either does all of it or none of it (and the
+claims expire so another sweep retries). Work is taken in batches, so memory does not grow
+with the number of pending deadlines.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
 from storage import deadline_store, repositories
@@ -33,7 +35,7 @@ class DeadlineSweeper:
         sessions: SessionFactory,
         clock: Clock,
         handlers: dict[DeadlineKind, DeadlineHandler],
-        batch_size: int = 200,
+        batch_size: int = 1000,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -55,28 +57,50 @@ class DeadlineSweeper:
                 return handled
 
     def _handle_batch(self, deadline_ids: list[int]) -> int:
-        """One transaction per batch, a savepoint per deadline: a failing handler undoes only
-        its own work, and its deadline is released for a later sweep — never dropped."""
+        """One transaction per batch. The batch's handoffs are loaded once and kept; its audit
+        and outbox rows go in as one insert each, its nudge days as one UPDATE, and one UPDATE
+        marks its deadlines done. If any handler fails, the batch is undone and run again with
+        a savepoint per deadline: a failing handler then undoes only its own work, and its
+        deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
-        handled = 0
         with self._sessions.begin() as session:
-            deadlines = {
-                d.id: d
-                for d in session.scalars(select(Deadline).where(Deadline.id.in_(deadline_ids)))
-            }
-            repositories.load_handoffs(session, [d.handoff_id for d in deadlines.values()])
-            for deadline_id in deadline_ids:
-                deadline = deadlines[deadline_id]
-                try:
-                    with session.begin_nested():
+            deadlines = list(
+                session.scalars(
+                    select(Deadline).where(Deadline.id.in_(deadline_ids)).order_by(Deadline.due_at)
+                )
+            )
+            # Held until the batch is done: the session keeps only weak references to them.
+            handoffs = repositories.load_handoffs(session, [d.handoff_id for d in deadlines])
+            try:
+                with session.begin_nested(), repositories.batched_writes(session):
+                    for deadline in deadlines:
                         self._handlers[deadline.kind](session, deadline)
-                except Exception:  # logged, released and retried later: never swallowed silently
-                    log.exception("deadline %s failed; it will be retried", deadline_id)
-                    deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-                    deadline.attempts += 1
-                    deadline.due_at = now + RETRY_AFTER
-                    continue
-                deadline.status, deadline.done_at = DeadlineStatus.DONE, now
-                deadline.claimed_until = None
-                handled += 1
+                    deadline_store.finish_deadlines(
+                        session, deadline_ids=[d.id for d in deadlines], now=now
+                    )
+                return len(deadlines)
+            except Exception:  # the batch is redone one deadline at a time, right below
+                log.warning(
+                    "a deadline of a batch of %d failed; retrying one by one", len(deadlines)
+                )
+                session.expire_all()  # nudge days were set in memory only
+            handled = self._one_by_one(session, deadlines, now)
+            del handoffs
+            return handled
+
+    def _one_by_one(self, session: Session, deadlines: list[Deadline], now: datetime) -> int:
+        handled = 0
+        for deadline in deadlines:
+            try:
+                with session.begin_nested():
+                    self._handlers[deadline.kind](session, deadline)
+            except Exception:  # logged, released and retried later: never swallowed silently
+                log.exception("deadline %s failed; it will be retried", deadline.id)
+                deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
+                deadline.attempts += 1
+                deadline.due_at = now + RETRY_AFTER
+                continue
+            deadline.status, deadline.done_at = DeadlineStatus.DONE, now
+            deadline.claimed_until = None
+            handled += 1
         return handled

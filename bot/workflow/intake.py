@@ -80,15 +80,19 @@ class DealIntake:
         return result
 
     def _ingest(self, session: Session, event: DealEvent) -> IngestResult:
-        seen = repositories.find_inbox_event(
-            session, source=event.source, external_id=event.external_id
+        deal = event.deal
+        seen, handoff_id = repositories.find_event_and_deal(
+            session,
+            source=event.source,
+            external_id=event.external_id,
+            crm=event.source,
+            deal_id=deal.id,
         )
         if seen is not None:
             return IngestResult(Outcome.DUPLICATE, *seen)
 
         now = self._clock.now()
-        deal = event.deal
-        handoff = repositories.find_handoff_by_deal(session, crm=event.source, deal_id=deal.id)
+        handoff = None if handoff_id is None else repositories.get_handoff(session, handoff_id)
         if handoff is None:
             phase = self._phase(deal, deal.stage)
             early = phase is DealPhase.PRE_CLOSE and self._playbook.channels.cs_channel_id

@@ -13,14 +13,12 @@ from bot.domain.commitments import OPEN, CommitmentListing, view_of
 from bot.domain.read_models import AuditLine, HandoffCard, HandoffSummary, HomeData
 from bot.domain.roles import Role, RoleDirectory
 from bot.domain.snapshot import card_snapshot
-from bot.domain.status import missing_required
-from storage import repositories
+from storage import name_search, repositories
 from storage.commitment_models import Commitment
 from storage.db import SessionFactory
 from storage.enums import CommitmentStatus, HandoffStatus
-from storage.models import Handoff
+from storage.models import LIVE, OWNED, SLA_RUNNING, FieldValue, Handoff, status_in
 
-LIVE = (HandoffStatus.UPCOMING, HandoffStatus.HELD, HandoffStatus.OPEN)
 LIST_LIMIT = 15
 
 
@@ -35,16 +33,11 @@ class HandoffQueries:
 
     def search(self, text: str, *, limit: int = 10) -> list[HandoffCard]:
         """Handoffs whose deal or account name contains ``text`` (any case), newest first."""
-        pattern = f"%{_escape_like(text.strip())}%"
         with self._sessions.begin() as session:
+            dialect = session.get_bind().dialect.name
             found = session.scalars(
                 select(Handoff)
-                .where(
-                    or_(
-                        Handoff.deal_name.ilike(pattern, escape="\\"),
-                        Handoff.account_name.ilike(pattern, escape="\\"),
-                    )
-                )
+                .where(name_search.name_condition(dialect, text))
                 .options(selectinload(Handoff.fields))
                 .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
                 .limit(limit)
@@ -63,41 +56,31 @@ class HandoffQueries:
         return exact if len(exact) == 1 else found
 
     def queue(self) -> list[HandoffSummary]:
-        return self._summaries(
-            Handoff.owner_slack_id.is_(None), Handoff.status.in_(LIVE), order_by_due=True
-        )
+        with self._sessions.begin() as session:
+            return self._queue(session)
 
     def overdue(self) -> list[HandoffSummary]:
-        now = self._clock.now()
-        return self._summaries(
-            Handoff.status.in_((HandoffStatus.HELD, HandoffStatus.OPEN)),
-            Handoff.sla_due_at < now,
-            order_by_due=True,
-        )
+        with self._sessions.begin() as session:
+            return self._overdue(session)
 
     def commitments(self, *, user: str, scope: str) -> list[CommitmentListing]:
         """`/handoff commitments`: yours (owned, or on your deals) that are still open; the
         overdue ones; or every commitment of an account or deal."""
         wanted = scope.strip()
         query = select(Commitment, Handoff).join(Handoff, Handoff.id == Commitment.handoff_id)
-        if wanted.casefold() in ("", "mine"):
-            query = query.where(
-                Commitment.status.in_((CommitmentStatus.PROPOSED, *OPEN)),
-                or_(Commitment.owner_slack_id == user, Handoff.ae_slack_id == user),
-            )
-        elif wanted.casefold() == "overdue":
-            today = self._clock.now().date()
-            query = query.where(Commitment.status.in_(OPEN), Commitment.due_on < today)
-        else:
-            pattern = f"%{_escape_like(wanted)}%"
-            query = query.where(
-                or_(
-                    Handoff.deal_name.ilike(pattern, escape="\\"),
-                    Handoff.account_name.ilike(pattern, escape="\\"),
-                )
-            )
         order = (Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
         with self._sessions.begin() as session:
+            if wanted.casefold() in ("", "mine"):
+                query = query.where(
+                    Commitment.status.in_((CommitmentStatus.PROPOSED, *OPEN)),
+                    or_(Commitment.owner_slack_id == user, Handoff.ae_slack_id == user),
+                )
+            elif wanted.casefold() == "overdue":
+                today = self._clock.now().date()
+                query = query.where(Commitment.status.in_(OPEN), Commitment.due_on < today)
+            else:
+                dialect = session.get_bind().dialect.name
+                query = query.where(name_search.name_condition(dialect, wanted))
             rows = session.execute(query.order_by(*order).limit(LIST_LIMIT * 2)).all()
             return [
                 CommitmentListing(
@@ -110,30 +93,45 @@ class HandoffQueries:
             ]
 
     def home(self, user_id: str) -> HomeData:
+        """Everything the App Home (and ``/handoff mine``) lists, read in one transaction."""
         roles = self._roles.roles_of(user_id)
         is_csm = bool(roles & {Role.CSM, Role.ADMIN})
         is_reviewer = bool(roles & {Role.REVIEWER, Role.ADMIN})
-        awaiting: list[HandoffSummary] = []
-        if is_reviewer:
-            awaiting = self._summaries(
-                Handoff.status == HandoffStatus.OPEN,
-                Handoff.owner_slack_id.is_not(None),
-                order_by_due=True,
-            )
-        return HomeData(
-            user_id=user_id,
-            is_csm=is_csm,
-            is_reviewer=is_reviewer,
-            as_ae=tuple(self._summaries(Handoff.ae_slack_id == user_id, Handoff.status.in_(LIVE))),
-            as_owner=tuple(
-                self._summaries(
-                    Handoff.owner_slack_id == user_id,
-                    Handoff.status.in_((*LIVE, HandoffStatus.READY)),
+        with self._sessions.begin() as session:
+            awaiting: list[HandoffSummary] = []
+            if is_reviewer:
+                awaiting = self._summaries(
+                    session,
+                    Handoff.owner_slack_id.is_not(None),
+                    status_in((HandoffStatus.OPEN,)),
+                    order_by_due=True,
                 )
-            ),
-            awaiting_review=tuple(awaiting),
-            queue=tuple(self.queue()) if is_csm else (),
-            overdue=tuple(self.overdue()),
+            return HomeData(
+                user_id=user_id,
+                is_csm=is_csm,
+                is_reviewer=is_reviewer,
+                as_ae=tuple(
+                    self._summaries(session, Handoff.ae_slack_id == user_id, status_in(LIVE))
+                ),
+                as_owner=tuple(
+                    self._summaries(session, Handoff.owner_slack_id == user_id, status_in(OWNED))
+                ),
+                awaiting_review=tuple(awaiting),
+                queue=tuple(self._queue(session)) if is_csm else (),
+                overdue=tuple(self._overdue(session)),
+            )
+
+    def _queue(self, session: Session) -> list[HandoffSummary]:
+        return self._summaries(
+            session, Handoff.owner_slack_id.is_(None), status_in(LIVE), order_by_due=True
+        )
+
+    def _overdue(self, session: Session) -> list[HandoffSummary]:
+        return self._summaries(
+            session,
+            status_in(SLA_RUNNING),
+            Handoff.sla_due_at < self._clock.now(),
+            order_by_due=True,
         )
 
     def history(self, handoff_id: int) -> list[AuditLine]:
@@ -143,34 +141,54 @@ class HandoffQueries:
                 for row in repositories.audit_trail(session, handoff_id)
             ]
 
-    def _summaries(self, *conditions: object, order_by_due: bool = False) -> list[HandoffSummary]:
+    def _summaries(
+        self, session: Session, *conditions: object, order_by_due: bool = False
+    ) -> list[HandoffSummary]:
+        """One list: the columns it shows, then which required fields its handoffs still lack
+        (two statements, no ORM objects: a Home reads several of these per click)."""
         order = (Handoff.sla_due_at, Handoff.id) if order_by_due else (Handoff.updated_at.desc(),)
-        with self._sessions.begin() as session:
-            rows = session.scalars(
-                select(Handoff)
-                .where(*conditions)  # type: ignore[arg-type]
-                .options(selectinload(Handoff.fields))
-                .order_by(*order)
-                .limit(LIST_LIMIT)
-            ).all()
-            return [self._summary(session, handoff) for handoff in rows]
+        rows = session.execute(
+            select(*_SUMMARY_COLUMNS)
+            .where(*conditions)  # type: ignore[arg-type]
+            .order_by(*order)
+            .limit(LIST_LIMIT)
+        ).all()
+        required = self._playbook.required_keys
+        present: dict[int, set[str]] = {row.id: set() for row in rows}
+        if rows and required:
+            for handoff_id, key, value in session.execute(
+                select(FieldValue.handoff_id, FieldValue.key, FieldValue.value).where(
+                    FieldValue.handoff_id.in_(present), FieldValue.key.in_(required)
+                )
+            ):
+                if value.strip():
+                    present[handoff_id].add(key)
+        return [
+            HandoffSummary(
+                handoff_id=row.id,
+                deal_name=row.deal_name,
+                account_name=row.account_name,
+                status=row.status,
+                owner_slack_id=row.owner_slack_id,
+                ae_slack_id=row.ae_slack_id,
+                sla_due_at=row.sla_due_at,
+                missing=sum(1 for key in required if key not in present[row.id]),
+                channel_id=row.channel_id,
+            )
+            for row in rows
+        ]
 
-    def _summary(self, session: Session, handoff: Handoff) -> HandoffSummary:
-        return HandoffSummary(
-            handoff_id=handoff.id,
-            deal_name=handoff.deal_name,
-            account_name=handoff.account_name,
-            status=handoff.status,
-            owner_slack_id=handoff.owner_slack_id,
-            ae_slack_id=handoff.ae_slack_id,
-            sla_due_at=handoff.sla_due_at,
-            missing=len(missing_required(handoff, self._playbook)),
-            channel_id=handoff.channel_id,
-        )
 
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_SUMMARY_COLUMNS = (
+    Handoff.id,
+    Handoff.deal_name,
+    Handoff.account_name,
+    Handoff.status,
+    Handoff.owner_slack_id,
+    Handoff.ae_slack_id,
+    Handoff.sla_due_at,
+    Handoff.channel_id,
+)
 
 
 def mine(home: HomeData) -> Sequence[tuple[str, Sequence[HandoffSummary]]]:

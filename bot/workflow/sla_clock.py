@@ -23,9 +23,9 @@ def sla_marks(
 
 
 def schedule_sla(session: Session, *, handoff_id: int, warn: datetime, due: datetime) -> None:
-    deadline_store.schedule_deadline(
-        session, handoff_id=handoff_id, kind=DeadlineKind.SLA_WARN, due_at=warn
-    )
-    deadline_store.schedule_deadline(
-        session, handoff_id=handoff_id, kind=DeadlineKind.SLA_BREACH, due_at=due
+    """Both deadlines in one statement: every new deal takes this path."""
+    deadline_store.schedule_deadlines(
+        session,
+        handoff_id=handoff_id,
+        due=((DeadlineKind.SLA_WARN, warn), (DeadlineKind.SLA_BREACH, due)),
     )

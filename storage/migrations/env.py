@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import text
 
 from storage.models import Base
+from storage.name_search import modelled
 
 # Any constant shared by every Handoff process: "Handoff" in ASCII.
 MIGRATION_LOCK = 0x48616E646F6666
@@ -23,6 +24,7 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":

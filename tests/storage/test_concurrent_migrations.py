@@ -15,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
+from storage import name_search
 from storage.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,9 @@ def test_replicas_starting_together_all_come_up_on_the_current_schema(
         assert replica.returncode == 0, err
         assert "migrated" in out
     with unmigrated_database.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": name_search.modelled}
+        )
         assert compare_metadata(context, Base.metadata) == []
         assert context.get_current_revision() == head_revision()
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from storage import name_search
 from storage.db import make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base, CrmCursor, Handoff, InboxEvent, ReportMarker
@@ -17,7 +18,9 @@ from storage.models import Base, CrmCursor, Handoff, InboxEvent, ReportMarker
 
 def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": name_search.modelled}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 
@@ -157,3 +160,73 @@ def test_migration_0011_keeps_handoffs_and_field_values(unmigrated_database: Eng
             "x",
         )
         assert value.suggested_from is None and value.suggestion_id is None
+
+
+def test_migration_0012_indexes_existing_names_and_remembers_todays_nudges(
+    unmigrated_database: Engine,
+) -> None:
+    """0012 indexes the names already stored and carries each handoff's latest nudge day per
+    kind over from the audit trail, so the upgrade never nudges twice on one day."""
+    engine = unmigrated_database
+    upgrade(engine, "0011")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, account_name, stage, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts) VALUES ('webhook', 'D1', 'Platform 2026', "
+                "'Vandelay Industries', 'Closed Won', 'held', :now, :now, :now, 1, 1, false, 0)"
+            ),
+            {"now": now},
+        )
+        for day in ("2026-11-20", "2026-11-23"):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (handoff_id, at, actor, action, detail) "
+                    "VALUES (1, :now, 'handoff', 'nudged', :detail)"
+                ),
+                {"now": now, "detail": f'{{"kind": "sla_warn", "day": "{day}"}}'},
+            )
+    upgrade(engine)
+    with make_session_factory(engine).begin() as session:
+        handoff = session.query(Handoff).one()
+        assert handoff.nudged_on == {"sla_warn": "2026-11-23"}
+        found = session.scalars(
+            select(Handoff.id).where(name_search.name_condition(engine.dialect.name, "andelay"))
+        ).all()
+        assert found == [1]
+
+
+def test_without_pg_trgm_names_are_still_found_and_the_log_says_how_to_index_them(
+    unmigrated_database: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = unmigrated_database
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite always has FTS5")
+    monkeypatch.setattr(name_search, "_trigram_schema", lambda connection: None)
+    upgrade(engine)
+    assert "CREATE EXTENSION pg_trgm" in caplog.text
+    assert "CREATE INDEX ix_handoffs_deal_name_trgm" in caplog.text
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        indexes = connection.scalars(
+            text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'handoffs' "
+                "AND schemaname = current_schema()"
+            )
+        ).all()
+        assert not set(name_search.TRIGRAM_INDEXES) & set(indexes)
+        connection.execute(
+            text(
+                "INSERT INTO handoffs (crm, deal_id, deal_name, account_name, stage, status, "
+                "last_event_at, created_at, updated_at, state_version, rendered_version, "
+                "ae_lookup_done, card_attempts) VALUES ('webhook', 'D1', 'Platform 2026', "
+                "'Vandelay Industries', 'Closed Won', 'held', :now, :now, :now, 1, 1, false, 0)"
+            ),
+            {"now": now},
+        )
+        found = connection.scalars(
+            select(Handoff.id).where(name_search.name_condition("postgresql", "VANDEL"))
+        ).all()
+    assert len(found) == 1

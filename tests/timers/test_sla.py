@@ -10,7 +10,8 @@ import pytest
 
 import app as handoff_app
 from bot.config.playbook import BusinessHours, Playbook
-from storage.enums import AuditAction, DeadlineStatus, OutboxKind
+from bot.timers.sweeper import DeadlineSweeper
+from storage.enums import AuditAction, DeadlineKind, DeadlineStatus, OutboxKind
 from storage.models import AuditEvent, Deadline, Handoff, OutboxMessage
 from tests.conftest import AE_ID, RunningApp, make_settings
 from tests.support.team import (
@@ -204,6 +205,61 @@ def test_two_sweepers_on_one_database_fire_each_deadline_once(app: RunningApp) -
     assert sum(counts) == 20
     nudges = [r for r in app.rows(OutboxMessage) if r.kind is OutboxKind.NUDGE]
     assert len(nudges) == 20 and len({r.handoff_id for r in nudges}) == 20
+
+
+def failing_on(app: RunningApp, handoff_id: int, error: BaseException) -> DeadlineSweeper:
+    """A sweeper whose warn handler fails (or the process dies) on one handoff."""
+
+    def on_warn(session, deadline) -> None:  # type: ignore[no-untyped-def]
+        if deadline.handoff_id == handoff_id:
+            raise error
+        app.runtime.services.sla.on_warn(session, deadline)
+
+    return DeadlineSweeper(
+        sessions=app.runtime.sessions,
+        clock=app.clock,
+        handlers={DeadlineKind.SLA_WARN: on_warn},
+        batch_size=4,
+    )
+
+
+def start_six(app: RunningApp) -> list[int]:
+    return [
+        start_handoff(app, id=f"006BATCH{n:06d}", account_name=f"Batch {n}", slack_channel_id=None)
+        for n in range(6)
+    ]
+
+
+def nudged(app: RunningApp) -> list[int]:
+    return sorted(r.handoff_id for r in app.rows(OutboxMessage) if r.kind is OutboxKind.NUDGE)
+
+
+def test_a_failing_deadline_is_retried_alone_and_the_rest_of_its_batch_fires(
+    app: RunningApp,
+) -> None:
+    ids = start_six(app)
+    app.clock.advance(timedelta(hours=24))
+    assert failing_on(app, ids[2], RuntimeError("boom")).sweep() == 5
+    assert nudged(app) == sorted(set(ids) - {ids[2]})
+    audited = [r.handoff_id for r in app.rows(AuditEvent) if r.action is AuditAction.NUDGED]
+    assert sorted(audited) == nudged(app)
+    failed = [d for d in app.rows(Deadline) if d.handoff_id == ids[2] and d.kind == "sla_warn"]
+    assert [(d.status, d.attempts) for d in failed] == [(DeadlineStatus.PENDING, 1)]
+    assert tick(app) == 0  # not before its retry time
+    assert tick(app, 0.1) == 1
+    assert nudged(app) == sorted(ids)
+
+
+def test_a_crash_mid_sweep_loses_nothing_and_sends_nothing_twice(app: RunningApp) -> None:
+    ids = start_six(app)
+    app.clock.advance(timedelta(hours=24))
+    with pytest.raises(SystemExit):  # the process dies while handling its first batch
+        failing_on(app, ids[2], SystemExit(1)).sweep()
+    assert nudged(app) == []
+    assert tick(app) == 2  # the two the dead sweeper never claimed
+    assert tick(app, 0.1) == 4  # its claims expire and are taken over
+    assert nudged(app) == sorted(ids)
+    assert tick(app, 1) == 0
 
 
 def test_business_hours_count_only_working_time(app: RunningApp, playbook: Playbook) -> None:

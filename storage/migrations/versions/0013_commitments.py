@@ -1,7 +1,7 @@
 """the commitments ledger: each promise made in the sale, owned, dated, tracked
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import storage.models
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

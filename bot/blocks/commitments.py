@@ -4,7 +4,6 @@ commitment), its forms (add/edit, split, merge, drop), the sync's review, one-li
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -24,7 +23,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.text import escape, slack_date, truncate
+from bot.blocks.provenance import day
+from bot.blocks.text import escape, truncate
 from bot.domain.commitments import MOVES, CommitmentSource, CommitmentStatus, CommitmentView
 from bot.domain.read_models import HandoffCard
 from bot.slack.ids import Action, Input
@@ -57,9 +57,9 @@ MOVE_STEPS = {
 def _due(view: CommitmentView) -> str:
     if view.due_on is None:
         return ""
-    moment = datetime.combine(view.due_on, time(12), tzinfo=UTC)
+    # A calendar date, not a moment: every reader sees the same day.
     late = " — *overdue*" if view.past_due else ""
-    return f", due {slack_date(moment, '{date_short_pretty}')}{late}"
+    return f", due {day(view.due_on)}{late}"
 
 
 def commitment_line(view: CommitmentView) -> str:

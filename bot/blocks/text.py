@@ -37,7 +37,7 @@ def user_mention(user_id: str | None, email: str | None, *, unknown: str = "_unk
 
 def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
     """A date token each reader sees in their own time zone; the fallback is UTC."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC" if "{time}" in token else "%Y-%m-%d")
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
 
 

@@ -84,6 +84,8 @@ def test_the_ledger_modal_offers_what_each_status_allows() -> None:
     said = json.dumps(view, ensure_ascii=False)
     assert "Entered by <@U0AE>" in said and "<https://calls.example/1|source>" in said
     assert "dropped: not in their plan" in said and "*overdue*" in said
+    # A due date is a calendar day, the same for every reader (no time-zone token).
+    assert "due 15 Jan 2027" in said and "<!date" not in said
     assert '"add_commitment"' in said
     empty = json.dumps(modal_ok(ledger_modal(card())))
     assert "No commitment recorded yet" in empty

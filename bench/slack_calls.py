@@ -36,9 +36,10 @@ from bot.crm.events import Deal, DealEvent
 from bot.delivery.canvas_upkeep import CANVAS_METHODS
 from bot.domain.clock import ManualClock
 from bot.sandbox import FakeSlack
+from storage.canvas_models import BriefCanvas
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import BriefCanvas, Handoff
+from storage.models import Handoff
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 if TYPE_CHECKING:
+    from storage.canvas_models import BriefCanvas
     from storage.commitment_models import Commitment
 
 from storage.enums import (
@@ -240,38 +241,6 @@ class FieldValue(Base):
     handoff: Mapped[Handoff] = relationship(back_populates="fields")
 
 
-class BriefCanvas(Base):
-    """The one-page brief in the deal channel's canvas, kept current like the card: ``dirty``
-    is set whenever the card is rendered, the upkeep leases the row (token, until), renders
-    the brief and edits the canvas only if what it shows changed (``rendered_hash``).
-
-    ``mode``: ``channel`` (Handoff created the channel's canvas: the whole canvas is the brief),
-    ``section`` (the channel already had one: the brief is a titled section of it), or
-    ``unavailable`` (the plan or a missing scope: the modal brief remains, admins were told).
-    """
-
-    __tablename__ = "brief_canvases"
-    __table_args__ = (Index("ix_brief_canvases_due", "dirty", "next_attempt_at"),)
-
-    handoff_id: Mapped[int] = mapped_column(
-        ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True
-    )
-    channel_id: Mapped[str] = mapped_column(String(32))
-    mode: Mapped[str | None] = mapped_column(String(16))
-    canvas_id: Mapped[str | None] = mapped_column(String(32))
-    url: Mapped[str | None] = mapped_column(String(500))
-    dirty: Mapped[bool] = mapped_column(default=True)
-    rendered_hash: Mapped[str | None] = mapped_column(String(64))
-    next_attempt_at: Mapped[datetime]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    lease_until: Mapped[datetime | None]
-    error: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime]
-
-    handoff: Mapped[Handoff] = relationship(back_populates="brief_canvas")
-
-
 class InboxEvent(Base):
     __tablename__ = "inbox"
     __table_args__ = (UniqueConstraint("source", "external_id"),)
@@ -376,4 +345,4 @@ class CrmCursor(Base):
 
 # The context tables and the commitments ledger live in their own modules; importing them here
 # registers them on Base (they need Base, defined above).
-from storage import commitment_models, context_models  # noqa: E402, F401
+from storage import canvas_models, commitment_models, context_models  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +21,6 @@ from storage.enums import (
 from storage.models import (
     AuditEvent,
     Base,
-    BriefCanvas,
     CrmCursor,
     Handoff,
     OutboxMessage,
@@ -341,16 +340,3 @@ def claim_period(session: Session, name: str, period_start: datetime, now: datet
         return False
     marker.period_start, marker.updated_at = period_start, now
     return True
-
-
-def brief_changed(session: Session, handoff_ids: Iterable[int], now: datetime) -> None:
-    """What these handoffs' briefs show changed without their cards changing (a quote that
-    expired): their canvases are brought up to date, the cards are left alone."""
-    ids = sorted(set(handoff_ids))
-    if ids:
-        session.execute(
-            update(BriefCanvas)
-            .where(BriefCanvas.handoff_id.in_(ids))
-            .values(dirty=True, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )

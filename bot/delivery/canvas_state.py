@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
 from storage import coordination
+from storage.canvas_models import BriefCanvas
 from storage.db import SessionFactory
-from storage.models import Base, BriefCanvas, Handoff
+from storage.models import Base, Handoff
 
 LEASE = timedelta(seconds=60)
 CANVASES = Base.metadata.tables["brief_canvases"]

@@ -17,7 +17,7 @@ from bot.domain.roles import Role, RoleDirectory
 from bot.workflow.context_intake import queue_extraction
 from bot.workflow.recorder import mark_changed, record_change
 from bot.workflow.suggestion_rows import forget_sources, recount
-from storage import repositories
+from storage import canvas_models, repositories
 from storage.context_models import ContextSource, ContextSuggestion
 from storage.db import SessionFactory
 from storage.enums import AuditAction, ContextKind, ContextState
@@ -118,7 +118,7 @@ class ContextUpkeep:
                 touched = {row.handoff_id for row in rows if row.handoff_id}
                 self._recount(session, touched)
                 # Their quotes are gone from the record: from the briefs' canvases too.
-                repositories.brief_changed(session, touched, self._clock.now())
+                canvas_models.brief_changed(session, touched, self._clock.now())
                 purged += len(rows)
 
     def adopt_waiting(self) -> int:

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from bot.sandbox import Fault
+from storage.canvas_models import BriefCanvas
 from storage.enums import OutboxKind
-from storage.models import BriefCanvas, OutboxMessage
+from storage.models import OutboxMessage
 from tests.conftest import AE_ID, DEAL_CHANNEL, RunningApp
 from tests.support.events import deal_event
 from tests.support.team import ADMIN, CSM, field_state, start_handoff
@@ -86,7 +87,7 @@ def test_a_burst_of_changes_is_one_edit_showing_the_last_of_them(app: RunningApp
         values = field_state(decision_makers=people, promises_made=f"SSO by January ({n})")
         reply = app.submit("handoff_fields", user=AE_ID, handoff_id=handoff_id, values=values)
         assert reply.status == 200
-    app.executor.drain()
+        app.executor.drain()  # one save after the other, so "the last of them" is defined
     report = app.relay()
     assert report.canvases_written == 1
     [edit] = app.slack.calls_to("canvases.edit")

@@ -10,7 +10,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from simple_salesforce.api import Salesforce
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -25,8 +24,6 @@ from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
 from bot.context import ConfiguredExtractors
 from bot.crm.adapter import CrmAdapter
-from bot.crm.hubspot.runtime import build_hubspot
-from bot.crm.salesforce.runtime import SalesforceAdapter, SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
 from bot.crm.webhook.transcripts import TranscriptEndpoint
 from bot.delivery.card_relay import CardRelay
@@ -67,6 +64,10 @@ from storage.enums import CrmName, DeadlineKind
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
+    from simple_salesforce.api import Salesforce
+
+    from bot.crm.salesforce.runtime import SalesforceRuntime
+
 
 class Acting(TypedDict):
     """What every service people drive from Slack is built from."""
@@ -103,6 +104,8 @@ class Runtime:
     @property
     def salesforce(self) -> SalesforceRuntime | None:
         """Salesforce's API side (poller, write-back, gateway), when it is configured."""
+        from bot.crm.salesforce.runtime import SalesforceAdapter
+
         adapter = self.crm(CrmName.SALESFORCE)
         return adapter.api if isinstance(adapter, SalesforceAdapter) else None
 
@@ -279,19 +282,34 @@ def crm_adapters(
     intake: DealIntake,
     slack: SlackGateway,
 ) -> list[CrmAdapter]:
-    """Every CRM the settings configure: one line per CRM package."""
-    built: list[CrmAdapter | None] = [
-        build_salesforce(
-            settings,
-            connect=salesforce_connect,
-            sessions=sessions,
-            clock=clock,
-            playbook=playbook,
-            intake=intake,
-            slack=slack,
-        ),
-        build_hubspot(
-            settings, sessions=sessions, clock=clock, playbook=playbook, intake=intake, slack=slack
-        ),
-    ]
+    """Every CRM the settings configure: one entry per CRM package. A CRM's package (and its
+    SDK, slow to import and heavy in memory) is imported only when the settings name it."""
+    built: list[CrmAdapter | None] = []
+    if salesforce_connect or settings.salesforce_mode or settings.salesforce_organization_id:
+        from bot.crm.salesforce.runtime import build_salesforce
+
+        built.append(
+            build_salesforce(
+                settings,
+                connect=salesforce_connect,
+                sessions=sessions,
+                clock=clock,
+                playbook=playbook,
+                intake=intake,
+                slack=slack,
+            )
+        )
+    if settings.hubspot_access_token:
+        from bot.crm.hubspot.runtime import build_hubspot
+
+        built.append(
+            build_hubspot(
+                settings,
+                sessions=sessions,
+                clock=clock,
+                playbook=playbook,
+                intake=intake,
+                slack=slack,
+            )
+        )
     return [adapter for adapter in built if adapter is not None]

@@ -58,7 +58,12 @@ from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService, on_exception_expiry
 from bot.workflow.suggestions import SuggestionService
 from bot.workflow.sync_meeting import SyncMeetingService
-from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.db import (
+    SessionFactory,
+    make_engine,
+    make_read_session_factory,
+    make_session_factory,
+)
 from storage.enums import CrmName, DeadlineKind
 
 if TYPE_CHECKING:
@@ -123,6 +128,7 @@ def build_runtime(
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
+    reads = make_read_session_factory(engine)  # lists, status, the Home, reports, modal checks
     slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     gateway = WebApiSlackGateway(slack_client)
     roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
@@ -133,7 +139,7 @@ def build_runtime(
     milestones = MilestoneService(**acting, calendar=calendar)
     sync_meeting = SyncMeetingService(**acting)
     reports = ReportScheduler(sessions=sessions, clock=clock, playbook=playbook)
-    queries = HandoffQueries(**acting)
+    queries = HandoffQueries(sessions=reads, clock=clock, playbook=playbook, roles=roles)
     sweeper = DeadlineSweeper(
         sessions=sessions,
         clock=clock,
@@ -163,7 +169,7 @@ def build_runtime(
             render_escalation=render_escalation,
         ),
         render_invite=sync_invite,
-        render_report=report_renderer(sessions, playbook),
+        render_report=report_renderer(reads, playbook),
         expand=roles.expand,
     )
     relay = CardRelay(
@@ -199,10 +205,10 @@ def build_runtime(
         render_notice=file_notice,
     )
     services = Services(
-        handoffs=HandoffChanges(**acting),
-        details=DetailsService(**acting),
-        ownership=OwnershipService(**acting),
-        signoff=SignoffService(**acting),
+        handoffs=HandoffChanges(**acting, reads=reads),
+        details=DetailsService(**acting, reads=reads),
+        ownership=OwnershipService(**acting, reads=reads),
+        signoff=SignoffService(**acting, reads=reads),
         sla=sla,
         milestones=milestones,
         sync_meeting=sync_meeting,

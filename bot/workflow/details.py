@@ -15,7 +15,7 @@ class DetailsService(HandoffChanges):
     """The AE (or owner) completes the record: typed, validated, with who set each value."""
 
     def field_errors(self, *, handoff_id: int, values: dict[str, str | None]) -> dict[str, str]:
-        with self._sessions.begin() as session:
+        with self._reads.begin() as session:
             handoff = self._load(session, handoff_id, lock=False)
             current = {value.key for value in handoff.fields}
         errors: dict[str, str] = {}

@@ -74,7 +74,7 @@ class SignoffService(HandoffChanges):
 
     def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
         """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
-        with self._acting(handoff_id, actor, Permission.MARK_READY, lock=False) as (_, handoff):
+        with self._acting(handoff_id, actor, Permission.MARK_READY, reading=True) as (_, handoff):
             self._ready_or_refuse(handoff, self._clock.now())
             return card_snapshot(handoff, self._playbook)
 

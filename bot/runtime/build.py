@@ -35,6 +35,7 @@ from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roles import RoleDirectory
 from bot.handlers.app import create_bolt_app
+from bot.handlers.later import AfterAckPool
 from bot.handlers.services import Services
 from bot.reporting.schedule import ReportScheduler
 from bot.runtime.reports import report_renderer
@@ -96,6 +97,7 @@ class Runtime:
     roles: RoleDirectory
     relay: CardRelay
     bolt_app: App
+    after_ack: AfterAckPool
     wsgi_app: WSGIApplication
     sweeper: DeadlineSweeper
     reports: ReportScheduler
@@ -122,6 +124,7 @@ def build_runtime(
     clock: Clock | None = None,
     engine: Engine | None = None,
     listener_executor: Executor | None = None,
+    after_ack_executor: Executor | None = None,
     salesforce_connect: Callable[[], Salesforce] | None = None,
 ) -> Runtime:
     playbook = playbook or load_playbook(settings.playbook_path)
@@ -221,10 +224,16 @@ def build_runtime(
         playbook=playbook,
         clock=clock,
     )
+    after_ack = AfterAckPool(
+        workers=settings.after_ack_workers,
+        queue=settings.after_ack_queue,
+        executor=after_ack_executor,
+    )
     bolt_app = create_bolt_app(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
         services=services,
+        after_ack=after_ack,
         listener_executor=listener_executor,
     )
     crms = crm_adapters(
@@ -269,6 +278,7 @@ def build_runtime(
         roles=roles,
         relay=relay,
         bolt_app=bolt_app,
+        after_ack=after_ack,
         wsgi_app=wsgi_app,
         sweeper=sweeper,
         reports=reports,

@@ -284,7 +284,7 @@ class FakeSlack:
                     return
                 if self.path.startswith("/response/"):
                     with fake._lock:
-                        fake.calls.append(Call("response_url", args, {"ok": True}))
+                        fake.calls.append(Call("response_url", args, {"ok": True}, fake.now()))
                     self._send(200, {"ok": True})
                     return
                 method = self.path.partition("?")[0].removeprefix("/api/")

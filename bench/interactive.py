@@ -284,11 +284,12 @@ def measure(
     slack: FakeSlack,
     playbook_path: Path,
     args: argparse.Namespace,
-) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
-    """Ack latencies per kind, full-answer latencies per kind, and non-2xx answers."""
+) -> tuple[dict[str, list[float]], dict[str, list[float]], int, str]:
+    """Ack latencies per kind, full-answer latencies per kind, non-2xx answers, and what the
+    people saw (Handoff only)."""
     acks: dict[str, list[float]] = {kind: [] for kind in KINDS}
     answers: dict[str, list[float]] = {kind: [] for kind in KINDS[2:]}
-    failures = 0
+    failures, checked, since = 0, "", len(slack.calls)
     with database(url, folder) as database_url:
         per_round = args.clients
         names = seed(database_url, playbook_path, slack, per_round * (args.rounds + 1))
@@ -323,13 +324,36 @@ def measure(
                         time.sleep(1.5)  # let the claims land before their owners submit
                     if round_no:
                         acks[kind] += [shot.ack_ms for shot in shots]
+            if target == "handoff":
+                time.sleep(1.5)  # the last claims and saves land
+                checked = verify(database_url, slack, since, expected=per_round * (args.rounds + 1))
         finally:
             process.terminate()
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-    return acks, answers, failures
+    return acks, answers, failures, checked
+
+
+def verify(database_url: str, slack: FakeSlack, since: int, *, expected: int) -> str:
+    """What the people saw: every claim and save landed, every status named its deal."""
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        owned = connection.execute(
+            text("SELECT count(*) FROM handoffs WHERE owner_slack_id IS NOT NULL")
+        ).scalar_one()
+        saved = connection.execute(
+            text("SELECT count(*) FROM field_values WHERE key = 'primary_use_case' AND value = :v"),
+            {"v": "Invoicing"},
+        ).scalar_one()
+    engine.dispose()
+    named = sum(1 for reply in slack.responses() if "Bench Deal" in str(reply.get("text", "")))
+    opened = sum(1 for call in slack.calls_to("views.open") if call.ok)
+    return (
+        f"  checked: {owned}/{expected} claims landed, {saved}/{expected} details saved; "
+        f"{named}/{expected} status answers named their deal, {opened}/{expected} modals opened"
+    )
 
 
 def team_playbook(folder: Path, clients: int) -> Path:
@@ -364,8 +388,8 @@ def main() -> None:
         for which in args.servers.split(","):
             served = "python app.py" if which == "python" else "gunicorn " + " ".join(GUNICORN)
             common = (args.database_url, folder, slack, playbook_path, args)
-            floor_acks, _, floor_failures = measure(which, "noop", *common)
-            acks, answers, failures = measure(which, "handoff", *common)
+            floor_acks, _, floor_failures, _ = measure(which, "noop", *common)
+            acks, answers, failures, checked = measure(which, "handoff", *common)
             print(
                 f"\n{served} ({backend}); non-2xx answers: "
                 f"Handoff {failures}, floor {floor_failures}"
@@ -378,6 +402,7 @@ def main() -> None:
                     f"  ack {kind:27} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms   floor p50 "
                     f"{f50:6.1f} ms  p99 {f99:6.1f} ms   ratio p99 {p99 / f99:5.2f}x (target <= 2x)"
                 )
+            print(checked)
             for kind, late in answers.items():
                 what = "response_url" if kind == KINDS[2] else "views.open"
                 print(

@@ -214,7 +214,7 @@ def with_trigger(form: dict[str, str], trigger: str) -> dict[str, str]:
 
 
 def round_forms(
-    slack: FakeSlack, names: list[str], first: int, clients: int, round_no: int
+    slack: FakeSlack, names: list[str], first: int, clients: int, round_no: str
 ) -> dict[str, list[tuple[str, dict[str, str]]]]:
     """The N requests of each kind for one round: handoffs ``first`` … ``first + N - 1``."""
     ids = range(first + 1, first + clients + 1)  # handoff ids follow the seeding order
@@ -309,7 +309,8 @@ def measure(
             wait_healthy(port, process)
             base = f"http://127.0.0.1:{port}"
             for round_no in range(args.rounds + 1):  # round 0 warms up and is not counted
-                forms = round_forms(slack, names, round_no * per_round, args.clients, round_no)
+                run = f"{uuid.uuid4().hex[:6]}.{round_no}"  # tags unique across runs and rounds
+                forms = round_forms(slack, names, round_no * per_round, args.clients, run)
                 for kind in KINDS:
                     shots = fire(base, forms[kind])
                     failures += sum(1 for shot in shots if shot.status >= 300)
@@ -348,11 +349,20 @@ def verify(database_url: str, slack: FakeSlack, since: int, *, expected: int) ->
             {"v": "Invoicing"},
         ).scalar_one()
     engine.dispose()
-    named = sum(1 for reply in slack.responses() if "Bench Deal" in str(reply.get("text", "")))
-    opened = sum(1 for call in slack.calls_to("views.open") if call.ok)
+    calls = slack.calls[since:]
+    named = sum(
+        1
+        for call in calls
+        if call.method == "response_url" and "Bench Deal" in str(call.args.get("text", ""))
+    )
+    opened = sum(1 for call in calls if call.method == "views.open" and call.ok)
+    tags = [str(c.args.get("r")) for c in calls if c.method == "response_url"]
+    tags += [str(c.args.get("trigger_id")) for c in calls if c.method == "views.open"]
+    twice = len(tags) - len(set(tags))
     return (
         f"  checked: {owned}/{expected} claims landed, {saved}/{expected} details saved; "
-        f"{named}/{expected} status answers named their deal, {opened}/{expected} modals opened"
+        f"{named}/{expected} status answers named their deal, {opened}/{expected} modals "
+        f"opened, {twice} answered twice"
     )
 
 

@@ -79,12 +79,13 @@ class Seen:
     ok: bool
 
 
-def _stand_in(pipe: Connection, clients: int) -> None:
+def _stand_in(pipe: Connection, clients: int, deals: int) -> None:
     """The loopback Slack stand-in, in a process of its own: validating and recording what
     Handoff sends must not take the CPU from this process's clients while they time acks."""
     slack = FakeSlack(token=TOKEN).start()
     slack.add_user("U0AE00001", email="ae@vendor.example", name="Ann Ae")
-    slack.add_channel("C0BENCH001", "bench-deals")
+    for n in range(deals):
+        slack.add_channel(channel(n), f"bench-deal-{n}")
     for n in range(clients):
         slack.add_user(csm(n), email=f"csm{n}@vendor.example", name=f"CSM {n}")
     pipe.send((slack.url, slack.response_url))
@@ -105,10 +106,10 @@ def _stand_in(pipe: Connection, clients: int) -> None:
 
 
 class RemoteSlack:
-    def __init__(self, clients: int) -> None:
+    def __init__(self, clients: int, deals: int) -> None:
         self._pipe, child = multiprocessing.get_context("spawn").Pipe()
         self._process = multiprocessing.get_context("spawn").Process(
-            target=_stand_in, args=(child, clients), daemon=True
+            target=_stand_in, args=(child, clients, deals), daemon=True
         )
         self._process.start()
         self.url, self.response_url = self._pipe.recv()
@@ -139,6 +140,32 @@ def free_port() -> int:
 
 def csm(n: int) -> str:
     return f"U0CSM{n:05d}"
+
+
+def channel(n: int) -> str:
+    """Each deal its own channel, so the cards of the seeded deals are all posted at once
+    (Slack's pace is one message per second per channel) before the clients start."""
+    return f"C0BENCH{n:04d}"
+
+
+def quiet(database_url: str, timeout: float = 60) -> None:
+    """Wait until the app has nothing left to do: every card posted and current, no outbox
+    row due. Each kind is then measured on an otherwise idle app, as the floor is."""
+    engine = make_engine(database_url)
+    busy = text(
+        "SELECT (SELECT count(*) FROM handoffs WHERE card_ts IS NULL "
+        "OR rendered_version < state_version) + (SELECT count(*) FROM outbox "
+        "WHERE status = 'pending' AND next_attempt_at <= :now)"
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if not connection.execute(busy, {"now": datetime.now(UTC)}).scalar_one():
+                    return
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
 
 
 @contextmanager
@@ -182,7 +209,7 @@ def seed(url: str, playbook_path: Path, slack: RemoteSlack, count: int) -> list[
                     stage="Closed Won",
                     account_name=f"Bench Account {n:04d}",
                     ae_email="ae@vendor.example",
-                    slack_channel_id="C0BENCH001",
+                    slack_channel_id=channel(n),
                     fields={"primary_use_case": "Billing"},
                 ),
             )
@@ -364,6 +391,8 @@ def measure(
         process = start_server(which, target, port, env)
         try:
             wait_healthy(port, process)
+            if target == "handoff":
+                quiet(database_url)  # the seeded deals' cards are posted
             base = f"http://127.0.0.1:{port}"
             for round_no in range(args.rounds + 1):  # round 0 warms up and is not counted
                 run = f"{uuid.uuid4().hex[:6]}.{round_no}"  # tags unique across runs and rounds
@@ -378,8 +407,8 @@ def measure(
                         late += [float("inf")] * missing
                         if round_no:
                             answers[kind] += late
-                    elif kind == KINDS[0] and target == "handoff":
-                        time.sleep(1.5)  # let the claims land before their owners submit
+                    if target == "handoff":
+                        quiet(database_url)  # the claims have landed before their owners submit
                     if round_no:
                         acks[kind] += [shot.ack_ms for shot in shots]
             if target == "handoff":
@@ -434,7 +463,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    slack = RemoteSlack(args.clients)
+    slack = RemoteSlack(args.clients, args.clients * (args.rounds + 1))
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"{args.clients} concurrent clients, {args.rounds} rounds (+1 warm-up) per kind, "

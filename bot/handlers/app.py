@@ -35,7 +35,9 @@ def create_bolt_app(
     def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
         context["services"] = services
         context["after_ack"] = after_ack  # bot/handlers/routing.py: what runs after the ack
-        next()
+        # Jobs on the after-ack pool wait for the acks being made (bot/handlers/later.py).
+        with after_ack.acking():
+            next()
 
     handlers.register(app)
     return app

@@ -6,15 +6,23 @@ through a read session — and ack) and hands the rest (database writes, Slack c
 ``response_url`` answer) to this pool: a bounded number of threads and a bounded queue. When
 both are full the request is not left hanging: the listener answers "busy, try again"
 instead (see ``bot.handlers.routing``).
+
+Acks go first. Python runs one thread at a time, so a job running while requests are being
+acknowledged takes turns with them and makes each ack wait. Every Slack request is counted
+while Bolt handles it (``acking``, a middleware in ``bot.handlers.app``), and a job waits to
+start until no ack is pending — at most ``ACK_HEAD_START`` seconds, so that a steady stream of
+requests cannot starve the jobs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 Job = Callable[[], None]
+ACK_HEAD_START = 0.25  # seconds a job may wait for the pending acks before it starts anyway
 
 
 class AfterAckPool:
@@ -26,6 +34,21 @@ class AfterAckPool:
         self._capacity = workers + queue
         self._pending = 0
         self._idle = threading.Condition()
+        self._acks = 0
+        self._acks_done = threading.Condition()
+
+    @contextlib.contextmanager
+    def acking(self) -> Iterator[None]:
+        """Around the handling of one Slack request, up to its ack."""
+        with self._acks_done:
+            self._acks += 1
+        try:
+            yield
+        finally:
+            with self._acks_done:
+                self._acks -= 1
+                if not self._acks:
+                    self._acks_done.notify_all()
 
     def submit(self, job: Job, *, first: Callable[[], object] | None = None) -> bool:
         """Queue ``job``, calling ``first`` (the ack) once a place is taken and before the job
@@ -53,6 +76,8 @@ class AfterAckPool:
 
     def _run(self, job: Job) -> None:
         try:
+            with self._acks_done:
+                self._acks_done.wait_for(lambda: not self._acks, ACK_HEAD_START)
             job()
         finally:
             self._done()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.domain.errors import Refused
 from bot.domain.fields import field_error, normalise
 from bot.domain.permissions import Permission
@@ -15,9 +17,12 @@ class DetailsService(HandoffChanges):
     """The AE (or owner) completes the record: typed, validated, with who set each value."""
 
     def field_errors(self, *, handoff_id: int, values: dict[str, str | None]) -> dict[str, str]:
+        # Checked before the ack: one light read of which fields have a value (a handoff that
+        # is gone has none, and saving it is then refused after the ack).
         with self._reads.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            current = {value.key for value in handoff.fields}
+            current = set(
+                session.scalars(select(FieldValue.key).where(FieldValue.handoff_id == handoff_id))
+            )
         errors: dict[str, str] = {}
         for key, raw in values.items():
             spec = self._playbook.field(key)

@@ -45,7 +45,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its hubspot.py would shadow the SDK
 
 import app as handoff_app  # noqa: E402
 from bot.config.playbook import load_playbook  # noqa: E402

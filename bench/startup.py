@@ -25,7 +25,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its hubspot.py would shadow the SDK
 
 from bot.sandbox import FakeSlack  # noqa: E402
 from storage.db import make_engine  # noqa: E402

@@ -27,6 +27,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: its hubspot.py would shadow the SDK
 
+from bench.interactive import database  # noqa: E402  # a fresh schema on PostgreSQL
 from bot.sandbox import FakeSlack  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -87,8 +88,10 @@ def main() -> None:
     args = parser.parse_args()
 
     slack = FakeSlack(token=TOKEN).start()
-    with tempfile.TemporaryDirectory(prefix="handoff-bench-startup-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory(prefix="handoff-bench-startup-") as tmp,
+        database(args.database_url, Path(tmp)) as url,
+    ):
         engine = make_engine(url)
         upgrade(engine)  # a restart, as in production: the schema is current
         engine.dispose()

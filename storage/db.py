@@ -1,4 +1,11 @@
-"""Engines and session factories for SQLite (the default) and PostgreSQL."""
+"""Engines and session factories for SQLite (the default) and PostgreSQL.
+
+Two kinds of session: ``make_session_factory`` for the services that change things (on SQLite
+every transaction takes the write lock at BEGIN), and ``make_read_session_factory`` for the
+answers people wait for — lists, ``/handoff status``, the App Home, reports — which never take
+the write lock (a deferred BEGIN on SQLite, a READ ONLY transaction on PostgreSQL) and refuse
+to write.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 SessionFactory = sessionmaker[Session]
+READ_ONLY = "handoff_read_only"  # the execution option that marks a read session's connection
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A read session was asked to write: a programming error, never a user's mistake."""
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -26,6 +38,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> SessionFactory:
+    """Sessions for reading only: they never wait for, or hold, SQLite's write lock, and any
+    flush or INSERT/UPDATE/DELETE through them raises ``ReadOnlySessionError``."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if is_postgresql(engine):
+        options["postgresql_readonly"] = True
+    reads = sessionmaker(engine.execution_options(**options), expire_on_commit=False)
+    event.listen(reads, "before_flush", _refuse_flush)
+    event.listen(reads, "do_orm_execute", _refuse_writes)
+    return reads
 
 
 def is_postgresql(engine: Engine) -> bool:
@@ -51,6 +75,26 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(connection: Any) -> None:
+    info = connection.connection.info  # this database connection's, whichever session has it
+    if connection.get_execution_options().get(READ_ONLY):
+        # A read: a deferred BEGIN takes no lock until it reads, and WAL lets it read while a
+        # writer holds the write lock. query_only makes SQLite itself refuse a write.
+        connection.exec_driver_sql("BEGIN")
+        if not info.get(READ_ONLY):
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            info[READ_ONLY] = True
+        return
+    if info.pop(READ_ONLY, False):
+        connection.exec_driver_sql("PRAGMA query_only=OFF")
     # Taking the write lock at BEGIN makes concurrent writers queue on busy_timeout
     # instead of failing with "database is locked" when a reader upgrades to a writer.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    raise ReadOnlySessionError("a read session cannot write; use the service's sessions")
+
+
+def _refuse_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlySessionError("a read session cannot write; use the service's sessions")

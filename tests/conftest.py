@@ -249,7 +249,7 @@ def start_app(
         clock=clock,
         engine=engine,
         listener_executor=executor,
-        **build,
+        **{"after_ack_executor": executor, **build},  # one executor.drain() waits for both
     )
     server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)
     server.start_in_background()

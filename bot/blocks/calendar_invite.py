@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Event
-
 
 def ics(
     *, uid: str, title: str, start: datetime, minutes: int, description: str, now: datetime
 ) -> bytes:
+    from icalendar import Calendar, Event  # imported when an invite is made: slow to load
+
     calendar = Calendar()
     calendar.add("prodid", "-//Handoff//handoff sync//EN")
     calendar.add("version", "2.0")

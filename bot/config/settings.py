@@ -59,6 +59,8 @@ ENVIRONMENT_NAMES = {
     "llm_model": "HANDOFF_LLM_MODEL",
     "llm_api_key": "HANDOFF_LLM_API_KEY",
     "llm_timeout_seconds": "HANDOFF_LLM_TIMEOUT_SECONDS",
+    "after_ack_workers": "HANDOFF_AFTER_ACK_WORKERS",
+    "after_ack_queue": "HANDOFF_AFTER_ACK_QUEUE",
 }
 
 
@@ -161,6 +163,11 @@ class Settings(BaseModel):
                 "only from your HubSpot account (Settings > Account defaults > Hub ID)"
             )
         return self
+
+    # What a Slack listener does after its ack (save, open a modal, answer a command) runs on
+    # a pool of its own: this many threads, and at most this many requests waiting for one.
+    after_ack_workers: int = Field(default=8, ge=1, le=256)
+    after_ack_queue: int = Field(default=500, ge=0, le=100_000)
 
     # An OpenAI-compatible endpoint for reading calls; without one the built-in extractor runs.
     llm_base_url: str | None = Field(default=None, pattern=r"^https?://")

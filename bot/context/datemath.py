@@ -9,8 +9,6 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-import dateparser  # type: ignore[import-untyped]  # ships no type information
-
 from bot.context.numbers import day_ordinal_value
 
 WEEKDAYS = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
@@ -171,5 +169,8 @@ def dateparse(phrase: str, *, base: date) -> date | None:
         "DATE_ORDER": "MDY",  # US-style 1/15; the calls we read are mostly US
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
+    # Imported on the first phrase it reads, not at start-up: it loads language data.
+    import dateparser  # type: ignore[import-untyped]  # ships no type information
+
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if isinstance(parsed, datetime) else None

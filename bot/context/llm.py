@@ -13,11 +13,7 @@ import copy
 import json
 import logging
 from datetime import date
-from typing import Any
-
-from openai import OpenAI
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
+from typing import TYPE_CHECKING, Any
 
 from bot.context.llm_prompt import SYSTEM_PROMPT, response_format, user_message
 from bot.context.model import (
@@ -34,6 +30,10 @@ from bot.context.quotes import quote_in_source
 from bot.context.segments import Segment, Transcript, format_offset
 from bot.context.sides import EMAIL
 from bot.context.signals import URL
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.shared_params import ResponseFormatJSONSchema
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 100  # per kind: a runaway answer must not become a runaway card
@@ -56,6 +56,8 @@ class OpenAICompatibleExtractor:
     ) -> None:
         # Retries would multiply the wait before the fallback answers; the caller (a Slack
         # handler or a job) would rather get the built-in result now.
+        from openai import OpenAI  # only when an LLM is configured: the SDK is heavy to import
+
         self.model = model
         self.fallback = fallback
         self.client = OpenAI(

@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_calendars
-
 from bot.config.playbook import WEEKDAYS, BusinessHours
 
 
@@ -102,4 +100,7 @@ class BusinessCalendar:
 
 @lru_cache(maxsize=32)
 def _holidays(country: str, year: int) -> frozenset[date]:
+    # Imported when a playbook names a country's holidays: the package is large.
+    import holidays as holiday_calendars
+
     return frozenset(holiday_calendars.country_holidays(country, years=year).keys())

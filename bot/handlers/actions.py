@@ -1,4 +1,5 @@
-"""Buttons on the handoff card and in the App Home: ack first, then one service call."""
+"""Buttons on the handoff card and in the App Home: ack at once, then one service call on the
+after-ack pool (``later``, see ``bot/handlers/routing.py``)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from bot.config.playbook import FieldSpec
 from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
 from bot.handlers.payloads import actor, clicked_action, clicked_handoff, field_values, view_handoff
-from bot.handlers.routing import Listener, after_ack
+from bot.handlers.routing import Later, Listener, after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Action
 
@@ -127,13 +128,25 @@ def listeners() -> dict[Action, Listener]:
 
 
 def card_menu(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    later: Later,
 ) -> None:
     listener = listeners().get(Action(clicked_action(body)))
     if listener is None:
         ack()
         return  # an option this release no longer offers: nothing to do
-    offered = {"ack": ack, "body": body, "client": client, "respond": respond, "context": context}
+    offered = {
+        "ack": ack,
+        "body": body,
+        "client": client,
+        "respond": respond,
+        "context": context,
+        "later": later,
+    }
     wanted = inspect.signature(listener).parameters
     listener(**{name: value for name, value in offered.items() if name in wanted})
 
@@ -148,71 +161,82 @@ def _services(context: BoltContext) -> Services:
     return services
 
 
-def open_modal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
+def open_modal(body: dict[str, Any], client: WebClient, context: BoltContext, later: Later) -> None:
     services = _services(context)
     authorize, build = MODALS[Action(clicked_action(body))]
-    card = authorize(services, clicked_handoff(body), actor(body))
-    client.views_open(trigger_id=body["trigger_id"], view=build(card, services))
+    handoff_id, user = clicked_handoff(body), actor(body)
+
+    def open_it() -> None:
+        card = authorize(services, handoff_id, user)
+        client.views_open(trigger_id=body["trigger_id"], view=build(card, services))
+
+    later(open_it)
 
 
-def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    ack()
-    _services(context).ownership.claim(handoff_id=clicked_handoff(body), actor=actor(body))
+def claim(body: dict[str, Any], context: BoltContext, later: Later) -> None:
+    ownership, handoff_id, user = _services(context).ownership, clicked_handoff(body), actor(body)
+    later(lambda: ownership.claim(handoff_id=handoff_id, actor=user))
 
 
-def release(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    ack()
-    _services(context).ownership.release(handoff_id=clicked_handoff(body), actor=actor(body))
+def release(body: dict[str, Any], context: BoltContext, later: Later) -> None:
+    ownership, handoff_id, user = _services(context).ownership, clicked_handoff(body), actor(body)
+    later(lambda: ownership.release(handoff_id=handoff_id, actor=user))
 
 
-def snooze(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    until = _services(context).sla.snooze(handoff_id=clicked_handoff(body), actor=actor(body))
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=f":zzz: Snoozed. The next reminder comes {slack_date(until)}.",
-    )
+def snooze(body: dict[str, Any], respond: Respond, context: BoltContext, later: Later) -> None:
+    sla, handoff_id, user = _services(context).sla, clicked_handoff(body), actor(body)
+
+    def snooze_it() -> None:
+        until = sla.snooze(handoff_id=handoff_id, actor=user)
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=f":zzz: Snoozed. The next reminder comes {slack_date(until)}.",
+        )
+
+    later(snooze_it)
 
 
-def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    ack()
-    _services(context).sla.acknowledge(handoff_id=clicked_handoff(body), actor=actor(body))
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=":thumbsup: Thanks — noted in the card's thread.",
-    )
+def acknowledge(body: dict[str, Any], respond: Respond, context: BoltContext, later: Later) -> None:
+    sla, handoff_id, user = _services(context).sla, clicked_handoff(body), actor(body)
+
+    def acknowledge_it() -> None:
+        sla.acknowledge(handoff_id=handoff_id, actor=user)
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=":thumbsup: Thanks — noted in the card's thread.",
+        )
+
+    later(acknowledge_it)
 
 
-def first_value(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    ack()
-    _services(context).milestones.record_first_value(
-        handoff_id=clicked_handoff(body), actor=actor(body)
-    )
+def first_value(body: dict[str, Any], context: BoltContext, later: Later) -> None:
+    milestones, handoff_id, user = _services(context).milestones, clicked_handoff(body), actor(body)
+    later(lambda: milestones.record_first_value(handoff_id=handoff_id, actor=user))
 
 
-def onboarding_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    ack()
-    _services(context).milestones.record_onboarding_done(
-        handoff_id=clicked_handoff(body), actor=actor(body)
-    )
+def onboarding_done(body: dict[str, Any], context: BoltContext, later: Later) -> None:
+    milestones, handoff_id, user = _services(context).milestones, clicked_handoff(body), actor(body)
+    later(lambda: milestones.record_onboarding_done(handoff_id=handoff_id, actor=user))
 
 
-def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def save_draft(body: dict[str, Any], client: WebClient, context: BoltContext, later: Later) -> None:
     """*Save what I have* in the details modal: a partial record, checked like a submission;
     the modal then shows what was saved and what is still required."""
-    ack()
     services, view = _services(context), body["view"]
-    handoff_id, values = view_handoff(view), field_values(view)
-    errors = services.details.field_errors(handoff_id=handoff_id, values=values)
-    if not errors:
-        services.details.save_fields(handoff_id=handoff_id, actor=actor(body), values=values)
-    card = services.handoffs.card(handoff_id=handoff_id)
-    shown = (
-        fields_modal(card, typed_fields(card, services), errors=errors)
-        if errors
-        else details_saved_modal(card)
-    )
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)
+    handoff_id, values, user = view_handoff(view), field_values(view), actor(body)
+
+    def save_it() -> None:
+        errors = services.details.field_errors(handoff_id=handoff_id, values=values)
+        if not errors:
+            services.details.save_fields(handoff_id=handoff_id, actor=user, values=values)
+        card = services.handoffs.card(handoff_id=handoff_id)
+        shown = (
+            fields_modal(card, typed_fields(card, services), errors=errors)
+            if errors
+            else details_saved_modal(card)
+        )
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)
+
+    later(save_it)

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import handlers
+from bot.handlers.later import AfterAckPool
 from bot.handlers.services import Services
 
 
@@ -17,6 +18,7 @@ def create_bolt_app(
     client: WebClient,
     signing_secret: str | None,
     services: Services,
+    after_ack: AfterAckPool,
     listener_executor: Executor | None = None,
 ) -> App:
     app = App(
@@ -32,7 +34,10 @@ def create_bolt_app(
     @app.middleware
     def provide_services(context: BoltContext, next: Callable[[], None]) -> None:
         context["services"] = services
-        next()
+        context["after_ack"] = after_ack  # bot/handlers/routing.py: what runs after the ack
+        # Jobs on the after-ack pool wait for the acks being made (bot/handlers/later.py).
+        with after_ack.acking():
+            next()
 
     handlers.register(app)
     return app

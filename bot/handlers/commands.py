@@ -18,7 +18,7 @@ from bot.blocks.lists import (
 )
 from bot.blocks.suggestions import forgotten_message
 from bot.delivery.ports import RenderedMessage
-from bot.handlers.routing import after_ack
+from bot.handlers.routing import Later, after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Command
 from bot.workflow.queries import mine
@@ -29,7 +29,7 @@ def register(app: App) -> None:
 
 
 def handle_handoff_command(
-    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
+    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext, later: Later
 ) -> None:
     verb, _, argument = str(command.get("text") or "").strip().partition(" ")
     answer = SUBCOMMANDS.get(verb.lower())
@@ -37,10 +37,17 @@ def handle_handoff_command(
         reply = help_message()
         ack(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
         return
-    # Role lookups can call Slack; the answer follows through response_url, after the ack.
-    ack()
-    reply = answer(context["services"], str(command["user_id"]), argument.strip())
-    respond(response_type="ephemeral", replace_original=False, text=reply.text, blocks=reply.blocks)
+    services, user = context["services"], str(command["user_id"])
+
+    # Lookups read the database and role lookups can call Slack: the answer follows through
+    # response_url, from the after-ack pool.
+    def answer_it() -> None:
+        reply = answer(services, user, argument.strip())
+        respond(
+            response_type="ephemeral", replace_original=False, text=reply.text, blocks=reply.blocks
+        )
+
+    later(answer_it)
 
 
 def _status(services: Services, user: str, query: str) -> RenderedMessage:

@@ -1,5 +1,6 @@
 """The commitments ledger in Slack: the modal's buttons and menus, and its forms' submissions
-(add, edit, split, merge, drop, the sync's review). Refusals become ephemeral replies."""
+(add, edit, split, merge, drop, the sync's review). Each acks first (a form's inline errors
+are the ack) and does its work on the after-ack pool; refusals become ephemeral replies."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from bot.blocks.commitments import (
 from bot.domain.commitments import CommitmentStatus
 from bot.domain.errors import NotFound
 from bot.handlers.payloads import actor, choice, date_input, text_input, user_input, view_handoff
-from bot.handlers.routing import after_ack
+from bot.handlers.routing import Later, after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Action, Input, View
 from bot.workflow.commitments import CommitmentDraft
@@ -57,43 +58,56 @@ def _refresh_ledger(client: WebClient, view: dict[str, Any], services: Services)
         client.views_update(view_id=previous, view=ledger_modal(card))
 
 
-def add_commitment(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
-    services = _services(context)
+def add_commitment(
+    body: dict[str, Any], client: WebClient, context: BoltContext, later: Later
+) -> None:
+    services, user = _services(context), actor(body)
     handoff_id = int(body["actions"][0]["value"])
-    services.commitments.authorize_ledger(handoff_id=handoff_id, actor=actor(body))
-    card = services.handoffs.card(handoff_id=handoff_id)
-    client.views_push(trigger_id=body["trigger_id"], view=commitment_form(card))
+
+    def open_form() -> None:
+        services.commitments.authorize_ledger(handoff_id=handoff_id, actor=user)
+        card = services.handoffs.card(handoff_id=handoff_id)
+        client.views_push(trigger_id=body["trigger_id"], view=commitment_form(card))
+
+    later(open_form)
 
 
 def commitment_menu(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+    body: dict[str, Any], client: WebClient, context: BoltContext, later: Later
 ) -> None:
     """A step chosen on one commitment: a move happens now (the modal is redrawn), the
     others open their form on top of the ledger."""
-    ack()
-    services, view = _services(context), body["view"]
+    services, view, user = _services(context), body["view"], actor(body)
     step, _, raw = str(body["actions"][0]["selected_option"]["value"]).partition(":")
     if not raw.isdigit():
         raise NotFound("That menu item is no longer offered; open Commitments again.")
-    commitment_id, user = int(raw), actor(body)
-    if step in MOVE_STEPS:
-        services.commitments.move(commitment_id=commitment_id, actor=user, to=MOVE_STEPS[step])
+    commitment_id = int(raw)
+
+    def act() -> None:
+        if step in MOVE_STEPS:
+            services.commitments.move(commitment_id=commitment_id, actor=user, to=MOVE_STEPS[step])
+            card = services.handoffs.card(handoff_id=view_handoff(view))
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=ledger_modal(card))
+            return
         card = services.handoffs.card(handoff_id=view_handoff(view))
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=ledger_modal(card))
-        return
-    card = services.handoffs.card(handoff_id=view_handoff(view))
-    found = next((c for c in card.commitments if c.id == commitment_id), None)
-    if found is None or step not in FORMS:
-        raise NotFound("That commitment no longer exists; open Commitments again.")
-    services.commitments.authorize_ledger(handoff_id=card.handoff_id, actor=user)
-    client.views_push(trigger_id=body["trigger_id"], view=FORMS[step](card, found))
+        found = next((c for c in card.commitments if c.id == commitment_id), None)
+        if found is None or step not in FORMS:
+            raise NotFound("That commitment no longer exists; open Commitments again.")
+        services.commitments.authorize_ledger(handoff_id=card.handoff_id, actor=user)
+        client.views_push(trigger_id=body["trigger_id"], view=FORMS[step](card, found))
+
+    later(act)
 
 
 def save_commitment(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    later: Later,
 ) -> None:
-    services = _services(context)
+    services, user = _services(context), actor(body)
     due = date_input(view, Input.COMMITMENT_DUE)
     draft = CommitmentDraft(
         text=text_input(view, Input.COMMITMENT_TEXT),
@@ -108,32 +122,48 @@ def save_commitment(
         blocks["to"] = Input.COMMITMENT_TO
         ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
         return
-    ack()
     commitment_id = _commitment_id(view)
-    if commitment_id is None:
-        services.commitments.add(handoff_id=view_handoff(view), actor=actor(body), draft=draft)
-    else:
-        services.commitments.edit(commitment_id=commitment_id, actor=actor(body), draft=draft)
-    _refresh_ledger(client, view, services)
+
+    def save() -> None:
+        if commitment_id is None:
+            services.commitments.add(handoff_id=view_handoff(view), actor=user, draft=draft)
+        else:
+            services.commitments.edit(commitment_id=commitment_id, actor=user, draft=draft)
+        _refresh_ledger(client, view, services)
+
+    later(save)
 
 
 def split_commitment(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    later: Later,
 ) -> None:
     parts = [p for p in text_input(view, Input.COMMITMENT_PARTS).splitlines() if p.strip()]
     if len(parts) < 2:
         message = "Put each commitment on its own line: at least two lines."
         ack(response_action="errors", errors={Input.COMMITMENT_PARTS: message})
         return
-    ack()
-    services, commitment_id = _services(context), _commitment_id(view)
+    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
-    services.commitments.split(commitment_id=commitment_id, actor=actor(body), parts=parts)
-    _refresh_ledger(client, view, services)
+
+    def split() -> None:
+        services.commitments.split(commitment_id=commitment_id, actor=user, parts=parts)
+        _refresh_ledger(client, view, services)
+
+    later(split)
 
 
 def merge_commitments(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    later: Later,
 ) -> None:
     state = view["state"]["values"].get(Input.COMMITMENT_MERGE_WITH, {}).get(Input.VALUE, {})
     others = [int(o["value"]) for o in state.get("selected_options") or []]
@@ -141,39 +171,47 @@ def merge_commitments(
         message = "Pick the commitments that are the same promise."
         ack(response_action="errors", errors={Input.COMMITMENT_MERGE_WITH: message})
         return
-    ack()
-    services, commitment_id = _services(context), _commitment_id(view)
+    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
-    services.commitments.merge(
-        commitment_ids=[commitment_id, *others],
-        actor=actor(body),
-        text=text_input(view, Input.COMMITMENT_TEXT),
-    )
-    _refresh_ledger(client, view, services)
+    text = text_input(view, Input.COMMITMENT_TEXT)
+
+    def merge() -> None:
+        services.commitments.merge(commitment_ids=[commitment_id, *others], actor=user, text=text)
+        _refresh_ledger(client, view, services)
+
+    later(merge)
 
 
 def drop_commitment(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    later: Later,
 ) -> None:
     reason = text_input(view, Input.COMMITMENT_REASON).strip()
     if len(reason) < 3:
         message = "Say why it is dropped; the AE and the CRM see the reason."
         ack(response_action="errors", errors={Input.COMMITMENT_REASON: message})
         return
-    ack()
-    services, commitment_id = _services(context), _commitment_id(view)
+    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
-    services.commitments.move(
-        commitment_id=commitment_id, actor=actor(body), to=CommitmentStatus.DROPPED, reason=reason
-    )
-    _refresh_ledger(client, view, services)
+
+    def drop() -> None:
+        services.commitments.move(
+            commitment_id=commitment_id, actor=user, to=CommitmentStatus.DROPPED, reason=reason
+        )
+        _refresh_ledger(client, view, services)
+
+    later(drop)
 
 
 def review_commitments(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     """The sync's review: a decision on each proposed commitment, a reason for each drop."""
-    commitments = _services(context).commitments
+    commitments, user = _services(context).commitments, actor(body)
     decisions: dict[int, tuple[str, str | None]] = {}
     for block_id in view["state"]["values"]:
         if block_id.startswith(Input.REVIEW_DECISION):
@@ -189,5 +227,5 @@ def review_commitments(
             errors={f"{Input.REVIEW_REASON}{cid}": text for cid, text in errors.items()},
         )
         return
-    ack()
-    commitments.review(handoff_id=view_handoff(view), actor=actor(body), decisions=decisions)
+    handoff_id = view_handoff(view)
+    later(lambda: commitments.review(handoff_id=handoff_id, actor=user, decisions=decisions))

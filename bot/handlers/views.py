@@ -1,4 +1,5 @@
-"""Modal submissions: inline errors in the ack, otherwise ack and call one service."""
+"""Modal submissions: inline errors in the ack (checked pure, or through a read session),
+otherwise ack and call one service on the after-ack pool (``later``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bot.handlers.payloads import (
     users_input,
     view_handoff,
 )
-from bot.handlers.routing import after_ack
+from bot.handlers.routing import Later, after_ack
 from bot.handlers.services import Services
 from bot.slack.ids import Input, View
 
@@ -43,21 +44,25 @@ def _services(context: BoltContext) -> Services:
     return services
 
 
-def save_fields(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def save_fields(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
+) -> None:
     details = _services(context).details
-    handoff_id, values = view_handoff(view), field_values(view)
-    errors = details.field_errors(handoff_id=handoff_id, values=values)
+    handoff_id, values, user = view_handoff(view), field_values(view), actor(body)
+    errors = details.field_errors(handoff_id=handoff_id, values=values)  # a read session
     if errors:
         ack(response_action="errors", errors={FIELD_BLOCK_PREFIX + k: v for k, v in errors.items()})
         return
-    ack()
-    details.save_fields(
-        handoff_id=handoff_id, actor=actor(body), values=values, suggested=shown_suggestions(view)
+    suggested = shown_suggestions(view)
+    later(
+        lambda: details.save_fields(
+            handoff_id=handoff_id, actor=user, values=values, suggested=suggested
+        )
     )
 
 
 def grant_exception(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     signoff = _services(context).signoff
     reason, until = (
@@ -69,24 +74,28 @@ def grant_exception(
         blocks = {"reason": Input.EXCEPTION_REASON, "until": Input.EXCEPTION_UNTIL}
         ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
         return
-    ack()
-    signoff.grant_exception(
-        handoff_id=view_handoff(view), actor=actor(body), reason=reason, until=until
+    handoff_id, user = view_handoff(view), actor(body)
+    later(
+        lambda: signoff.grant_exception(
+            handoff_id=handoff_id, actor=user, reason=reason, until=until
+        )
     )
 
 
-def reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def reassign(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
+) -> None:
     new_owner = user_input(view, Input.NEW_OWNER)
     if new_owner is None:
         ack(response_action="errors", errors={Input.NEW_OWNER: "Pick the new owner."})
         return
-    ack()
-    _services(context).ownership.reassign(
-        handoff_id=view_handoff(view), actor=actor(body), new_owner=new_owner
-    )
+    ownership, handoff_id, user = _services(context).ownership, view_handoff(view), actor(body)
+    later(lambda: ownership.reassign(handoff_id=handoff_id, actor=user, new_owner=new_owner))
 
 
-def mark_ready(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def mark_ready(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
+) -> None:
     ticked = checked(view, Input.READY_CONFIRM)
     if "brief_reviewed" not in ticked:
         ack(
@@ -94,38 +103,38 @@ def mark_ready(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bo
             errors={Input.READY_CONFIRM: "Review the brief (View brief on the card) and tick it."},
         )
         return
-    ack()
-    _services(context).signoff.mark_ready(
-        handoff_id=view_handoff(view),
-        actor=actor(body),
-        success_plan_reviewed="success_plan_reviewed" in ticked,
+    signoff, handoff_id, user = _services(context).signoff, view_handoff(view), actor(body)
+    later(
+        lambda: signoff.mark_ready(
+            handoff_id=handoff_id,
+            actor=user,
+            success_plan_reviewed="success_plan_reviewed" in ticked,
+        )
     )
 
 
 def record_kickoff(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     day = date_input(view, Input.KICKOFF_DAY)
     if day is None or date.fromisoformat(day) > _services(context).today():
         ack(response_action="errors", errors={Input.KICKOFF_DAY: "Pick the day it was held."})
         return
-    ack()
-    _services(context).milestones.record_kickoff(
-        handoff_id=view_handoff(view), actor=actor(body), day=date.fromisoformat(day)
-    )
+    milestones, handoff_id, user = _services(context).milestones, view_handoff(view), actor(body)
+    held = date.fromisoformat(day)
+    later(lambda: milestones.record_kickoff(handoff_id=handoff_id, actor=user, day=held))
 
 
 def send_feedback(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    ack()
-    _services(context).milestones.submit_feedback(
-        handoff_id=view_handoff(view), actor=actor(body), answers=feedback_answers(view)
-    )
+    milestones, handoff_id, user = _services(context).milestones, view_handoff(view), actor(body)
+    answers = feedback_answers(view)
+    later(lambda: milestones.submit_feedback(handoff_id=handoff_id, actor=user, answers=answers))
 
 
 def schedule_sync(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     sync = _services(context).sync_meeting
     start, minutes = datetime_input(view, Input.SYNC_START), choice(view, Input.SYNC_MINUTES)
@@ -135,25 +144,29 @@ def schedule_sync(
         blocks = {"start": Input.SYNC_START, "minutes": Input.SYNC_MINUTES}
         ack(response_action="errors", errors={blocks[k]: v for k, v in errors.items()})
         return
-    ack()
     assert start is not None and length is not None
-    sync.schedule(
-        handoff_id=view_handoff(view),
-        actor=actor(body),
-        start=start,
-        minutes=length,
-        attendees=users_input(view, Input.SYNC_ATTENDEES),
+    handoff_id, user = view_handoff(view), actor(body)
+    attendees = users_input(view, Input.SYNC_ATTENDEES)
+    later(
+        lambda: sync.schedule(
+            handoff_id=handoff_id, actor=user, start=start, minutes=length, attendees=attendees
+        )
     )
 
 
 def capture_outcomes(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    ack()
-    _services(context).sync_meeting.capture_outcomes(
-        handoff_id=view_handoff(view),
-        actor=actor(body),
-        summary=text_input(view, Input.OUTCOME_SUMMARY),
-        action_items=text_input(view, Input.OUTCOME_ACTIONS),
-        concerns=text_input(view, Input.OUTCOME_CONCERNS),
+    sync, handoff_id, user = _services(context).sync_meeting, view_handoff(view), actor(body)
+    summary = text_input(view, Input.OUTCOME_SUMMARY)
+    action_items = text_input(view, Input.OUTCOME_ACTIONS)
+    concerns = text_input(view, Input.OUTCOME_CONCERNS)
+    later(
+        lambda: sync.capture_outcomes(
+            handoff_id=handoff_id,
+            actor=user,
+            summary=summary,
+            action_items=action_items,
+            concerns=concerns,
+        )
     )

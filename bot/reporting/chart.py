@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory
-
-from matplotlib import pyplot
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.domain.read_models import WeeklyReport
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PREVIEW_WIDTH_PX = 360  # how wide Slack shows an image in the message list
 SIZE_INCHES = (8.0, 4.5)
@@ -36,7 +33,18 @@ def week_labels(starts: list[datetime]) -> list[str]:
     return labels
 
 
+def _use_agg() -> None:
+    """matplotlib is imported when the first chart is drawn, not when the app starts: it
+    costs about half a second and tens of megabytes that an app between reports does not need."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: render to memory
+
+
 def kpi_figure(report: WeeklyReport) -> Figure:
+    _use_agg()
+    from matplotlib import pyplot
+
     labels = week_labels([start for start, _ in report.history])
     started = [kpis.started for _, kpis in report.history]
     rates = [kpis.sla_hit_rate for _, kpis in report.history]
@@ -68,6 +76,8 @@ def kpi_figure(report: WeeklyReport) -> Figure:
 
 def kpi_chart(report: WeeklyReport) -> bytes:
     figure = kpi_figure(report)
+    from matplotlib import pyplot
+
     try:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")

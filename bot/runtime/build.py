@@ -10,7 +10,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from simple_salesforce.api import Salesforce
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -26,8 +25,6 @@ from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
 from bot.context import ConfiguredExtractors
 from bot.crm.adapter import CrmAdapter
-from bot.crm.hubspot.runtime import build_hubspot
-from bot.crm.salesforce.runtime import SalesforceAdapter, SalesforceRuntime, build_salesforce
 from bot.crm.webhook.endpoint import CrmWebhookEndpoint
 from bot.crm.webhook.transcripts import TranscriptEndpoint
 from bot.delivery.canvas_upkeep import CanvasUpkeep
@@ -40,6 +37,7 @@ from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roles import RoleDirectory
 from bot.handlers.app import create_bolt_app
+from bot.handlers.later import AfterAckPool
 from bot.handlers.services import Services
 from bot.reporting.schedule import ReportScheduler
 from bot.runtime.reports import report_renderer
@@ -66,11 +64,20 @@ from bot.workflow.queries import HandoffQueries
 from bot.workflow.signoff import SignoffService, on_exception_expiry
 from bot.workflow.suggestions import SuggestionService
 from bot.workflow.sync_meeting import SyncMeetingService
-from storage.db import SessionFactory, make_engine, make_session_factory
+from storage.db import (
+    SessionFactory,
+    make_engine,
+    make_read_session_factory,
+    make_session_factory,
+)
 from storage.enums import CrmName, DeadlineKind
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
+
+    from simple_salesforce.api import Salesforce
+
+    from bot.crm.salesforce.runtime import SalesforceRuntime
 
 
 class Acting(TypedDict):
@@ -95,6 +102,7 @@ class Runtime:
     roles: RoleDirectory
     relay: CardRelay
     bolt_app: App
+    after_ack: AfterAckPool
     wsgi_app: WSGIApplication
     sweeper: DeadlineSweeper
     reports: ReportScheduler
@@ -108,6 +116,8 @@ class Runtime:
     @property
     def salesforce(self) -> SalesforceRuntime | None:
         """Salesforce's API side (poller, write-back, gateway), when it is configured."""
+        from bot.crm.salesforce.runtime import SalesforceAdapter
+
         adapter = self.crm(CrmName.SALESFORCE)
         return adapter.api if isinstance(adapter, SalesforceAdapter) else None
 
@@ -119,12 +129,14 @@ def build_runtime(
     clock: Clock | None = None,
     engine: Engine | None = None,
     listener_executor: Executor | None = None,
+    after_ack_executor: Executor | None = None,
     salesforce_connect: Callable[[], Salesforce] | None = None,
 ) -> Runtime:
     playbook = playbook or load_playbook(settings.playbook_path)
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     sessions = make_session_factory(engine)
+    reads = make_read_session_factory(engine)  # lists, status, the Home, reports, modal checks
     slack_client = make_web_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     gateway = WebApiSlackGateway(slack_client)
     roles = RoleDirectory(team=playbook.team, groups=gateway, clock=clock)
@@ -136,7 +148,7 @@ def build_runtime(
     sync_meeting = SyncMeetingService(**acting)
     commitments = CommitmentService(**acting, calendar=calendar)
     reports = ReportScheduler(sessions=sessions, clock=clock, playbook=playbook)
-    queries = HandoffQueries(**acting)
+    queries = HandoffQueries(sessions=reads, clock=clock, playbook=playbook, roles=roles)
     sweeper = DeadlineSweeper(
         sessions=sessions,
         clock=clock,
@@ -167,7 +179,7 @@ def build_runtime(
             render_escalation=render_escalation,
         ),
         render_invite=sync_invite,
-        render_report=report_renderer(sessions, playbook),
+        render_report=report_renderer(reads, playbook),
         expand=roles.expand,
     )
     relay = CardRelay(
@@ -210,10 +222,10 @@ def build_runtime(
         render_notice=file_notice,
     )
     services = Services(
-        handoffs=HandoffChanges(**acting),
-        details=DetailsService(**acting),
-        ownership=OwnershipService(**acting),
-        signoff=SignoffService(**acting),
+        handoffs=HandoffChanges(**acting, reads=reads),
+        details=DetailsService(**acting, reads=reads),
+        ownership=OwnershipService(**acting, reads=reads),
+        signoff=SignoffService(**acting, reads=reads),
         sla=sla,
         milestones=milestones,
         sync_meeting=sync_meeting,
@@ -227,10 +239,16 @@ def build_runtime(
         playbook=playbook,
         clock=clock,
     )
+    after_ack = AfterAckPool(
+        workers=settings.after_ack_workers,
+        queue=settings.after_ack_queue,
+        executor=after_ack_executor,
+    )
     bolt_app = create_bolt_app(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
         services=services,
+        after_ack=after_ack,
         listener_executor=listener_executor,
     )
     crms = crm_adapters(
@@ -275,6 +293,7 @@ def build_runtime(
         roles=roles,
         relay=relay,
         bolt_app=bolt_app,
+        after_ack=after_ack,
         wsgi_app=wsgi_app,
         sweeper=sweeper,
         reports=reports,
@@ -294,19 +313,34 @@ def crm_adapters(
     intake: DealIntake,
     slack: SlackGateway,
 ) -> list[CrmAdapter]:
-    """Every CRM the settings configure: one line per CRM package."""
-    built: list[CrmAdapter | None] = [
-        build_salesforce(
-            settings,
-            connect=salesforce_connect,
-            sessions=sessions,
-            clock=clock,
-            playbook=playbook,
-            intake=intake,
-            slack=slack,
-        ),
-        build_hubspot(
-            settings, sessions=sessions, clock=clock, playbook=playbook, intake=intake, slack=slack
-        ),
-    ]
+    """Every CRM the settings configure: one entry per CRM package. A CRM's package (and its
+    SDK, slow to import and heavy in memory) is imported only when the settings name it."""
+    built: list[CrmAdapter | None] = []
+    if salesforce_connect or settings.salesforce_mode or settings.salesforce_organization_id:
+        from bot.crm.salesforce.runtime import build_salesforce
+
+        built.append(
+            build_salesforce(
+                settings,
+                connect=salesforce_connect,
+                sessions=sessions,
+                clock=clock,
+                playbook=playbook,
+                intake=intake,
+                slack=slack,
+            )
+        )
+    if settings.hubspot_access_token:
+        from bot.crm.hubspot.runtime import build_hubspot
+
+        built.append(
+            build_hubspot(
+                settings,
+                sessions=sessions,
+                clock=clock,
+                playbook=playbook,
+                intake=intake,
+                slack=slack,
+            )
+        )
     return [adapter for adapter in built if adapter is not None]

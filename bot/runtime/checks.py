@@ -17,8 +17,6 @@ from bot.config.errors import ConfigError
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
 from bot.crm.adapter import CheckReport
-from bot.crm.hubspot import runtime as hubspot
-from bot.crm.salesforce import runtime as salesforce
 from bot.runtime.startup import StartupError, pending_migration, reach_database
 from bot.slack.gateway import make_web_client
 from bot.slack.ids import FEATURE_SCOPES, METHOD_SCOPES
@@ -168,9 +166,30 @@ def check_database(settings: Settings, playbook: Playbook) -> CheckReport:
 
 CrmCheck = Callable[[Settings, Playbook], CheckReport | None]
 # Each CRM's check (None when it is not configured), and what `--fix` can set up for it.
+# The CRM packages (and their SDKs) are imported when a check runs, not when the app starts.
+
+
+def _salesforce_check(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    from bot.crm.salesforce.runtime import check_from_settings
+
+    return check_from_settings(settings, playbook)
+
+
+def _hubspot_check(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    from bot.crm.hubspot.runtime import check_from_settings
+
+    return check_from_settings(settings, playbook)
+
+
+def _hubspot_setup(settings: Settings, playbook: Playbook) -> CheckReport | None:
+    from bot.crm.hubspot.runtime import setup_from_settings
+
+    return setup_from_settings(settings, playbook)
+
+
 CRM_CHECKS: list[tuple[str, CrmCheck, CrmCheck | None, str]] = [
-    ("Salesforce", salesforce.check_from_settings, None, "SALESFORCE_*"),
-    ("HubSpot", hubspot.check_from_settings, hubspot.setup_from_settings, "HUBSPOT_*"),
+    ("Salesforce", _salesforce_check, None, "SALESFORCE_*"),
+    ("HubSpot", _hubspot_check, _hubspot_setup, "HUBSPOT_*"),
 ]
 
 

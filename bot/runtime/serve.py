@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -52,6 +53,7 @@ def wsgi_app(settings: Settings) -> WSGIApplication:
     migrate(runtime.engine)
     _warn_about_missing_secrets(settings)
     start_scheduler(runtime)
+    _freeze_what_start_up_made()
     log.info("Handoff is ready (%s)", _routes(settings, runtime))
     return runtime.wsgi_app
 
@@ -71,6 +73,7 @@ def serve(settings: Settings) -> None:
         socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
         socket_handler.connect()  # type: ignore[no-untyped-call]
         log.info("Connected to Slack in Socket Mode")
+    _freeze_what_start_up_made()
     log.info("Handoff is running on port %s (%s)", server.port, _routes(settings, runtime))
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
@@ -81,6 +84,14 @@ def serve(settings: Settings) -> None:
         if socket_handler is not None:
             socket_handler.close()  # type: ignore[no-untyped-call]
         scheduler.shutdown(wait=False)
+
+
+def _freeze_what_start_up_made() -> None:
+    """Exempt the objects built at start-up (modules, the app, its services) from the cyclic
+    garbage collector: they live as long as the process, and scanning them on every full
+    collection paused every thread — acks included — for tens of milliseconds under load."""
+    gc.collect()
+    gc.freeze()
 
 
 def _warn_about_missing_secrets(settings: Settings) -> None:

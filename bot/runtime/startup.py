@@ -10,14 +10,12 @@ import errno
 import re
 from typing import TYPE_CHECKING
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from bot.web.server import HttpServer
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import alembic_config, is_current, upgrade
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -75,6 +73,8 @@ def reach_database(engine: Engine) -> None:
 def migrate(engine: Engine) -> None:
     """Apply the migrations; a database that refuses them is named, not a traceback."""
     reach_database(engine)
+    if is_current(engine):
+        return  # the usual restart: Alembic is not even loaded
     try:
         upgrade(engine)
     except (OperationalError, ProgrammingError) as error:
@@ -86,6 +86,11 @@ def migrate(engine: Engine) -> None:
 
 def pending_migration(engine: Engine) -> str | None:
     """None when the schema is this release's, else what to do about it."""
+    if is_current(engine):
+        return None
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()

@@ -270,7 +270,11 @@ def run_demo(
         )
         clock = ManualClock(datetime.now(UTC))
         runtime = build_runtime(
-            settings, playbook=demo_playbook(), listener_executor=executor, clock=clock
+            settings,
+            playbook=demo_playbook(),
+            listener_executor=executor,
+            after_ack_executor=executor,
+            clock=clock,
         )
         upgrade(runtime.engine)
         server = HttpServer(runtime.wsgi_app, host="127.0.0.1", port=0)

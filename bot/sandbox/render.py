@@ -51,6 +51,7 @@ EMOJI = {
     ":bell:": "🔔",
     ":bar_chart:": "📊",
     ":alarm_clock:": "⏰",
+    ":hourglass:": "⌛",
 }
 EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 Names = Callable[[str], str]

@@ -55,6 +55,12 @@ REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    # Slack takes every connection; with the default backlog of 5 a burst of answers from the
+    # app would wait for a SYN retransmit (1 s) here, which Slack never makes it do.
+    request_queue_size = 128
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -105,7 +111,7 @@ class FakeSlack:
         self.workspace = Workspace()
         self._lock = self.workspace.lock
         self._faults: list[Fault] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self.workspace.upload_base = self.url.replace("/api/", "/upload/")
         self.workspace.file_base = self.url.replace("/api/", "/files/")
         self._server.daemon_threads = True
@@ -287,7 +293,7 @@ class FakeSlack:
                     return
                 if self.path.startswith("/response/"):
                     with fake._lock:
-                        fake.calls.append(Call("response_url", args, {"ok": True}))
+                        fake.calls.append(Call("response_url", args, {"ok": True}, fake.now()))
                     self._send(200, {"ok": True})
                     return
                 method = self.path.partition("?")[0].removeprefix("/api/")

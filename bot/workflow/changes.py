@@ -33,20 +33,29 @@ class HandoffChanges:
     """The shared machinery of the services people drive from Slack."""
 
     def __init__(
-        self, *, sessions: SessionFactory, clock: Clock, playbook: Playbook, roles: RoleDirectory
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        playbook: Playbook,
+        roles: RoleDirectory,
+        reads: SessionFactory | None = None,
     ) -> None:
         self._sessions = sessions
+        # Looks before a change (a modal about to open, a submission's validation) never
+        # take the write lock; storage.db.make_read_session_factory.
+        self._reads = reads or sessions
         self._clock = clock
         self._playbook = playbook
         self._roles = roles
 
     def card(self, *, handoff_id: int) -> HandoffCard:
-        with self._sessions.begin() as session:
+        with self._reads.begin() as session:
             return card_snapshot(self._load(session, handoff_id, lock=False), self._playbook)
 
     def authorize(self, *, handoff_id: int, actor: str, permission: Permission) -> HandoffCard:
         """Check before opening a modal, so a refused click opens nothing."""
-        with self._acting(handoff_id, actor, permission, lock=False, open_only=False) as (_, h):
+        with self._acting(handoff_id, actor, permission, open_only=False, reading=True) as (_, h):
             return card_snapshot(h, self._playbook)
 
     @contextmanager
@@ -58,6 +67,7 @@ class HandoffChanges:
         *,
         lock: bool = True,
         open_only: bool = True,
+        reading: bool = False,
     ) -> Iterator[tuple[Session, Handoff]]:
         """One transaction on a handoff the actor may act on; refusals change nothing.
 
@@ -65,8 +75,8 @@ class HandoffChanges:
         group may ask Slack, and a slow Slack must not hold a database lock.
         """
         team = self._roles.roles_of(actor)
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=lock)
+        with (self._reads if reading else self._sessions).begin() as session:
+            handoff = self._load(session, handoff_id, lock=lock and not reading)
             if open_only:
                 self._open_or_refuse(handoff)
             require(

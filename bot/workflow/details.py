@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.domain.errors import Refused
 from bot.domain.fields import field_error, normalise
 from bot.domain.permissions import Permission
@@ -15,15 +17,26 @@ class DetailsService(HandoffChanges):
     """The AE (or owner) completes the record: typed, validated, with who set each value."""
 
     def field_errors(self, *, handoff_id: int, values: dict[str, str | None]) -> dict[str, str]:
-        with self._sessions.begin() as session:
-            handoff = self._load(session, handoff_id, lock=False)
-            current = {value.key for value in handoff.fields}
+        # Checked before the ack. Only an emptied required field needs to know whether it had
+        # a value: then one light read (a handoff that is gone has none, and saving it is
+        # refused after the ack); otherwise the check is pure.
+        specs = {key: spec for key in values if (spec := self._playbook.field(key)) is not None}
+        cleared = [
+            k for k, spec in specs.items() if spec.required and not normalise(spec, values[k])
+        ]
+        current: set[str] = set()
+        if cleared:
+            with self._reads.begin() as session:
+                current = set(
+                    session.scalars(
+                        select(FieldValue.key).where(
+                            FieldValue.handoff_id == handoff_id, FieldValue.key.in_(cleared)
+                        )
+                    )
+                )
         errors: dict[str, str] = {}
-        for key, raw in values.items():
-            spec = self._playbook.field(key)
-            if spec is None:
-                continue
-            problem = field_error(spec, normalise(spec, raw), had_value=key in current)
+        for key, spec in specs.items():
+            problem = field_error(spec, normalise(spec, values[key]), had_value=key in current)
             if problem:
                 errors[key] = problem
         return errors

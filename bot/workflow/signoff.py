@@ -80,7 +80,7 @@ class SignoffService(HandoffChanges):
 
     def authorize_ready(self, *, handoff_id: int, actor: str) -> HandoffCard:
         """A reviewer may sign off, and the handoff meets the bar: open the confirmation."""
-        with self._acting(handoff_id, actor, Permission.MARK_READY, lock=False) as (s, handoff):
+        with self._acting(handoff_id, actor, Permission.MARK_READY, reading=True) as (s, handoff):
             self._ready_or_refuse(s, handoff, self._clock.now())
             return card_snapshot(handoff, self._playbook)
 

@@ -1,0 +1,63 @@
+"""Heavy libraries are imported when they are used, not when the app starts (issue #10):
+the plotting library when a chart is drawn, the LLM SDK when an LLM extractor is built, a
+CRM's SDK when that CRM is configured."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ["matplotlib", "openai", "hubspot", "simple_salesforce"]
+
+PROGRAM = """
+import json, sys
+import app
+from bot.config.settings import Settings
+settings = Settings(
+    slack_bot_token="xoxb-1",
+    slack_signing_secret="s",
+    database_url="sqlite:///" + sys.argv[1],
+    **json.loads(sys.argv[2]),
+)
+runtime = app.build_runtime(settings)
+if sys.argv[3] == "chart":
+    from datetime import UTC, datetime
+    from bot.reporting.kpis import compute
+    from bot.reporting.chart import kpi_chart
+    from storage.migrate import upgrade
+    upgrade(runtime.engine)
+    week = datetime(2026, 1, 5, tzinfo=UTC)
+    kpi_chart(compute(runtime.sessions, runtime.playbook, week_start=week))
+print(json.dumps([name for name in sys.argv[4:] if name in sys.modules]))
+"""
+
+
+def imported_after_build(tmp_path: Path, settings: dict[str, object], then: str = "") -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM, str(tmp_path / "h.db"), json.dumps(settings), then, *HEAVY],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return imported
+
+
+def test_building_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
+    assert imported_after_build(tmp_path, {}) == []
+
+
+def test_each_library_comes_in_when_it_is_needed(tmp_path: Path) -> None:
+    configured = {
+        "hubspot_access_token": "pat-na1-00000000-0000-0000-0000-000000000000",
+        "salesforce_organization_id": "00D000000000001AAA",
+    }
+    assert imported_after_build(tmp_path, configured) == ["hubspot", "simple_salesforce"]
+    llm = {"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"}
+    assert imported_after_build(tmp_path, llm) == ["openai"]
+    assert imported_after_build(tmp_path, {}, then="chart") == ["matplotlib"]

@@ -22,37 +22,8 @@ from urllib.parse import parse_qsl
 
 from bot.sandbox.files import SIGN_IN_PAGE
 from bot.sandbox.scopes import EVERY_SCOPE, needed_scopes, refusal
+from bot.sandbox.validation import REQUIRED_ARGUMENTS
 from bot.sandbox.workspace import BOT_USER_ID, Channel, Workspace
-
-REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
-    "auth.test": (),
-    "chat.postMessage": ("channel",),
-    "chat.update": ("channel", "ts"),
-    "chat.postEphemeral": ("channel", "user"),
-    "conversations.create": ("name",),
-    "conversations.list": (),
-    "conversations.join": ("channel",),
-    "conversations.invite": ("channel", "users"),
-    "conversations.history": ("channel",),
-    "conversations.info": ("channel",),
-    "conversations.members": ("channel",),
-    "chat.getPermalink": ("channel", "message_ts"),
-    "users.lookupByEmail": ("email",),
-    "users.info": ("user",),
-    "views.open": ("trigger_id", "view"),
-    "views.update": ("view",),
-    "views.push": ("trigger_id", "view"),
-    "views.publish": ("user_id", "view"),
-    "usergroups.list": (),
-    "conversations.open": ("users",),
-    "files.getUploadURLExternal": ("filename", "length"),
-    "files.completeUploadExternal": ("files",),
-    "usergroups.users.list": ("usergroup",),
-    "files.info": ("file",),
-    "conversations.canvases.create": ("channel_id",),
-    "canvases.edit": ("canvas_id", "changes"),
-    "canvases.sections.lookup": ("canvas_id", "criteria"),
-}
 
 
 class _Server(ThreadingHTTPServer):

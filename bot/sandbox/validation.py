@@ -12,6 +12,37 @@ from slack_sdk.models.views import View
 # What slack_sdk.models raises for a malformed or over-limit block.
 INVALID_BLOCK_ERRORS = (SlackObjectFormationError, KeyError, TypeError, ValueError, AttributeError)
 
+# The Web API methods the stand-in answers, with the arguments Slack insists on for each.
+REQUIRED_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "chat.postMessage": ("channel",),
+    "chat.update": ("channel", "ts"),
+    "chat.postEphemeral": ("channel", "user"),
+    "conversations.create": ("name",),
+    "conversations.list": (),
+    "conversations.join": ("channel",),
+    "conversations.invite": ("channel", "users"),
+    "conversations.history": ("channel",),
+    "conversations.info": ("channel",),
+    "conversations.members": ("channel",),
+    "chat.getPermalink": ("channel", "message_ts"),
+    "users.lookupByEmail": ("email",),
+    "users.info": ("user",),
+    "views.open": ("trigger_id", "view"),
+    "views.update": ("view",),
+    "views.push": ("trigger_id", "view"),
+    "views.publish": ("user_id", "view"),
+    "usergroups.list": (),
+    "conversations.open": ("users",),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
+    "usergroups.users.list": ("usergroup",),
+    "files.info": ("file",),
+    "conversations.canvases.create": ("channel_id",),
+    "canvases.edit": ("canvas_id", "changes"),
+    "canvases.sections.lookup": ("canvas_id", "criteria"),
+}
+
 
 def as_list(value: Any) -> list[Any]:
     if value is None or value == "":

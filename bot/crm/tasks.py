@@ -109,6 +109,13 @@ class CrmCommitment:
     def done(self) -> bool:
         return self.status in (CommitmentStatus.DELIVERED, CommitmentStatus.DROPPED)
 
+    @property
+    def task_subject(self) -> str:
+        """The task's subject: a commitment at risk says so where a task list shows it."""
+        if self.status is CommitmentStatus.AT_RISK:
+            return f"[At risk] {self.subject}"[:255]
+        return self.subject
+
     @classmethod
     def of(cls, view: CommitmentView, *, deal_id: str) -> CrmCommitment:
         lines = [f"Status: {view.label}"]

@@ -60,6 +60,8 @@ class WriteBackClient(Protocol):
         status: Any = "NOT_STARTED",
     ) -> str: ...
 
+    def update_task(self, task_id: str, properties: Mapping[str, str]) -> None: ...
+
     def create_note(self, *, deal_id: str, body: str, at: datetime) -> str: ...
 
     def deal_properties(self) -> dict[str, PropertyInfo]: ...
@@ -245,11 +247,22 @@ class HubSpotWriteBack:
             self._settle([row.id], report)
 
     def _commitment(self, commitment_id: int, emails: dict[str, str | None]) -> None:
-        """A confirmed commitment, once: a task on the deal due when it is (or a note, with
-        ``commitments.hubspot_as: note``). Later changes stay in Slack and the audit trail."""
+        """A confirmed commitment: a task on the deal due when it is, kept in step with the
+        commitment (its wording, date, owner and status); or, with ``commitments.hubspot_as:
+        note``, one note when it is confirmed (a note is a record of the moment)."""
         with self._sessions.begin() as session:
             promise = commitment_for_crm(session, commitment_id)
-        if promise is None or promise.task_id:
+        if promise is None or (promise.task_id and self._commitments_as == "note"):
+            return
+        due = datetime.combine(promise.due_on or self._clock.now().date(), time(12), tzinfo=UTC)
+        if promise.task_id:
+            changes = {
+                "hs_task_subject": promise.task_subject,
+                "hs_task_body": promise.description,
+                "hs_timestamp": due.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "hs_task_status": "COMPLETED" if promise.done else "NOT_STARTED",
+            }
+            self._hubspot.update_task(promise.task_id, changes)
             return
         if self._commitments_as == "note":
             made = self._hubspot.create_note(
@@ -258,12 +271,11 @@ class HubSpotWriteBack:
                 at=self._clock.now(),
             )
         else:
-            due = promise.due_on or self._clock.now().date()
             made = self._hubspot.create_task(
                 deal_id=promise.deal_id,
-                subject=promise.subject,
+                subject=promise.task_subject,
                 body=promise.description,
-                due=datetime.combine(due, time(12), tzinfo=UTC),
+                due=due,
                 owner_id=self._task_owner(promise.owner_slack_id, emails),
                 status="COMPLETED" if promise.done else "NOT_STARTED",
             )

@@ -52,11 +52,8 @@ COMMITMENT_TASK_STATUS = {
 
 def commitment_task_fields(commitment: CrmCommitment) -> dict[str, Any]:
     """The Task that tracks one confirmed commitment on the Opportunity."""
-    subject = commitment.subject
-    if commitment.status is CommitmentStatus.AT_RISK:
-        subject = f"[At risk] {subject}"[:255]
     return {
-        "Subject": subject,
+        "Subject": commitment.task_subject,
         "ActivityDate": commitment.due_on.isoformat() if commitment.due_on else None,
         "Status": COMMITMENT_TASK_STATUS[commitment.status],
         "Description": commitment.description,

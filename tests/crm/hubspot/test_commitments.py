@@ -1,5 +1,6 @@
-"""A confirmed commitment reaches the HubSpot deal once: a task due when the commitment is
-(or a note, with `commitments.hubspot_as: note`), through the outbox and the fake portal."""
+"""A confirmed commitment reaches the HubSpot deal: a task due when the commitment is, kept in
+step with it (or one note, with `commitments.hubspot_as: note`), through the outbox and the
+fake portal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.config.playbook import Playbook
 from storage.commitment_models import Commitment
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
 from tests.crm.hubspot.conftest import Portal, poll, write_back
-from tests.support.signing import post_to_slack_endpoint, view_submission
+from tests.support.signing import modal_action, post_to_slack_endpoint, view_submission
 from tests.support.team import CSM
 
 COMPLETE = {"handoff_success_metrics": "DSO −10 days", "handoff_decision_makers": "Priya"}
@@ -67,6 +68,39 @@ def test_a_confirmed_commitment_is_one_task_on_the_deal(app: RunningApp, hubspot
     assert hubspot.fake.linked("tasks", task_id, "deals") == {deal_id: {216}}
     assert app.rows(Commitment)[0].crm_task_id == task_id
     assert hubspot.fake.objects["notes"] == {}
+
+
+def choose(app: RunningApp, value: str, handoff_id: int) -> None:
+    """An option of a commitment's menu in the open Commitments modal, chosen by the CSM."""
+    form = modal_action(
+        "commitment_menu", user_id=CSM, handoff_id=handoff_id,
+        callback_id="handoff_commitments", values={},
+    )  # fmt: skip
+    payload = json.loads(form["payload"])
+    payload["actions"][0] = {
+        "action_id": "commitment_menu",
+        "block_id": "commitment",
+        "type": "overflow",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
+        "action_ts": "1.2",
+    }
+    post_to_slack_endpoint(app.url, {"payload": json.dumps(payload)}, secret=SIGNING_SECRET)
+    app.settle()
+
+
+def test_the_task_follows_the_commitment_to_its_delivery(app: RunningApp, hubspot: Portal) -> None:
+    handoff_id, _ = confirmed(app, hubspot)
+    [row] = app.rows(Commitment)
+    choose(app, f"at_risk:{row.id}", handoff_id)
+    write_back(app)
+    [task] = [t["properties"] for t in hubspot.fake.objects["tasks"].values()]
+    assert task["hs_task_subject"] == "[At risk] Commitment: SSO live by January 15"
+    assert task["hs_task_status"] == "NOT_STARTED"
+    choose(app, f"delivered:{row.id}", handoff_id)
+    write_back(app)
+    [only] = [t["properties"] for t in hubspot.fake.objects["tasks"].values()]  # never a second
+    assert only["hs_task_status"] == "COMPLETED" and "Status: delivered" in only["hs_task_body"]
+    assert only["hs_timestamp"].startswith("2027-01-15")
 
 
 class TestAsNotes:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, bindparam, insert, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Integer,
+    Table,
+    any_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.enums import (
@@ -23,6 +37,7 @@ from storage.models import (
     Base,
     BriefCanvas,
     CrmCursor,
+    FieldValue,
     Handoff,
     OutboxMessage,
     ReportMarker,
@@ -40,12 +55,8 @@ _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
 _INSERT_OUTBOX = insert(Base.metadata.tables["outbox"])
-_SET_NUDGED_ON = (
-    update(HANDOFFS)
-    .where(HANDOFFS.c.id == bindparam("handoff_id"))
-    .values(nudged_on=bindparam("days"))
-)
 _BATCH = "handoff.batched_writes"
+_GLANCES = "handoff.glances"
 
 
 _FIND_HANDOFF_ID = select(HANDOFFS.c.id).where(
@@ -150,9 +161,10 @@ class _Batch:
 @contextmanager
 def batched_writes(session: Session) -> Iterator[None]:
     """Batch work (the sweeper): audit rows, outbox messages without a dedupe key and nudge
-    days recorded inside the block are written at its end, one statement each. If the block
-    fails, none of them is written — and the caller must ``session.expire_all()`` before
-    reading handoffs again (their nudge days were set in memory only)."""
+    days recorded inside the block are written at its end, one statement each (nudge days:
+    one UPDATE per distinct set of days, usually one). If the block fails, none of them is
+    written — and the caller must ``session.expire_all()`` before reading handoffs again
+    (their nudge days were set in memory only)."""
     batch = _Batch()
     session.info[_BATCH] = batch
     try:
@@ -163,22 +175,149 @@ def batched_writes(session: Session) -> Iterator[None]:
         session.execute(_INSERT_AUDIT, batch.audit)
     if batch.outbox:
         session.execute(_INSERT_OUTBOX, batch.outbox)
-    if batch.nudged_on:
+    same_days: dict[str, list[int]] = defaultdict(list)
+    for handoff_id, days in batch.nudged_on.items():
+        same_days[json.dumps(days, sort_keys=True)].append(handoff_id)
+    for days_json, handoff_ids in same_days.items():
         session.execute(
-            _SET_NUDGED_ON,
-            [{"handoff_id": key, "days": days} for key, days in batch.nudged_on.items()],
+            update(HANDOFFS)
+            .where(among(session, HANDOFFS.c.id, handoff_ids))
+            .values(nudged_on=json.loads(days_json))
         )
 
 
-def remember_nudge(session: Session, *, handoff: Handoff, kind: str, day: str) -> None:
+def among(
+    session: Session, column: ColumnElement[int] | InstrumentedAttribute[int], ids: Iterable[int]
+) -> ColumnElement[bool]:
+    """``column IN ids`` for a batch of ids. On PostgreSQL one array parameter
+    (``= ANY(:ids)``): the statement text stays the same whatever the number of ids, so the
+    driver does not parse a thousand placeholders again for every batch."""
+    values = sorted(set(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+    return column.in_(values)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffGlance:
+    """What a nudge reads of a handoff, as plain column values instead of an ORM graph (no
+    fields, canvas or commitments objects): the sweeper reads thousands at a time."""
+
+    id: int
+    crm: str
+    deal_name: str
+    status: HandoffStatus
+    owner_slack_id: str | None
+    ae_slack_id: str | None
+    channel_id: str | None
+    exception_by: str | None
+    exception_until: date | None
+    nudged_on: dict[str, str] | None
+    # The keys of the fields that have a value.
+    filled: frozenset[str]
+
+    @classmethod
+    def of(cls, handoff: Handoff) -> HandoffGlance:
+        return cls(
+            id=handoff.id,
+            crm=handoff.crm,
+            deal_name=handoff.deal_name,
+            status=handoff.status,
+            owner_slack_id=handoff.owner_slack_id,
+            ae_slack_id=handoff.ae_slack_id,
+            channel_id=handoff.channel_id,
+            exception_by=handoff.exception_by,
+            exception_until=handoff.exception_until,
+            nudged_on=handoff.nudged_on,
+            filled=frozenset(value.key for value in handoff.fields if value.value.strip()),
+        )
+
+
+_GLANCE_COLUMNS = (
+    Handoff.id,
+    Handoff.crm,
+    Handoff.deal_name,
+    Handoff.status,
+    Handoff.owner_slack_id,
+    Handoff.ae_slack_id,
+    Handoff.channel_id,
+    Handoff.exception_by,
+    Handoff.exception_until,
+    Handoff.nudged_on,
+)
+
+
+def glance_handoffs(session: Session, handoff_ids: Iterable[int]) -> dict[int, HandoffGlance]:
+    """These handoffs as glances, by id: two column queries, whatever their number."""
+    ids = set(handoff_ids)
+    if not ids:
+        return {}
+    filled: dict[int, set[str]] = defaultdict(set)
+    for handoff_id, key, value in session.execute(
+        select(FieldValue.handoff_id, FieldValue.key, FieldValue.value).where(
+            among(session, FieldValue.handoff_id, ids)
+        )
+    ):
+        if value.strip():
+            filled[handoff_id].add(key)
+    return {
+        row.id: HandoffGlance(
+            id=row.id,
+            crm=row.crm,
+            deal_name=row.deal_name,
+            status=row.status,
+            owner_slack_id=row.owner_slack_id,
+            ae_slack_id=row.ae_slack_id,
+            channel_id=row.channel_id,
+            exception_by=row.exception_by,
+            exception_until=row.exception_until,
+            nudged_on=row.nudged_on,
+            filled=frozenset(filled.get(row.id, ())),
+        )
+        for row in session.execute(select(*_GLANCE_COLUMNS).where(among(session, Handoff.id, ids)))
+    }
+
+
+@contextmanager
+def glancing(session: Session, handoff_ids: Iterable[int]) -> Iterator[None]:
+    """Inside the block ``glance`` answers for these handoffs from one batch read. Only for
+    handoffs nothing else changes inside the block but the nudges (``remember_nudge`` keeps
+    the glances current)."""
+    session.info[_GLANCES] = glance_handoffs(session, handoff_ids)
+    try:
+        yield
+    finally:
+        session.info.pop(_GLANCES, None)
+
+
+def glance(session: Session, handoff_id: int) -> HandoffGlance | None:
+    """The handoff as a glance: from the batch read (``glancing``) when there is one."""
+    glances: dict[int, HandoffGlance] | None = session.info.get(_GLANCES)
+    if glances is not None and handoff_id in glances:
+        return glances[handoff_id]
+    handoff = session.get(Handoff, handoff_id)
+    return None if handoff is None else HandoffGlance.of(handoff)
+
+
+def remember_nudge(session: Session, *, handoff: HandoffGlance, kind: str, day: str) -> None:
     """Record that ``handoff`` got its nudge of ``kind`` on business day ``day``."""
     days = {**(handoff.nudged_on or {}), kind: day}
+    glances: dict[int, HandoffGlance] | None = session.info.get(_GLANCES)
+    if glances is not None and handoff.id in glances:
+        glances[handoff.id] = replace(handoff, nudged_on=days)
+    loaded = session.identity_map.get(session.identity_key(Handoff, handoff.id))
     batch: _Batch | None = session.info.get(_BATCH)
     if batch is None:
-        handoff.nudged_on = days
+        if loaded is not None:
+            loaded.nudged_on = days
+        else:
+            session.execute(
+                update(HANDOFFS).where(HANDOFFS.c.id == handoff.id).values(nudged_on=days)
+            )
         return
-    # Not a change the unit of work has to find: a batch writes all of them in one statement.
-    set_committed_value(handoff, "nudged_on", days)
+    # Not a change the unit of work has to find: a batch writes all of them at its end.
+    if loaded is not None:
+        set_committed_value(loaded, "nudged_on", days)
     batch.nudged_on[handoff.id] = days
 
 

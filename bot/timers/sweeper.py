@@ -10,6 +10,7 @@ with the number of pending deadlines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -35,11 +36,15 @@ class DeadlineSweeper:
         sessions: SessionFactory,
         clock: Clock,
         handlers: dict[DeadlineKind, DeadlineHandler],
+        glancing: Collection[DeadlineKind] = (),
         batch_size: int = 1000,
     ) -> None:
+        """``glancing``: the kinds whose handlers read handoffs only through
+        ``repositories.glance`` (plain columns, read for the whole batch at once)."""
         self._sessions = sessions
         self._clock = clock
         self._handlers = handlers
+        self._glancing = frozenset(glancing)
         self._batch_size = batch_size
 
     def sweep(self) -> int:
@@ -57,11 +62,12 @@ class DeadlineSweeper:
                 return handled
 
     def _handle_batch(self, deadline_ids: list[int]) -> int:
-        """One transaction per batch. The batch's handoffs are loaded once and kept; its audit
-        and outbox rows go in as one insert each, its nudge days as one UPDATE, and one UPDATE
-        marks its deadlines done. If any handler fails, the batch is undone and run again with
-        a savepoint per deadline: a failing handler then undoes only its own work, and its
-        deadline is released for a later sweep — never dropped."""
+        """One transaction per batch. The batch's handoffs are read once: as glances (plain
+        columns) those whose deadlines here are all of glancing kinds, as ORM objects, kept,
+        the others. Its audit and outbox rows go in as one insert each, its nudge days as one
+        UPDATE, and one UPDATE marks its deadlines done. If any handler fails, the batch is
+        undone and run again with a savepoint per deadline: a failing handler then undoes only
+        its own work, and its deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
         with self._sessions.begin() as session:
             deadlines = list(
@@ -69,10 +75,18 @@ class DeadlineSweeper:
                     select(Deadline).where(Deadline.id.in_(deadline_ids)).order_by(Deadline.due_at)
                 )
             )
+            glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}
+            glanced -= {d.handoff_id for d in deadlines if d.kind not in self._glancing}
             # Held until the batch is done: the session keeps only weak references to them.
-            handoffs = repositories.load_handoffs(session, [d.handoff_id for d in deadlines])
+            handoffs = repositories.load_handoffs(
+                session, [d.handoff_id for d in deadlines if d.handoff_id not in glanced]
+            )
             try:
-                with session.begin_nested(), repositories.batched_writes(session):
+                with (
+                    session.begin_nested(),
+                    repositories.batched_writes(session),
+                    repositories.glancing(session, glanced),
+                ):
                     for deadline in deadlines:
                         self._handlers[deadline.kind](session, deadline)
                     deadline_store.finish_deadlines(

@@ -11,12 +11,13 @@ from bot.crm.tasks import activity_note, follow_up_task, takes_writes
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
 from storage.models import Handoff
+from storage.repositories import HandoffGlance
 
 
 def record_change(
     session: Session,
     *,
-    handoff: Handoff,
+    handoff: Handoff | HandoffGlance,
     actor: str,
     action: AuditAction,
     now: datetime,

@@ -303,10 +303,13 @@ def remember_nudge(session: Session, *, handoff: HandoffGlance, kind: str, day: 
     """Record that ``handoff`` got its nudge of ``kind`` on business day ``day``."""
     days = {**(handoff.nudged_on or {}), kind: day}
     glances: dict[int, HandoffGlance] | None = session.info.get(_GLANCES)
-    if glances is not None and handoff.id in glances:
-        glances[handoff.id] = replace(handoff, nudged_on=days)
-    loaded = session.identity_map.get(session.identity_key(Handoff, handoff.id))
     batch: _Batch | None = session.info.get(_BATCH)
+    if glances is not None and handoff.id in glances and batch is not None:
+        # A glanced handoff is not loaded as an object in this batch: nothing else to update.
+        glances[handoff.id] = replace(handoff, nudged_on=days)
+        batch.nudged_on[handoff.id] = days
+        return
+    loaded = session.identity_map.get(session.identity_key(Handoff, handoff.id))
     if batch is None:
         if loaded is not None:
             loaded.nudged_on = days

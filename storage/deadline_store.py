@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.enums import DeadlineKind, DeadlineStatus
 from storage.models import Base, Deadline
+from storage.repositories import among
 
 DEADLINES: Table = Base.metadata.tables["deadlines"]
 _INSERT_DEADLINE = insert(DEADLINES)
@@ -121,7 +122,7 @@ def finish_deadlines(session: Session, *, deadline_ids: Sequence[int], now: date
     """Mark a handled batch done in one statement."""
     session.execute(
         update(Deadline)
-        .where(Deadline.id.in_(deadline_ids))
+        .where(among(session, Deadline.id, deadline_ids))
         .values(status=DeadlineStatus.DONE, done_at=now, claimed_until=None)
         .execution_options(synchronize_session=False)
     )

@@ -72,7 +72,9 @@ class DeadlineSweeper:
         with self._sessions.begin() as session:
             deadlines = list(
                 session.scalars(
-                    select(Deadline).where(Deadline.id.in_(deadline_ids)).order_by(Deadline.due_at)
+                    select(Deadline)
+                    .where(repositories.among(session, Deadline.id, deadline_ids))
+                    .order_by(Deadline.due_at)
                 )
             )
             glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}

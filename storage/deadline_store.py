@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,20 @@ from storage.repositories import among
 
 DEADLINES: Table = Base.metadata.tables["deadlines"]
 _INSERT_DEADLINE = insert(DEADLINES)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDeadline:
+    """A claimed deadline as its handler reads it: plain values, not a mapped object."""
+
+    id: int
+    handoff_id: int
+    kind: DeadlineKind
+    payload: dict[str, Any]
+
+
 # What acts on a due deadline, inside the sweeper's transaction.
-DeadlineHandler = Callable[[Session, Deadline], None]
+DeadlineHandler = Callable[[Session, DueDeadline], None]
 
 
 def schedule_deadline(
@@ -116,6 +129,33 @@ def claim_due_deadlines(
             ).all()
         )
     return claimed
+
+
+def due_deadlines(session: Session, deadline_ids: Sequence[int]) -> list[DueDeadline]:
+    """These (claimed) deadlines in due order, as plain values: one query, no mapped objects."""
+    return [
+        DueDeadline(id=row.id, handoff_id=row.handoff_id, kind=row.kind, payload=row.payload)
+        for row in session.execute(
+            select(Deadline.id, Deadline.handoff_id, Deadline.kind, Deadline.payload)
+            .where(among(session, Deadline.id, deadline_ids))
+            .order_by(Deadline.due_at)
+        )
+    ]
+
+
+def release_deadline(session: Session, *, deadline_id: int, retry_at: datetime) -> None:
+    """A deadline whose handler failed goes back to pending, to be tried again at ``retry_at``."""
+    session.execute(
+        update(Deadline)
+        .where(Deadline.id == deadline_id)
+        .values(
+            status=DeadlineStatus.PENDING,
+            claimed_until=None,
+            attempts=Deadline.attempts + 1,
+            due_at=retry_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def finish_deadlines(session: Session, *, deadline_ids: Sequence[int], now: datetime) -> None:

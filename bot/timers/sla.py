@@ -14,8 +14,9 @@ from bot.domain.errors import NotFound, Refused
 from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
+from storage.deadline_store import DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
-from storage.models import Deadline, Handoff
+from storage.models import Handoff
 from storage.repositories import HandoffGlance
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class SlaService:
         self._calendar = calendar
 
     # -- deadline handlers (run by the sweeper inside its transaction) -------------------------
-    def on_warn(self, session: Session, deadline: Deadline) -> None:
+    def on_warn(self, session: Session, deadline: DueDeadline) -> None:
         handoff = repositories.glance(session, deadline.handoff_id)
         if handoff is None or handoff.status in DONE or handoff.status is HandoffStatus.UPCOMING:
             return
@@ -91,7 +92,7 @@ class SlaService:
             note=False,
         )
 
-    def on_breach(self, session: Session, deadline: Deadline) -> None:
+    def on_breach(self, session: Session, deadline: DueDeadline) -> None:
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.status in DONE or handoff.sla_breached_at is not None:
             return

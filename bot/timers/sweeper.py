@@ -13,15 +13,13 @@ import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
-from storage.deadline_store import DeadlineHandler
-from storage.enums import DeadlineKind, DeadlineStatus
-from storage.models import Deadline
+from storage.deadline_store import DeadlineHandler, DueDeadline
+from storage.enums import DeadlineKind
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +68,7 @@ class DeadlineSweeper:
         its own work, and its deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            deadlines = list(
-                session.scalars(
-                    select(Deadline)
-                    .where(repositories.among(session, Deadline.id, deadline_ids))
-                    .order_by(Deadline.due_at)
-                )
-            )
+            deadlines = deadline_store.due_deadlines(session, deadline_ids)
             glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}
             glanced -= {d.handoff_id for d in deadlines if d.kind not in self._glancing}
             # Held until the batch is done: the session keeps only weak references to them.
@@ -104,19 +96,19 @@ class DeadlineSweeper:
             del handoffs
             return handled
 
-    def _one_by_one(self, session: Session, deadlines: list[Deadline], now: datetime) -> int:
-        handled = 0
+    def _one_by_one(self, session: Session, deadlines: list[DueDeadline], now: datetime) -> int:
+        done: list[int] = []
         for deadline in deadlines:
             try:
                 with session.begin_nested():
                     self._handlers[deadline.kind](session, deadline)
             except Exception:  # logged, released and retried later: never swallowed silently
                 log.exception("deadline %s failed; it will be retried", deadline.id)
-                deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-                deadline.attempts += 1
-                deadline.due_at = now + RETRY_AFTER
+                deadline_store.release_deadline(
+                    session, deadline_id=deadline.id, retry_at=now + RETRY_AFTER
+                )
                 continue
-            deadline.status, deadline.done_at = DeadlineStatus.DONE, now
-            deadline.claimed_until = None
-            handled += 1
-        return handled
+            done.append(deadline.id)
+        if done:
+            deadline_store.finish_deadlines(session, deadline_ids=done, now=now)
+        return len(done)

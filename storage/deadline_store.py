@@ -11,8 +11,8 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import DeadlineKind, DeadlineStatus
+from storage.glances import among
 from storage.models import Base, Deadline
-from storage.repositories import among
 
 DEADLINES: Table = Base.metadata.tables["deadlines"]
 _INSERT_DEADLINE = insert(DEADLINES)

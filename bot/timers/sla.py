@@ -12,12 +12,12 @@ from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound, Refused
 from bot.workflow.recorder import mark_changed, record_change
-from storage import deadline_store, repositories
+from storage import deadline_store, glances, repositories
 from storage.db import SessionFactory
 from storage.deadline_store import DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
+from storage.glances import HandoffGlance
 from storage.models import Handoff
-from storage.repositories import HandoffGlance
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class SlaService:
 
     # -- deadline handlers (run by the sweeper inside its transaction) -------------------------
     def on_warn(self, session: Session, deadline: DueDeadline) -> None:
-        handoff = repositories.glance(session, deadline.handoff_id)
+        handoff = glances.glance(session, deadline.handoff_id)
         if handoff is None or handoff.status in DONE or handoff.status is HandoffStatus.UPCOMING:
             return
         now = self._clock.now()

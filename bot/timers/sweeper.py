@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
-from storage import deadline_store, repositories
+from storage import deadline_store, glances, repositories
 from storage.db import SessionFactory
 from storage.deadline_store import DeadlineHandler, DueDeadline
 from storage.enums import DeadlineKind
@@ -38,7 +38,7 @@ class DeadlineSweeper:
         batch_size: int = 1000,
     ) -> None:
         """``glancing``: the kinds whose handlers read handoffs only through
-        ``repositories.glance`` (plain columns, read for the whole batch at once)."""
+        ``glances.glance`` (plain columns, read for the whole batch at once)."""
         self._sessions = sessions
         self._clock = clock
         self._handlers = handlers
@@ -72,14 +72,14 @@ class DeadlineSweeper:
             glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}
             glanced -= {d.handoff_id for d in deadlines if d.kind not in self._glancing}
             # Held until the batch is done: the session keeps only weak references to them.
-            handoffs = repositories.load_handoffs(
+            handoffs = glances.load_handoffs(
                 session, [d.handoff_id for d in deadlines if d.handoff_id not in glanced]
             )
             try:
                 with (
                     session.begin_nested(),
                     repositories.batched_writes(session),
-                    repositories.glancing(session, glanced),
+                    glances.glancing(session, glanced),
                 ):
                     for deadline in deadlines:
                         self._handlers[deadline.kind](session, deadline)

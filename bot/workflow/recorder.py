@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from bot.crm.tasks import activity_note, follow_up_task, takes_writes
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
+from storage.glances import HandoffGlance
 from storage.models import Handoff
-from storage.repositories import HandoffGlance
 
 
 def record_change(

@@ -59,7 +59,7 @@ class DeadlineSweeper:
             if len(claimed) < self._batch_size:
                 return handled
 
-    def _handle_batch(self, deadline_ids: list[int]) -> int:
+    def _handle_batch(self, deadlines: list[DueDeadline]) -> int:
         """One transaction per batch. The batch's handoffs are read once: as glances (plain
         columns) those whose deadlines here are all of glancing kinds, as ORM objects, kept,
         the others. Its audit and outbox rows go in as one insert each, its nudge days as one
@@ -68,7 +68,6 @@ class DeadlineSweeper:
         its own work, and its deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            deadlines = deadline_store.due_deadlines(session, deadline_ids)
             glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}
             glanced -= {d.handoff_id for d in deadlines if d.kind not in self._glancing}
             # Held until the batch is done: the session keeps only weak references to them.

@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Row, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import DeadlineKind, DeadlineStatus
+from storage.glances import among
 from storage.models import Base, Deadline
 
 DEADLINES: Table = Base.metadata.tables["deadlines"]
 _INSERT_DEADLINE = insert(DEADLINES)
+
+
+@dataclass(frozen=True, slots=True)
+class DueDeadline:
+    """A claimed deadline as its handler reads it: plain values, not a mapped object."""
+
+    id: int
+    handoff_id: int
+    kind: DeadlineKind
+    payload: dict[str, Any]
+
+
+# Returned by the claim: a handler's values, and the order they are handled in.
+_WHAT_HANDLERS_READ = (
+    Deadline.id,
+    Deadline.handoff_id,
+    Deadline.kind,
+    Deadline.payload,
+    Deadline.due_at,
+)
 # What acts on a due deadline, inside the sweeper's transaction.
-DeadlineHandler = Callable[[Session, Deadline], None]
+DeadlineHandler = Callable[[Session, DueDeadline], None]
 
 
 def schedule_deadline(
@@ -79,16 +101,18 @@ def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[Deadl
 
 def claim_due_deadlines(
     session: Session, *, now: datetime, until: datetime, limit: int
-) -> list[int]:
-    """Take up to ``limit`` due deadlines for this process; no other sweeper gets them.
+) -> list[DueDeadline]:
+    """Take up to ``limit`` due deadlines for this process, in due order; no other sweeper
+    gets them.
 
-    One set-based ``UPDATE … RETURNING id`` of the due ones: first pending ones in due order
-    (the (status, due_at) index), then claims whose holder died (``claimed_until`` has
-    passed). On PostgreSQL the due rows are picked FOR UPDATE SKIP LOCKED in a CTE, so
-    concurrent sweepers take disjoint sets, and the outer condition is checked again on each
-    row; on SQLite the statement runs under the database's single write lock.
+    One set-based ``UPDATE … RETURNING`` of the due ones (returning what their handlers read):
+    first pending ones in due order (the (status, due_at) index), then claims whose holder died
+    (``claimed_until`` has passed). On PostgreSQL the due rows are picked FOR UPDATE SKIP
+    LOCKED in a CTE, so concurrent sweepers take disjoint sets, and the outer condition is
+    checked again on each row; on SQLite the statement runs under the database's single write
+    lock.
     """
-    claimed: list[int] = []
+    claimed: list[Row[tuple[int, int, DeadlineKind, dict[str, Any], datetime]]] = []
     postgresql = session.get_bind().dialect.name == "postgresql"
     for ready in (
         (Deadline.status == DeadlineStatus.PENDING) & (Deadline.due_at <= now),
@@ -106,22 +130,41 @@ def claim_due_deadlines(
         else:
             taken = Deadline.id.in_(due.scalar_subquery())
         claimed.extend(
-            session.scalars(
+            session.execute(
                 update(Deadline)
                 .where(taken, ready)
                 .values(status=DeadlineStatus.CLAIMED, claimed_until=until)
-                .returning(Deadline.id)
+                .returning(*_WHAT_HANDLERS_READ)
                 .execution_options(synchronize_session=False)
             ).all()
         )
-    return claimed
+    claimed.sort(key=lambda row: (row.due_at, row.id))
+    return [
+        DueDeadline(id=row.id, handoff_id=row.handoff_id, kind=row.kind, payload=row.payload)
+        for row in claimed
+    ]
+
+
+def release_deadline(session: Session, *, deadline_id: int, retry_at: datetime) -> None:
+    """A deadline whose handler failed goes back to pending, to be tried again at ``retry_at``."""
+    session.execute(
+        update(Deadline)
+        .where(Deadline.id == deadline_id)
+        .values(
+            status=DeadlineStatus.PENDING,
+            claimed_until=None,
+            attempts=Deadline.attempts + 1,
+            due_at=retry_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def finish_deadlines(session: Session, *, deadline_ids: Sequence[int], now: datetime) -> None:
     """Mark a handled batch done in one statement."""
     session.execute(
         update(Deadline)
-        .where(Deadline.id.in_(deadline_ids))
+        .where(among(session, Deadline.id, deadline_ids))
         .values(status=DeadlineStatus.DONE, done_at=now, claimed_until=None)
         .execution_options(synchronize_session=False)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from storage.enums import (
     OutboxKind,
     OutboxStatus,
 )
+from storage.glances import HandoffGlance, among, renew
 from storage.models import (
     AuditEvent,
     Base,
@@ -39,11 +42,6 @@ _INSERT_FIELD = insert(FIELD_VALUES)
 _INSERT_INBOX = insert(INBOX)
 _INSERT_AUDIT = insert(AUDIT_EVENTS)
 _INSERT_OUTBOX = insert(Base.metadata.tables["outbox"])
-_SET_NUDGED_ON = (
-    update(HANDOFFS)
-    .where(HANDOFFS.c.id == bindparam("handoff_id"))
-    .values(nudged_on=bindparam("days"))
-)
 _BATCH = "handoff.batched_writes"
 
 
@@ -149,9 +147,10 @@ class _Batch:
 @contextmanager
 def batched_writes(session: Session) -> Iterator[None]:
     """Batch work (the sweeper): audit rows, outbox messages without a dedupe key and nudge
-    days recorded inside the block are written at its end, one statement each. If the block
-    fails, none of them is written — and the caller must ``session.expire_all()`` before
-    reading handoffs again (their nudge days were set in memory only)."""
+    days recorded inside the block are written at its end, one statement each (nudge days:
+    one UPDATE per distinct set of days, usually one). If the block fails, none of them is
+    written — and the caller must ``session.expire_all()`` before reading handoffs again
+    (their nudge days were set in memory only)."""
     batch = _Batch()
     session.info[_BATCH] = batch
     try:
@@ -162,22 +161,31 @@ def batched_writes(session: Session) -> Iterator[None]:
         session.execute(_INSERT_AUDIT, batch.audit)
     if batch.outbox:
         session.execute(_INSERT_OUTBOX, batch.outbox)
-    if batch.nudged_on:
+    same_days: dict[str, list[int]] = defaultdict(list)
+    for handoff_id, days in batch.nudged_on.items():
+        same_days[json.dumps(days, sort_keys=True)].append(handoff_id)
+    for days_json, handoff_ids in same_days.items():
         session.execute(
-            _SET_NUDGED_ON,
-            [{"handoff_id": key, "days": days} for key, days in batch.nudged_on.items()],
+            update(HANDOFFS)
+            .where(among(session, HANDOFFS.c.id, handoff_ids))
+            .values(nudged_on=json.loads(days_json))
         )
 
 
-def remember_nudge(session: Session, *, handoff: Handoff, kind: str, day: str) -> None:
+def remember_nudge(session: Session, *, handoff: HandoffGlance, kind: str, day: str) -> None:
     """Record that ``handoff`` got its nudge of ``kind`` on business day ``day``."""
     days = {**(handoff.nudged_on or {}), kind: day}
     batch: _Batch | None = session.info.get(_BATCH)
-    if batch is None:
-        handoff.nudged_on = days
+    if batch is not None and renew(session, handoff, nudged_on=days):
+        # A glanced handoff is not loaded as an object in this batch: nothing else to update.
+        batch.nudged_on[handoff.id] = days
         return
-    # Not a change the unit of work has to find: a batch writes all of them in one statement.
-    set_committed_value(handoff, "nudged_on", days)
+    if batch is None:  # the handoff in memory, if loaded, is updated with the row
+        session.execute(update(Handoff).where(Handoff.id == handoff.id).values(nudged_on=days))
+        return
+    # Not a change the unit of work has to find: a batch writes all of them at its end.
+    if (loaded := session.identity_map.get(session.identity_key(Handoff, handoff.id))) is not None:
+        set_committed_value(loaded, "nudged_on", days)
     batch.nudged_on[handoff.id] = days
 
 
@@ -312,20 +320,6 @@ def advance_cursor(session: Session, name: str, position: datetime, now: datetim
         session.add(CrmCursor(name=name, position=position, updated_at=now))
     elif position > cursor.position:
         cursor.position, cursor.updated_at = position, now
-
-
-def load_handoffs(session: Session, handoff_ids: Sequence[int]) -> list[Handoff]:
-    """These handoffs and their fields in one query (batch work). The session only holds weak
-    references: keep the list while the batch runs, or ``session.get`` loads each again."""
-    if not handoff_ids:
-        return []
-    return list(
-        session.scalars(
-            select(Handoff)
-            .where(Handoff.id.in_(set(handoff_ids)))
-            .options(selectinload(Handoff.fields))
-        ).all()
-    )
 
 
 def claim_period(session: Session, name: str, period_start: datetime, now: datetime) -> bool:

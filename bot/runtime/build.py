@@ -44,7 +44,7 @@ from bot.runtime.reports import report_renderer
 from bot.slack.canvases import WebApiCanvases
 from bot.slack.context_reader import SlackContextReader
 from bot.slack.gateway import WebApiSlackGateway, make_web_client
-from bot.timers.sla import SlaService
+from bot.timers.sla import GLANCING_KINDS, SlaService
 from bot.timers.sweeper import DeadlineSweeper
 from bot.web.health import health_endpoint
 from bot.web.slack_endpoint import SlackEndpoint
@@ -161,6 +161,7 @@ def build_runtime(
             DeadlineKind.EXCEPTION_EXPIRY: on_exception_expiry(playbook, clock),
             DeadlineKind.COMMITMENT_DUE: on_commitment_due(clock),
         },
+        glancing=GLANCING_KINDS,
     )
     outbox = OutboxDispatcher(
         sessions=sessions,

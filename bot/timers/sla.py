@@ -11,26 +11,33 @@ from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound, Refused
-from bot.domain.status import exception_active, missing_required
 from bot.workflow.recorder import mark_changed, record_change
-from storage import deadline_store, repositories
+from storage import deadline_store, glances, repositories
 from storage.db import SessionFactory
+from storage.deadline_store import DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
-from storage.models import Deadline, Handoff
+from storage.glances import HandoffGlance
+from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
 SLA_KINDS = (DeadlineKind.SLA_WARN, DeadlineKind.SLA_BREACH)
+# The kinds whose handlers only read handoffs as glances (the sweeper reads those in bulk).
+GLANCING_KINDS = (DeadlineKind.SLA_WARN,)
 DONE = (HandoffStatus.READY, HandoffStatus.CANCELLED)
 
 
-def blocker(handoff: Handoff, playbook: Playbook, today: datetime) -> tuple[str, list[str]]:
+def blocker(handoff: HandoffGlance, playbook: Playbook, today: datetime) -> tuple[str, list[str]]:
     """What holds the handoff up, and who can unblock it (channel ids, user ids, @handles)."""
     card_channel = [handoff.channel_id] if handoff.channel_id else []
     if handoff.owner_slack_id is None:
         cs = playbook.channels.cs_channel_id
         return "unclaimed", [cs] if cs else card_channel
-    if missing_required(handoff, playbook) and not exception_active(handoff, today.date()):
+    missing = any(key not in handoff.filled for key in playbook.required_keys)
+    excepted = handoff.exception_by is not None and (
+        handoff.exception_until is None or handoff.exception_until >= today.date()
+    )
+    if missing and not excepted:
         return "fields", [handoff.ae_slack_id] if handoff.ae_slack_id else card_channel
     return "review", list(playbook.team.reviewers) or card_channel
 
@@ -50,8 +57,8 @@ class SlaService:
         self._calendar = calendar
 
     # -- deadline handlers (run by the sweeper inside its transaction) -------------------------
-    def on_warn(self, session: Session, deadline: Deadline) -> None:
-        handoff = session.get(Handoff, deadline.handoff_id)
+    def on_warn(self, session: Session, deadline: DueDeadline) -> None:
+        handoff = glances.glance(session, deadline.handoff_id)
         if handoff is None or handoff.status in DONE or handoff.status is HandoffStatus.UPCOMING:
             return
         now = self._clock.now()
@@ -85,12 +92,12 @@ class SlaService:
             note=False,
         )
 
-    def on_breach(self, session: Session, deadline: Deadline) -> None:
+    def on_breach(self, session: Session, deadline: DueDeadline) -> None:
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.status in DONE or handoff.sla_breached_at is not None:
             return
         now = self._clock.now()
-        reason, _ = blocker(handoff, self._playbook, now)
+        reason, _ = blocker(HandoffGlance.of(handoff), self._playbook, now)
         sla = self._playbook.sla
         targets = [sla.escalation_channel_id] if sla.escalation_channel_id else list(sla.managers)
         if not targets and handoff.channel_id:

@@ -10,17 +10,16 @@ with the number of pending deadlines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.clock import Clock
-from storage import deadline_store, repositories
+from storage import deadline_store, glances, repositories
 from storage.db import SessionFactory
-from storage.deadline_store import DeadlineHandler
-from storage.enums import DeadlineKind, DeadlineStatus
-from storage.models import Deadline
+from storage.deadline_store import DeadlineHandler, DueDeadline
+from storage.enums import DeadlineKind
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +34,15 @@ class DeadlineSweeper:
         sessions: SessionFactory,
         clock: Clock,
         handlers: dict[DeadlineKind, DeadlineHandler],
+        glancing: Collection[DeadlineKind] = (),
         batch_size: int = 1000,
     ) -> None:
+        """``glancing``: the kinds whose handlers read handoffs only through
+        ``glances.glance`` (plain columns, read for the whole batch at once)."""
         self._sessions = sessions
         self._clock = clock
         self._handlers = handlers
+        self._glancing = frozenset(glancing)
         self._batch_size = batch_size
 
     def sweep(self) -> int:
@@ -56,23 +59,27 @@ class DeadlineSweeper:
             if len(claimed) < self._batch_size:
                 return handled
 
-    def _handle_batch(self, deadline_ids: list[int]) -> int:
-        """One transaction per batch. The batch's handoffs are loaded once and kept; its audit
-        and outbox rows go in as one insert each, its nudge days as one UPDATE, and one UPDATE
-        marks its deadlines done. If any handler fails, the batch is undone and run again with
-        a savepoint per deadline: a failing handler then undoes only its own work, and its
-        deadline is released for a later sweep — never dropped."""
+    def _handle_batch(self, deadlines: list[DueDeadline]) -> int:
+        """One transaction per batch. The batch's handoffs are read once: as glances (plain
+        columns) those whose deadlines here are all of glancing kinds, as ORM objects, kept,
+        the others. Its audit and outbox rows go in as one insert each, its nudge days as one
+        UPDATE, and one UPDATE marks its deadlines done. If any handler fails, the batch is
+        undone and run again with a savepoint per deadline: a failing handler then undoes only
+        its own work, and its deadline is released for a later sweep — never dropped."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            deadlines = list(
-                session.scalars(
-                    select(Deadline).where(Deadline.id.in_(deadline_ids)).order_by(Deadline.due_at)
-                )
-            )
+            glanced = {d.handoff_id for d in deadlines if d.kind in self._glancing}
+            glanced -= {d.handoff_id for d in deadlines if d.kind not in self._glancing}
             # Held until the batch is done: the session keeps only weak references to them.
-            handoffs = repositories.load_handoffs(session, [d.handoff_id for d in deadlines])
+            handoffs = glances.load_handoffs(
+                session, [d.handoff_id for d in deadlines if d.handoff_id not in glanced]
+            )
             try:
-                with session.begin_nested(), repositories.batched_writes(session):
+                with (
+                    session.begin_nested(),
+                    repositories.batched_writes(session),
+                    glances.glancing(session, glanced),
+                ):
                     for deadline in deadlines:
                         self._handlers[deadline.kind](session, deadline)
                     deadline_store.finish_deadlines(
@@ -88,19 +95,19 @@ class DeadlineSweeper:
             del handoffs
             return handled
 
-    def _one_by_one(self, session: Session, deadlines: list[Deadline], now: datetime) -> int:
-        handled = 0
+    def _one_by_one(self, session: Session, deadlines: list[DueDeadline], now: datetime) -> int:
+        done: list[int] = []
         for deadline in deadlines:
             try:
                 with session.begin_nested():
                     self._handlers[deadline.kind](session, deadline)
             except Exception:  # logged, released and retried later: never swallowed silently
                 log.exception("deadline %s failed; it will be retried", deadline.id)
-                deadline.status, deadline.claimed_until = DeadlineStatus.PENDING, None
-                deadline.attempts += 1
-                deadline.due_at = now + RETRY_AFTER
+                deadline_store.release_deadline(
+                    session, deadline_id=deadline.id, retry_at=now + RETRY_AFTER
+                )
                 continue
-            deadline.status, deadline.done_at = DeadlineStatus.DONE, now
-            deadline.claimed_until = None
-            handled += 1
-        return handled
+            done.append(deadline.id)
+        if done:
+            deadline_store.finish_deadlines(session, deadline_ids=done, now=now)
+        return len(done)

@@ -18,7 +18,7 @@ from bot.workflow.suggestion_rows import value_key
 from storage import deadline_store, repositories
 from storage.commitment_models import Commitment
 from storage.context_models import ContextCommitment, ContextSource
-from storage.deadline_store import DeadlineHandler
+from storage.deadline_store import DeadlineHandler, DueDeadline
 from storage.enums import (
     AuditAction,
     CommitmentSource,
@@ -27,7 +27,7 @@ from storage.enums import (
     FieldSource,
     OutboxKind,
 )
-from storage.models import Deadline, FieldValue, Handoff
+from storage.models import FieldValue, Handoff
 
 LEDGER = "commitments"  # who set the summary field (FieldValue.set_by)
 
@@ -190,7 +190,7 @@ def on_commitment_due(clock: Clock) -> DeadlineHandler:
     """The sweeper's handler: nudge the commitment's owner once before it is due (quiet hours
     are the nudge delivery's); a stale reminder does nothing."""
 
-    def handle(session: Session, deadline: Deadline) -> None:
+    def handle(session: Session, deadline: DueDeadline) -> None:
         payload = deadline.payload or {}
         row = session.get(Commitment, int(str(payload.get("commitment_id", 0))))
         if row is None or not reminder_still_due(row, payload):

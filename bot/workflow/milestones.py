@@ -19,8 +19,9 @@ from bot.workflow.commitment_rows import apply_feedback, refresh_summary
 from bot.workflow.recorder import queue_crm_note, record_change
 from storage import deadline_store, repositories
 from storage.db import SessionFactory
+from storage.deadline_store import DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
-from storage.models import Deadline, Handoff
+from storage.models import Handoff
 
 
 class MilestoneService(HandoffChanges):
@@ -108,7 +109,7 @@ class MilestoneService(HandoffChanges):
             )
 
     # -- the sweeper's handler --------------------------------------------------------------
-    def on_feedback_request(self, session: Session, deadline: Deadline) -> None:
+    def on_feedback_request(self, session: Session, deadline: DueDeadline) -> None:
         """Ask the owner for feedback; remind them (capped) until it is sent."""
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.feedback_at is not None or handoff.owner_slack_id is None:

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from bot.crm.tasks import activity_note, follow_up_task, takes_writes
 from storage import deadline_store, repositories
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
+from storage.glances import HandoffGlance
 from storage.models import Handoff
 
 
 def record_change(
     session: Session,
     *,
-    handoff: Handoff,
+    handoff: Handoff | HandoffGlance,
     actor: str,
     action: AuditAction,
     now: datetime,

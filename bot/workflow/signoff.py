@@ -17,9 +17,9 @@ from bot.workflow.changes import HandoffChanges
 from bot.workflow.commitment_rows import count_proposed
 from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store
-from storage.deadline_store import DeadlineHandler
+from storage.deadline_store import DeadlineHandler, DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus
-from storage.models import Deadline, Handoff
+from storage.models import Handoff
 
 
 class SignoffService(HandoffChanges):
@@ -129,7 +129,7 @@ class SignoffService(HandoffChanges):
 def on_exception_expiry(playbook: Playbook, clock: Clock) -> DeadlineHandler:
     """The sweeper's handler: an exception past its end date holds the handoff again."""
 
-    def handle(session: Session, deadline: Deadline) -> None:
+    def handle(session: Session, deadline: DueDeadline) -> None:
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.status is not HandoffStatus.OPEN:
             return

@@ -12,8 +12,9 @@ from bot.domain.read_models import HandoffCard
 from bot.workflow.changes import HandoffChanges
 from bot.workflow.recorder import queue_crm_note
 from storage import deadline_store, repositories
+from storage.deadline_store import DueDeadline
 from storage.enums import AuditAction, DeadlineKind, HandoffStatus, OutboxKind
-from storage.models import Deadline, Handoff
+from storage.models import Handoff
 
 DURATIONS = (15, 20, 30)
 REMINDER_BEFORE = timedelta(minutes=15)
@@ -119,7 +120,7 @@ class SyncMeetingService(HandoffChanges):
             self._changed(session, handoff, actor, AuditAction.OUTCOMES_CAPTURED, now, outcomes)
 
     # -- the sweeper's handlers --------------------------------------------------------------
-    def on_reminder(self, session: Session, deadline: Deadline) -> None:
+    def on_reminder(self, session: Session, deadline: DueDeadline) -> None:
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.sync_at is None or handoff.status is HandoffStatus.CANCELLED:
             return
@@ -132,7 +133,7 @@ class SyncMeetingService(HandoffChanges):
                 payload={"blocker": "sync_reminder", "to": person, "urgent": True},
             )
 
-    def on_outcomes_due(self, session: Session, deadline: Deadline) -> None:
+    def on_outcomes_due(self, session: Session, deadline: DueDeadline) -> None:
         handoff = session.get(Handoff, deadline.handoff_id)
         if handoff is None or handoff.sync_outcomes is not None or handoff.owner_slack_id is None:
             return

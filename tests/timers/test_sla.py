@@ -10,6 +10,7 @@ import pytest
 
 import app as handoff_app
 from bot.config.playbook import BusinessHours, Playbook
+from bot.timers.sla import GLANCING_KINDS
 from bot.timers.sweeper import DeadlineSweeper
 from storage.enums import AuditAction, DeadlineKind, DeadlineStatus, OutboxKind
 from storage.models import AuditEvent, Deadline, Handoff, OutboxMessage
@@ -161,6 +162,28 @@ def test_at_most_one_nudge_a_business_day(app: RunningApp) -> None:
     assert len(posts_to(app, CS_CHANNEL)) == 1
 
 
+def test_two_warnings_of_one_handoff_in_one_batch_nudge_once(app: RunningApp) -> None:
+    handoff_id = start_handoff(app)
+    with app.runtime.sessions.begin() as session:
+        [warn] = session.query(Deadline).filter_by(handoff_id=handoff_id, kind="sla_warn").all()
+        session.add(
+            Deadline(
+                handoff_id=handoff_id,
+                kind="sla_warn",
+                due_at=warn.due_at,
+                status=DeadlineStatus.PENDING,
+                attempts=0,
+                payload={},
+            )
+        )
+    assert tick(app, 24) == 2  # one batch: the second reads the day the first recorded
+    assert len(posts_to(app, CS_CHANNEL)) == 1
+    [nudge] = [a for a in app.rows(AuditEvent) if a.action is AuditAction.NUDGED]
+    [handoff] = app.rows(Handoff)
+    assert handoff.nudged_on == {"sla_warn": nudge.detail["day"]}
+    assert tick(app, 1) == 0
+
+
 def test_a_deadline_due_during_downtime_fires_once_after_restart(app: RunningApp) -> None:
     start_handoff(app)
     app.clock.advance(timedelta(hours=30))  # the app was down across the warn mark
@@ -220,6 +243,7 @@ def failing_on(app: RunningApp, handoff_id: int | None, error: BaseException) ->
         sessions=app.runtime.sessions,
         clock=app.clock,
         handlers={DeadlineKind.SLA_WARN: on_warn},
+        glancing=GLANCING_KINDS,
         batch_size=4,
     )
 

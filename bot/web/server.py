@@ -35,6 +35,7 @@ class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
 
 class _GuardedHandler(WSGIRequestHandler):
     server: _ThreadingWSGIServer
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()

@@ -1,16 +1,20 @@
 """Engines and session factories for SQLite (the default) and PostgreSQL.
 
-SQLite has one write lock per database file. Threads of one process queue for it on a
-Python lock (:class:`_WriterLock`), woken the moment it is free; left to SQLite's busy
-handler they would sleep in steps of up to 100 ms and leave the lock idle meanwhile, which
-cut the app's throughput under concurrent writes to a quarter. Processes (gunicorn workers)
-still meet at SQLite's own lock, on ``busy_timeout``.
+SQLite has one write lock per database file. Writers queue for it on a :class:`WriterLock`
+first: threads of one process on a Python lock, woken the moment it is free, and processes
+(gunicorn workers) on an advisory lock of the file ``<database>-writer``, polled every
+millisecond. Left to SQLite's busy handler, a waiting writer sleeps in steps of up to 100 ms
+and leaves the lock idle meanwhile, which cut the app's throughput under concurrent writes
+to a quarter. ``busy_timeout`` stays as the last resort (a process that does not take the
+writer lock, such as the ``sqlite3`` shell).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs.pop("connect_args", {}),
         }
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        writer_lock = _writer_lock(database or url)
+        writer_lock = _writer_lock(database, url)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", lambda connection: _begin_immediate(connection, writer_lock))
         return engine
@@ -59,21 +63,72 @@ def _ensure_sqlite_directory(url: str) -> str | None:
     return None
 
 
-_writer_locks: dict[str, threading.Lock] = {}
+try:
+    import fcntl
+except ImportError:  # Windows: threads of one process still queue; processes use busy_timeout
+    fcntl = None  # type: ignore[assignment]
+
+FILE_LOCK_POLL_SECONDS = 0.001
+
+
+class WriterLock:
+    """The right to write to one SQLite database: a thread lock for this process, and for a
+    database file an exclusive ``flock`` on ``<database>-writer`` held alongside it."""
+
+    def __init__(self, path: str | None) -> None:
+        self._thread_lock = threading.Lock()
+        self._path = f"{path}-writer" if path is not None and fcntl is not None else None
+        self._fd: int | None = None
+
+    def acquire(self, *, timeout: float) -> bool:
+        give_up = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=timeout):
+            return False
+        if self._path is None:
+            return True
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() > give_up:
+                        self._thread_lock.release()
+                        return False
+                    time.sleep(FILE_LOCK_POLL_SECONDS)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+_writer_locks: dict[tuple[int, str], WriterLock] = {}
 _writer_locks_guard = threading.Lock()
 
 
-def _writer_lock(database: str) -> threading.Lock:
-    """One lock per database file in this process, shared by every engine that opens it."""
+def _writer_lock(database: str | None, url: str) -> WriterLock:
+    """One lock per database file in this process (a forked worker gets its own: an inherited
+    descriptor would share the parent's ``flock``), shared by every engine that opens it."""
+    key = (os.getpid(), database or url)
     with _writer_locks_guard:
-        return _writer_locks.setdefault(database, threading.Lock())
+        if key not in _writer_locks:
+            _writer_locks[key] = WriterLock(database)
+        return _writer_locks[key]
 
 
 class _LockingConnection(sqlite3.Connection):
     """A pysqlite connection that gives the process's writer lock back when its transaction
     ends — after COMMIT or ROLLBACK has run, so the next writer finds SQLite's lock free."""
 
-    writer_lock: threading.Lock | None = None
+    writer_lock: WriterLock | None = None
 
     def commit(self) -> None:
         try:
@@ -111,10 +166,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any, writer_lock: threading.Lock) -> None:
+def _begin_immediate(connection: Any, writer_lock: WriterLock) -> None:
     # Taking the write lock at BEGIN makes concurrent writers queue instead of failing with
-    # "database is locked" when a reader upgrades to a writer. Threads of this process queue
-    # on writer_lock first; the connection releases it when the transaction ends.
+    # "database is locked" when a reader upgrades to a writer. Writers queue on writer_lock
+    # first; the connection releases it when the transaction ends.
     dbapi_connection = connection.connection.dbapi_connection
     if not writer_lock.acquire(timeout=SQLITE_BUSY_SECONDS):
         raise OperationalError(

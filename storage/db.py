@@ -15,6 +15,8 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,20 +71,29 @@ except ImportError:  # Windows: threads of one process still queue; processes us
     fcntl = None  # type: ignore[assignment]
 
 FILE_LOCK_POLL_SECONDS = 0.001
+BACKGROUND_PATIENCE_SECONDS = 0.5
 
 
 class WriterLock:
     """The right to write to one SQLite database: a thread lock for this process, and for a
-    database file an exclusive ``flock`` on ``<database>-writer`` held alongside it."""
+    database file an exclusive ``flock`` on ``<database>-writer`` held alongside it.
+
+    Requests come first: a thread doing background work (see :func:`background_work`) lets
+    waiting requests go ahead of it, for up to ``BACKGROUND_PATIENCE_SECONDS`` per transaction,
+    so the relay rendering cards never makes a CRM's POST wait; it catches up in the gaps."""
 
     def __init__(self, path: str | None) -> None:
-        self._thread_lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._foreground = threading.Condition(self._guard)
+        self._background = threading.Condition(self._guard)
+        self._held = False
+        self._foreground_waiting = 0
         self._path = f"{path}-writer" if path is not None and fcntl is not None else None
         self._fd: int | None = None
 
     def acquire(self, *, timeout: float) -> bool:
         give_up = time.monotonic() + timeout
-        if not self._thread_lock.acquire(timeout=timeout):
+        if not self._take_thread_lock(give_up):
             return False
         if self._path is None:
             return True
@@ -95,11 +106,11 @@ class WriterLock:
                     return True
                 except BlockingIOError:
                     if time.monotonic() > give_up:
-                        self._thread_lock.release()
+                        self._release_thread_lock()
                         return False
                     time.sleep(FILE_LOCK_POLL_SECONDS)
         except BaseException:
-            self._thread_lock.release()
+            self._release_thread_lock()
             raise
 
     def release(self) -> None:
@@ -107,7 +118,56 @@ class WriterLock:
             if self._fd is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
-            self._thread_lock.release()
+            self._release_thread_lock()
+
+    def _take_thread_lock(self, give_up: float) -> bool:
+        with self._guard:
+            if _in_background.active:
+                stop_yielding = time.monotonic() + BACKGROUND_PATIENCE_SECONDS
+                while self._held or (self._foreground_waiting and time.monotonic() < stop_yielding):
+                    now = time.monotonic()
+                    if now >= give_up:
+                        return False
+                    # Woken at every release; while still patient, also when patience ends.
+                    patient = self._foreground_waiting and now < stop_yielding
+                    wake = stop_yielding if patient else give_up
+                    self._background.wait(min(give_up, wake) - now)
+            else:
+                self._foreground_waiting += 1
+                try:
+                    while self._held:
+                        now = time.monotonic()
+                        if now >= give_up:
+                            return False
+                        self._foreground.wait(give_up - now)
+                finally:
+                    self._foreground_waiting -= 1
+            self._held = True
+            return True
+
+    def _release_thread_lock(self) -> None:
+        with self._guard:
+            self._held = False
+            self._foreground.notify()
+            self._background.notify()  # it goes back to waiting while requests go first
+
+
+class _Background(threading.local):
+    active = False
+
+
+_in_background = _Background()
+
+
+@contextmanager
+def background_work() -> Iterator[None]:
+    """Mark this thread's SQLite writes as background work (periodic jobs): requests waiting
+    for the writer lock go first."""
+    previous, _in_background.active = _in_background.active, True
+    try:
+        yield
+    finally:
+        _in_background.active = previous
 
 
 _writer_locks: dict[tuple[int, str], WriterLock] = {}

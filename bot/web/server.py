@@ -130,6 +130,8 @@ class _Http11Handler(ServerHandler):
         if self.request_handler.must_close(self.body) or "Content-Length" not in headers:
             self.request_handler.close_connection = True
             headers["Connection"] = "close"
+        else:
+            self.request_handler.answer_delimited = True
 
 
 class _GuardedHandler(WSGIRequestHandler):
@@ -137,6 +139,7 @@ class _GuardedHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     _length: int | None = None
+    answer_delimited = False  # the answer had a Content-Length, so the next one can follow
 
     def setup(self) -> None:
         super().setup()
@@ -173,16 +176,16 @@ class _GuardedHandler(WSGIRequestHandler):
         environ = self.get_environ()
         self._length = _declared_length(environ)
         body = _Body(self.rfile, self._length or 0)
-        environ["wsgi.input"] = body
-        handler = _Http11Handler(
-            self.rfile, cast("IO[bytes]", self.wfile), self.get_stderr(), environ, multithread=False
+        handler = _Http11Handler(  # the body is its wsgi.input
+            body, cast("IO[bytes]", self.wfile), self.get_stderr(), environ, multithread=False
         )
         handler.request_handler = self
         handler.body = body
         app = self.server.get_app()
         assert app is not None
+        self.answer_delimited = False
         handler.run(app)
-        if self.must_close(body) or getattr(handler, "headers", None) is None:
+        if not self.answer_delimited or self.must_close(body):
             self.close_connection = True
 
     def must_close(self, body: _Body) -> bool:

@@ -1,6 +1,6 @@
 """Benchmark: signed CRM events through POST /crm/events, next to a raw insert of the same rows.
 
-    python bench/ingest.py [--events 2000] [--clients 8] [--database-url URL]
+    python bench/ingest.py [--events 2000] [--clients 8] [--gunicorn 2x4 1x8] [--database-url URL]
 
 Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
 and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows,
@@ -86,7 +86,9 @@ def database(name: str, workdir: Path, url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def start_server(kind: str, url: str, slack: FakeSlack) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    kind: str, url: str, slack: FakeSlack, workers: int, threads: int
+) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
@@ -117,11 +119,11 @@ def start_server(kind: str, url: str, slack: FakeSlack) -> tuple[subprocess.Pope
             "gunicorn",
             "app:create_wsgi_app()",
             "--workers",
-            "2",
+            str(workers),
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -141,11 +143,13 @@ def start_server(kind: str, url: str, slack: FakeSlack) -> tuple[subprocess.Pope
     raise SystemExit(f"{kind} server did not start")
 
 
-def through_http(kind: str, count: int, clients: int, url: str) -> float:
+def through_http(
+    kind: str, count: int, clients: int, url: str, workers: int = 2, threads: int = 4
+) -> float:
     slack = FakeSlack(token="xoxb-bench").start()
     slack.add_channel("C0BENCH01", "bench")
     slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
-    process, port = start_server(kind, url, slack)
+    process, port = start_server(kind, url, slack, workers, threads)
     now = datetime.now(UTC)
     bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
     failures: list[int] = []
@@ -323,12 +327,26 @@ def raw_insert(count: int, url: str) -> float:
     return rate
 
 
+def _layout(text: str) -> tuple[int, int]:
+    workers, _, threads = text.partition("x")
+    if not (workers.isdigit() and threads.isdigit()):
+        raise SystemExit(f"--gunicorn takes WORKERSxTHREADS, such as 2x4, not {text!r}")
+    return int(workers), int(threads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument(
         "--servers", nargs="+", default=["builtin", "gunicorn"], choices=["builtin", "gunicorn"]
+    )
+    parser.add_argument(
+        "--gunicorn",
+        nargs="+",
+        metavar="WORKERSxTHREADS",
+        help="gunicorn gthread layouts to measure (default as the README runs it: 1x8 on "
+        "SQLite, whose writes take turns anyway; 2x4 on PostgreSQL)",
     )
     parser.add_argument("--database-url", help="PostgreSQL (scratch schemas); SQLite if unset")
     args = parser.parse_args()
@@ -338,10 +356,21 @@ def main() -> None:
             raw_rate = raw_insert(args.events, url)
         with database("wsgi", workdir, args.database_url) as url:
             app_rate = without_http(args.events, url)
-        rates = {}
+        rates: dict[str, float] = {}
         for kind in args.servers:
-            with database(kind, workdir, args.database_url) as url:
-                rates[kind] = through_http(kind, args.events, args.clients, url)
+            default = ["2x4"] if args.database_url else ["1x8"]
+            gunicorn = [_layout(g) for g in args.gunicorn or default]
+            layouts = [(1, 1)] if kind == "builtin" else gunicorn
+            for workers, threads in layouts:
+                label = (
+                    "python app.py (1 process)"
+                    if kind == "builtin"
+                    else f"gunicorn -w {workers} --threads {threads}"
+                )
+                with database(f"{kind}{workers}x{threads}", workdir, args.database_url) as url:
+                    rates[label] = through_http(
+                        kind, args.events, args.clients, url, workers, threads
+                    )
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"events: {args.events}, {args.clients} concurrent clients, {backend}, "
@@ -352,10 +381,9 @@ def main() -> None:
         f"the app's WSGI callable in-process, no HTTP {app_rate:7.0f} events/s  "
         f"({app_rate / raw_rate:.2f}x raw)"
     )
-    labels = {"builtin": "python app.py (1 process)", "gunicorn": "gunicorn -w 2 gthread"}
-    for kind, rate in rates.items():
+    for label, rate in rates.items():
         ratio = rate / raw_rate
-        print(f"POST /crm/events, {labels[kind]:<26} {rate:7.0f} events/s  ({ratio:.2f}x raw)")
+        print(f"POST /crm/events, {label:<26} {rate:7.0f} events/s  ({ratio:.2f}x raw)")
 
 
 if __name__ == "__main__":

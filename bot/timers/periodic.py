@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from apscheduler.schedulers.background import BackgroundScheduler
+
+from storage.db import background_work
 
 Job = tuple[str, Callable[[], object], float]  # id, function, every how many seconds
 
@@ -20,7 +23,7 @@ def start_ticking(jobs: Sequence[Job]) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     for job_id, function, seconds in jobs:
         scheduler.add_job(
-            function,
+            partial(_in_background, function),
             "interval",
             seconds=seconds,
             id=job_id,
@@ -30,3 +33,9 @@ def start_ticking(jobs: Sequence[Job]) -> BackgroundScheduler:
         )
     scheduler.start()
     return scheduler
+
+
+def _in_background(function: Callable[[], object]) -> object:
+    # Requests waiting to write to SQLite go ahead of periodic work (storage.db.WriterLock).
+    with background_work():
+        return function()

@@ -67,7 +67,7 @@ def test_a_client_that_sends_headers_and_stalls_the_body_gets_408(server: HttpSe
     assert healthy(server)  # the stalled eight hold nobody else up
     for sock in stalled:
         closed, answer = closed_within(sock, 5)
-        assert closed and answer.startswith(b"HTTP/1.0 408")
+        assert closed and answer.startswith(b"HTTP/1.1 408")
         sock.close()
 
 

@@ -82,3 +82,24 @@ def head_revision() -> str | None:
     from storage.migrate import alembic_config
 
     return ScriptDirectory.from_config(alembic_config(None)).get_current_head()  # type: ignore[arg-type]
+
+
+def test_all_migrations_apply_in_one_transaction(unmigrated_database: Engine) -> None:
+    """What serializes replicas is the one transaction (and, on SQLite, the write lock it takes
+    at BEGIN): a commit between two migrations would let another replica read the version
+    table half way and apply the rest a second time."""
+    from sqlalchemy import event
+
+    from storage.migrate import upgrade
+
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(unmigrated_database, "commit", committed)
+    try:
+        upgrade(unmigrated_database)
+    finally:
+        event.remove(unmigrated_database, "commit", committed)
+    assert len(commits) == 1

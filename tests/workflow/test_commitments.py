@@ -16,8 +16,9 @@ from storage.commitment_models import Commitment
 from storage.enums import AuditAction, CommitmentSource, CommitmentStatus, HandoffStatus
 from storage.models import AuditEvent, FieldValue, Handoff
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
+from tests.support.commitments import choose_in_ledger
 from tests.support.context import post_transcript, settle_context, transcript_body
-from tests.support.signing import modal_action, post_to_slack_endpoint, view_submission
+from tests.support.signing import post_to_slack_endpoint, view_submission
 from tests.support.team import ADMIN, COMPLETE, CSM, OUTSIDER, REVIEWER, start_handoff
 
 pytestmark = pytest.mark.team
@@ -32,24 +33,6 @@ def ledger(app: RunningApp) -> list[Commitment]:
 def summary_field(app: RunningApp) -> str | None:
     found = [f for f in app.rows(FieldValue) if f.key == "promises_made"]
     return found[0].value if found else None
-
-
-def choose_in_modal(app: RunningApp, value: str, *, user: str, handoff_id: int) -> None:
-    """An option of a commitment's menu inside the open Commitments modal."""
-    form = modal_action(
-        "commitment_menu", user_id=user, handoff_id=handoff_id,
-        callback_id="handoff_commitments", values={},
-    )  # fmt: skip
-    payload = json.loads(form["payload"])
-    payload["actions"][0] = {
-        "action_id": "commitment_menu",
-        "block_id": "commitment:1",
-        "type": "overflow",
-        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
-        "action_ts": "1.2",
-    }
-    post_to_slack_endpoint(app.url, {"payload": json.dumps(payload)}, secret=SIGNING_SECRET)
-    app.settle()
 
 
 def submit_form(
@@ -176,7 +159,7 @@ def test_a_promise_on_a_call_is_tracked_from_the_sync_to_its_delivery(app: Runni
     sweep_to(app, datetime.combine(due + timedelta(days=3), datetime.min.time(), tzinfo=UTC))
     assert ":warning: Overdue:" in json.dumps(app.cards()[0]["blocks"])
 
-    choose_in_modal(app, f"delivered:{promise.id}", user=CSM, handoff_id=handoff_id)
+    choose_in_ledger(app, f"delivered:{promise.id}", user=CSM, handoff_id=handoff_id)
     [promise] = ledger(app)
     assert promise.status is CommitmentStatus.DELIVERED and promise.delivered_at is not None
     assert "Overdue" not in json.dumps(app.cards()[0]["blocks"])
@@ -271,7 +254,7 @@ def test_who_may_edit_confirm_and_drop(app: RunningApp) -> None:
     )  # fmt: skip
     [row] = ledger(app)
     # The AE proposes; only the owner, a reviewer or an admin confirms.
-    choose_in_modal(app, f"confirm:{row.id}", user=AE_ID, handoff_id=handoff_id)
+    choose_in_ledger(app, f"confirm:{row.id}", user=AE_ID, handoff_id=handoff_id)
     # A modal has no response_url: the refusal comes in the app's DM.
     assert "can confirm or drop the commitments" in app.dms(AE_ID)[-1]
     assert ledger(app)[0].status is CommitmentStatus.PROPOSED
@@ -495,9 +478,9 @@ def test_the_weekly_kpis_count_the_ledger_and_what_survived_the_sync(app: Runnin
     )
     app.settle()
     app.clock.set(datetime(2026, 11, 25, 10, tzinfo=UTC))
-    choose_in_modal(app, f"delivered:{sso.id}", user=CSM, handoff_id=handoff_id)  # on time
-    choose_in_modal(app, f"at_risk:{trainings.id}", user=CSM, handoff_id=handoff_id)
-    choose_in_modal(app, f"delivered:{trainings.id}", user=CSM, handoff_id=handoff_id)  # late
+    choose_in_ledger(app, f"delivered:{sso.id}", user=CSM, handoff_id=handoff_id)  # on time
+    choose_in_ledger(app, f"at_risk:{trainings.id}", user=CSM, handoff_id=handoff_id)
+    choose_in_ledger(app, f"delivered:{trainings.id}", user=CSM, handoff_id=handoff_id)  # late
 
     report = compute(
         app.runtime.sessions, app.runtime.playbook, week_start=datetime(2026, 11, 23, tzinfo=UTC)

@@ -13,7 +13,8 @@ from bot.config.playbook import Playbook
 from storage.commitment_models import Commitment
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
 from tests.crm.hubspot.conftest import Portal, poll, write_back
-from tests.support.signing import modal_action, post_to_slack_endpoint, view_submission
+from tests.support.commitments import choose_in_ledger
+from tests.support.signing import post_to_slack_endpoint, view_submission
 from tests.support.team import CSM
 
 COMPLETE = {"handoff_success_metrics": "DSO −10 days", "handoff_decision_makers": "Priya"}
@@ -70,33 +71,15 @@ def test_a_confirmed_commitment_is_one_task_on_the_deal(app: RunningApp, hubspot
     assert hubspot.fake.objects["notes"] == {}
 
 
-def choose(app: RunningApp, value: str, handoff_id: int) -> None:
-    """An option of a commitment's menu in the open Commitments modal, chosen by the CSM."""
-    form = modal_action(
-        "commitment_menu", user_id=CSM, handoff_id=handoff_id,
-        callback_id="handoff_commitments", values={},
-    )  # fmt: skip
-    payload = json.loads(form["payload"])
-    payload["actions"][0] = {
-        "action_id": "commitment_menu",
-        "block_id": "commitment",
-        "type": "overflow",
-        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
-        "action_ts": "1.2",
-    }
-    post_to_slack_endpoint(app.url, {"payload": json.dumps(payload)}, secret=SIGNING_SECRET)
-    app.settle()
-
-
 def test_the_task_follows_the_commitment_to_its_delivery(app: RunningApp, hubspot: Portal) -> None:
     handoff_id, _ = confirmed(app, hubspot)
     [row] = app.rows(Commitment)
-    choose(app, f"at_risk:{row.id}", handoff_id)
+    choose_in_ledger(app, f"at_risk:{row.id}", user=CSM, handoff_id=handoff_id)
     write_back(app)
     [task] = [t["properties"] for t in hubspot.fake.objects["tasks"].values()]
     assert task["hs_task_subject"] == "[At risk] Commitment: SSO live by January 15"
     assert task["hs_task_status"] == "NOT_STARTED"
-    choose(app, f"delivered:{row.id}", handoff_id)
+    choose_in_ledger(app, f"delivered:{row.id}", user=CSM, handoff_id=handoff_id)
     write_back(app)
     [only] = [t["properties"] for t in hubspot.fake.objects["tasks"].values()]  # never a second
     assert only["hs_task_status"] == "COMPLETED" and "Status: delivered" in only["hs_task_body"]

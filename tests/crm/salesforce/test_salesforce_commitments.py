@@ -11,9 +11,10 @@ from storage.commitment_models import Commitment
 from storage.enums import OutboxKind
 from storage.models import Handoff, OutboxMessage
 from tests.conftest import AE_ID, SIGNING_SECRET, RunningApp
+from tests.support.commitments import choose_in_ledger
 from tests.support.fake_salesforce import FakeSalesforce
 from tests.support.salesforce import OPP, closed_won, poll, write_back
-from tests.support.signing import modal_action, post_to_slack_endpoint, view_submission
+from tests.support.signing import post_to_slack_endpoint, view_submission
 from tests.support.team import CSM
 
 
@@ -31,23 +32,6 @@ def propose(app: RunningApp, handoff_id: int, what: str, due: str | None) -> Non
     app.settle()
 
 
-def menu(app: RunningApp, value: str, handoff_id: int) -> None:
-    form = modal_action(
-        "commitment_menu", user_id=CSM, handoff_id=handoff_id,
-        callback_id="handoff_commitments", values={},
-    )  # fmt: skip
-    payload = json.loads(form["payload"])
-    payload["actions"][0] = {
-        "action_id": "commitment_menu",
-        "block_id": "commitment",
-        "type": "overflow",
-        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
-        "action_ts": "1.2",
-    }
-    post_to_slack_endpoint(app.url, {"payload": json.dumps(payload)}, secret=SIGNING_SECRET)
-    app.settle()
-
-
 def test_a_confirmed_commitment_is_a_task_kept_in_sync(
     app: RunningApp, org: FakeSalesforce
 ) -> None:
@@ -62,7 +46,7 @@ def test_a_confirmed_commitment_is_a_task_kept_in_sync(
     assert org.tasks == []  # a proposal is not a promise yet
 
     [row] = app.rows(Commitment)
-    menu(app, f"confirm:{row.id}", handoff_id)
+    choose_in_ledger(app, f"confirm:{row.id}", user=CSM, handoff_id=handoff_id)
     write_back(app)
     [task] = org.tasks
     assert task["WhatId"] == OPP and task["OwnerId"] == "005CASEY000000AAA"
@@ -71,11 +55,11 @@ def test_a_confirmed_commitment_is_a_task_kept_in_sync(
     assert "Status: confirmed" in task["Description"]
     assert app.rows(Commitment)[0].crm_task_id == task["Id"]
 
-    menu(app, f"at_risk:{row.id}", handoff_id)
+    choose_in_ledger(app, f"at_risk:{row.id}", user=CSM, handoff_id=handoff_id)
     write_back(app)
     assert task["Status"] == "Waiting on someone else"
     assert task["Subject"] == "[At risk] Commitment: SSO live by January 15"
-    menu(app, f"delivered:{row.id}", handoff_id)
+    choose_in_ledger(app, f"delivered:{row.id}", user=CSM, handoff_id=handoff_id)
     write_back(app)
     [only] = org.tasks  # the same Task, updated: never a second one
     assert only["Status"] == "Completed" and "Status: delivered" in only["Description"]

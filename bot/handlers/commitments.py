@@ -5,6 +5,7 @@ are the ack) and does its work on the after-ack pool; refusals become ephemeral 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -50,12 +51,25 @@ def _commitment_id(view: dict[str, Any]) -> int | None:
     return int(value) if value else None
 
 
-def _refresh_ledger(client: WebClient, view: dict[str, Any], services: Services) -> None:
-    """Show the ledger modal under a submitted form as it is now."""
-    previous = view.get("previous_view_id")
-    if previous:
-        card = services.handoffs.card(handoff_id=view_handoff(view))
-        client.views_update(view_id=previous, view=ledger_modal(card))
+def _then_show_ledger(
+    later: Later,
+    change: Callable[[], object],
+    *,
+    client: WebClient,
+    view: dict[str, Any],
+    services: Services,
+) -> None:
+    """After the ack: make the change, then show the ledger modal under the submitted form as
+    it is now."""
+
+    def job() -> None:
+        change()
+        previous = view.get("previous_view_id")
+        if previous:
+            card = services.handoffs.card(handoff_id=view_handoff(view))
+            client.views_update(view_id=previous, view=ledger_modal(card))
+
+    later(job)
 
 
 def add_commitment(
@@ -129,9 +143,8 @@ def save_commitment(
             services.commitments.add(handoff_id=view_handoff(view), actor=user, draft=draft)
         else:
             services.commitments.edit(commitment_id=commitment_id, actor=user, draft=draft)
-        _refresh_ledger(client, view, services)
 
-    later(save)
+    _then_show_ledger(later, save, client=client, view=view, services=services)
 
 
 def split_commitment(
@@ -150,11 +163,11 @@ def split_commitment(
     services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
 
-    def split() -> None:
-        services.commitments.split(commitment_id=commitment_id, actor=user, parts=parts)
-        _refresh_ledger(client, view, services)
-
-    later(split)
+    _then_show_ledger(
+        later,
+        lambda: services.commitments.split(commitment_id=commitment_id, actor=user, parts=parts),
+        client=client, view=view, services=services,
+    )  # fmt: skip
 
 
 def merge_commitments(
@@ -177,9 +190,8 @@ def merge_commitments(
 
     def merge() -> None:
         services.commitments.merge(commitment_ids=[commitment_id, *others], actor=user, text=text)
-        _refresh_ledger(client, view, services)
 
-    later(merge)
+    _then_show_ledger(later, merge, client=client, view=view, services=services)
 
 
 def drop_commitment(
@@ -202,9 +214,8 @@ def drop_commitment(
         services.commitments.move(
             commitment_id=commitment_id, actor=user, to=CommitmentStatus.DROPPED, reason=reason
         )
-        _refresh_ledger(client, view, services)
 
-    later(drop)
+    _then_show_ledger(later, drop, client=client, view=view, services=services)
 
 
 def review_commitments(

@@ -28,7 +28,7 @@ from bot.domain.permissions import Permission
 from bot.domain.read_models import HandoffCard
 from bot.handlers.payloads import actor, clicked_action, clicked_handoff, field_values, view_handoff
 from bot.handlers.routing import Later, Listener, after_ack
-from bot.handlers.services import Services
+from bot.handlers.services import Services, services_of
 from bot.slack.ids import Action
 
 # Who may open a modal (checked before it opens, so a refused click opens nothing) ...
@@ -156,13 +156,8 @@ def acknowledge_link(ack: Ack) -> None:
     ack()
 
 
-def _services(context: BoltContext) -> Services:
-    services: Services = context["services"]
-    return services
-
-
 def open_modal(body: dict[str, Any], client: WebClient, context: BoltContext, later: Later) -> None:
-    services = _services(context)
+    services = services_of(context)
     authorize, build = MODALS[Action(clicked_action(body))]
     handoff_id, user = clicked_handoff(body), actor(body)
 
@@ -174,17 +169,17 @@ def open_modal(body: dict[str, Any], client: WebClient, context: BoltContext, la
 
 
 def claim(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    ownership, handoff_id, user = _services(context).ownership, clicked_handoff(body), actor(body)
+    ownership, handoff_id, user = services_of(context).ownership, clicked_handoff(body), actor(body)
     later(lambda: ownership.claim(handoff_id=handoff_id, actor=user))
 
 
 def release(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    ownership, handoff_id, user = _services(context).ownership, clicked_handoff(body), actor(body)
+    ownership, handoff_id, user = services_of(context).ownership, clicked_handoff(body), actor(body)
     later(lambda: ownership.release(handoff_id=handoff_id, actor=user))
 
 
 def snooze(body: dict[str, Any], respond: Respond, context: BoltContext, later: Later) -> None:
-    sla, handoff_id, user = _services(context).sla, clicked_handoff(body), actor(body)
+    sla, handoff_id, user = services_of(context).sla, clicked_handoff(body), actor(body)
 
     def snooze_it() -> None:
         until = sla.snooze(handoff_id=handoff_id, actor=user)
@@ -198,7 +193,7 @@ def snooze(body: dict[str, Any], respond: Respond, context: BoltContext, later: 
 
 
 def acknowledge(body: dict[str, Any], respond: Respond, context: BoltContext, later: Later) -> None:
-    sla, handoff_id, user = _services(context).sla, clicked_handoff(body), actor(body)
+    sla, handoff_id, user = services_of(context).sla, clicked_handoff(body), actor(body)
 
     def acknowledge_it() -> None:
         sla.acknowledge(handoff_id=handoff_id, actor=user)
@@ -212,19 +207,27 @@ def acknowledge(body: dict[str, Any], respond: Respond, context: BoltContext, la
 
 
 def first_value(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    milestones, handoff_id, user = _services(context).milestones, clicked_handoff(body), actor(body)
+    milestones, handoff_id, user = (
+        services_of(context).milestones,
+        clicked_handoff(body),
+        actor(body),
+    )
     later(lambda: milestones.record_first_value(handoff_id=handoff_id, actor=user))
 
 
 def onboarding_done(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    milestones, handoff_id, user = _services(context).milestones, clicked_handoff(body), actor(body)
+    milestones, handoff_id, user = (
+        services_of(context).milestones,
+        clicked_handoff(body),
+        actor(body),
+    )
     later(lambda: milestones.record_onboarding_done(handoff_id=handoff_id, actor=user))
 
 
 def save_draft(body: dict[str, Any], client: WebClient, context: BoltContext, later: Later) -> None:
     """*Save what I have* in the details modal: a partial record, checked like a submission;
     the modal then shows what was saved and what is still required."""
-    services, view = _services(context), body["view"]
+    services, view = services_of(context), body["view"]
     handoff_id, values, user = view_handoff(view), field_values(view), actor(body)
 
     def save_it() -> None:

@@ -24,7 +24,7 @@ from bot.domain.commitments import CommitmentStatus
 from bot.domain.errors import NotFound
 from bot.handlers.payloads import actor, choice, date_input, text_input, user_input, view_handoff
 from bot.handlers.routing import Later, after_ack
-from bot.handlers.services import Services
+from bot.handlers.services import Services, services_of
 from bot.slack.ids import Action, Input, View
 from bot.workflow.commitments import CommitmentDraft
 
@@ -39,11 +39,6 @@ def register(app: App) -> None:
     app.view(View.COMMITMENT_MERGE)(after_ack(merge_commitments))
     app.view(View.COMMITMENT_DROP)(after_ack(drop_commitment))
     app.view(View.COMMITMENT_REVIEW)(after_ack(review_commitments))
-
-
-def _services(context: BoltContext) -> Services:
-    services: Services = context["services"]
-    return services
 
 
 def _commitment_id(view: dict[str, Any]) -> int | None:
@@ -75,7 +70,7 @@ def _then_show_ledger(
 def add_commitment(
     body: dict[str, Any], client: WebClient, context: BoltContext, later: Later
 ) -> None:
-    services, user = _services(context), actor(body)
+    services, user = services_of(context), actor(body)
     handoff_id = int(body["actions"][0]["value"])
 
     def open_form() -> None:
@@ -91,7 +86,7 @@ def commitment_menu(
 ) -> None:
     """A step chosen on one commitment: a move happens now (the modal is redrawn), the
     others open their form on top of the ledger."""
-    services, view, user = _services(context), body["view"], actor(body)
+    services, view, user = services_of(context), body["view"], actor(body)
     step, _, raw = str(body["actions"][0]["selected_option"]["value"]).partition(":")
     if not raw.isdigit():
         raise NotFound("That menu item is no longer offered; open Commitments again.")
@@ -121,7 +116,7 @@ def save_commitment(
     context: BoltContext,
     later: Later,
 ) -> None:
-    services, user = _services(context), actor(body)
+    services, user = services_of(context), actor(body)
     due = date_input(view, Input.COMMITMENT_DUE)
     draft = CommitmentDraft(
         text=text_input(view, Input.COMMITMENT_TEXT),
@@ -160,7 +155,7 @@ def split_commitment(
         message = "Put each commitment on its own line: at least two lines."
         ack(response_action="errors", errors={Input.COMMITMENT_PARTS: message})
         return
-    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
+    services, commitment_id, user = services_of(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
 
     _then_show_ledger(
@@ -184,7 +179,7 @@ def merge_commitments(
         message = "Pick the commitments that are the same promise."
         ack(response_action="errors", errors={Input.COMMITMENT_MERGE_WITH: message})
         return
-    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
+    services, commitment_id, user = services_of(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
     text = text_input(view, Input.COMMITMENT_TEXT)
 
@@ -207,7 +202,7 @@ def drop_commitment(
         message = "Say why it is dropped; the AE and the CRM see the reason."
         ack(response_action="errors", errors={Input.COMMITMENT_REASON: message})
         return
-    services, commitment_id, user = _services(context), _commitment_id(view), actor(body)
+    services, commitment_id, user = services_of(context), _commitment_id(view), actor(body)
     assert commitment_id is not None
 
     def drop() -> None:
@@ -222,7 +217,7 @@ def review_commitments(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     """The sync's review: a decision on each proposed commitment, a reason for each drop."""
-    commitments, user = _services(context).commitments, actor(body)
+    commitments, user = services_of(context).commitments, actor(body)
     decisions: dict[int, tuple[str, str | None]] = {}
     for block_id in view["state"]["values"]:
         if block_id.startswith(Input.REVIEW_DECISION):

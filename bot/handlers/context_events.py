@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.handlers.services import Services
+from bot.handlers.services import services_of
 from bot.workflow.context_intake import ChannelMessage, SharedFile
 
 # Subtypes that are a person saying something; joins, topic changes and the like are not.
@@ -17,7 +17,7 @@ SPOKEN = (None, "file_share", "thread_broadcast", "me_message")
 
 
 def on_message(event: dict[str, Any], _client: WebClient, context: BoltContext) -> None:
-    services: Services = context["services"]
+    services = services_of(context)
     subtype = event.get("subtype")
     if subtype == "message_changed":
         edited = event.get("message") or {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.config.playbook import Playbook
 from bot.domain.clock import Clock
@@ -44,3 +46,9 @@ class Services:
 
     def today(self) -> date:
         return self.clock.now().date()
+
+
+def services_of(context: Mapping[str, Any]) -> Services:
+    """The Services the app's middleware put in Bolt's context for this request."""
+    services: Services = context["services"]
+    return services

@@ -24,7 +24,7 @@ from bot.handlers.payloads import (
     view_handoff,
 )
 from bot.handlers.routing import Later, after_ack
-from bot.handlers.services import Services
+from bot.handlers.services import services_of
 from bot.slack.ids import Input, View
 
 
@@ -39,15 +39,10 @@ def register(app: App) -> None:
     app.view(View.OUTCOMES)(after_ack(capture_outcomes))
 
 
-def _services(context: BoltContext) -> Services:
-    services: Services = context["services"]
-    return services
-
-
 def save_fields(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    details = _services(context).details
+    details = services_of(context).details
     handoff_id, values, user = view_handoff(view), field_values(view), actor(body)
     errors = details.field_errors(handoff_id=handoff_id, values=values)  # a read session
     if errors:
@@ -64,7 +59,7 @@ def save_fields(
 def grant_exception(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    signoff = _services(context).signoff
+    signoff = services_of(context).signoff
     reason, until = (
         text_input(view, Input.EXCEPTION_REASON),
         date_input(view, Input.EXCEPTION_UNTIL),
@@ -89,7 +84,7 @@ def reassign(
     if new_owner is None:
         ack(response_action="errors", errors={Input.NEW_OWNER: "Pick the new owner."})
         return
-    ownership, handoff_id, user = _services(context).ownership, view_handoff(view), actor(body)
+    ownership, handoff_id, user = services_of(context).ownership, view_handoff(view), actor(body)
     later(lambda: ownership.reassign(handoff_id=handoff_id, actor=user, new_owner=new_owner))
 
 
@@ -103,7 +98,7 @@ def mark_ready(
             errors={Input.READY_CONFIRM: "Review the brief (View brief on the card) and tick it."},
         )
         return
-    signoff, handoff_id, user = _services(context).signoff, view_handoff(view), actor(body)
+    signoff, handoff_id, user = services_of(context).signoff, view_handoff(view), actor(body)
     later(
         lambda: signoff.mark_ready(
             handoff_id=handoff_id,
@@ -117,10 +112,10 @@ def record_kickoff(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
     day = date_input(view, Input.KICKOFF_DAY)
-    if day is None or date.fromisoformat(day) > _services(context).today():
+    if day is None or date.fromisoformat(day) > services_of(context).today():
         ack(response_action="errors", errors={Input.KICKOFF_DAY: "Pick the day it was held."})
         return
-    milestones, handoff_id, user = _services(context).milestones, view_handoff(view), actor(body)
+    milestones, handoff_id, user = services_of(context).milestones, view_handoff(view), actor(body)
     held = date.fromisoformat(day)
     later(lambda: milestones.record_kickoff(handoff_id=handoff_id, actor=user, day=held))
 
@@ -128,7 +123,7 @@ def record_kickoff(
 def send_feedback(
     body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    milestones, handoff_id, user = _services(context).milestones, view_handoff(view), actor(body)
+    milestones, handoff_id, user = services_of(context).milestones, view_handoff(view), actor(body)
     answers = feedback_answers(view)
     later(lambda: milestones.submit_feedback(handoff_id=handoff_id, actor=user, answers=answers))
 
@@ -136,7 +131,7 @@ def send_feedback(
 def schedule_sync(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    sync = _services(context).sync_meeting
+    sync = services_of(context).sync_meeting
     start, minutes = datetime_input(view, Input.SYNC_START), choice(view, Input.SYNC_MINUTES)
     length = int(minutes) if minutes and minutes.isdigit() else None
     errors = sync.sync_errors(start=start, minutes=length)
@@ -157,7 +152,7 @@ def schedule_sync(
 def capture_outcomes(
     body: dict[str, Any], view: dict[str, Any], context: BoltContext, later: Later
 ) -> None:
-    sync, handoff_id, user = _services(context).sync_meeting, view_handoff(view), actor(body)
+    sync, handoff_id, user = services_of(context).sync_meeting, view_handoff(view), actor(body)
     summary = text_input(view, Input.OUTCOME_SUMMARY)
     action_items = text_input(view, Input.OUTCOME_ACTIONS)
     concerns = text_input(view, Input.OUTCOME_CONCERNS)

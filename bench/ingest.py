@@ -18,32 +18,26 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-# The project root instead of bench/ (whose hubspot.py would shadow the hubspot package).
+# The project root instead of bench/: the scripts import each other as bench.*
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, text
 
 import app as handoff_app
+from bench.ingest_floor import raw_insert
+from bench.serving import free_port, fresh_database, wait_healthy
 from bot.config.settings import Settings
 from bot.crm.webhook.events import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from bot.sandbox import FakeSlack
-from storage.db import make_engine
-from storage.enums import AuditAction, DeadlineKind, DeadlineStatus, FieldSource, HandoffStatus
 from storage.migrate import upgrade
-from storage.models import AuditEvent, Deadline, FieldValue, Handoff, InboxEvent
 
 SECRET = "bench-secret"
 
@@ -67,31 +61,10 @@ def event(n: int, at: datetime) -> dict:
     }
 
 
-@contextmanager
-def database(name: str, workdir: Path, url: str | None) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a PostgreSQL schema of its own."""
-    if url is None:
-        yield f"sqlite:///{workdir / (name + '.db')}"
-        return
-    schema = f"handoff_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def start_server(
     kind: str, url: str, slack: FakeSlack, workers: int, threads: int
 ) -> tuple[subprocess.Popen[bytes], int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -130,17 +103,8 @@ def start_server(
             "warning",
         ]
     process = subprocess.Popen(command, cwd=root, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"{kind} server did not start")
+    wait_healthy(port, process, timeout=30, poll=0.1)
+    return process, port
 
 
 def through_http(
@@ -237,96 +201,6 @@ def without_http(count: int, url: str) -> float:
     return rate
 
 
-def raw_insert(count: int, url: str) -> float:
-    """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
-    one transaction per event, no HTTP, no validation, no lookups."""
-    engine = make_engine(url)
-    upgrade(engine)
-    handoffs, fields = Handoff.__table__, FieldValue.__table__
-    inbox, audit = InboxEvent.__table__, AuditEvent.__table__
-    deadlines = Deadline.__table__
-    now = datetime.now(UTC)
-    started = time.perf_counter()
-    for n in range(count):
-        with engine.begin() as connection:
-            handoff_id = connection.execute(
-                insert(handoffs).returning(handoffs.c.id),
-                {
-                    "crm": "webhook",
-                    "deal_id": f"006BENCH{n:08d}",
-                    "deal_name": f"Deal {n}",
-                    "stage": "Closed Won",
-                    "account_name": f"Account {n}",
-                    "amount": 1000 + n,
-                    "currency": "USD",
-                    "ae_email": "ae@vendor.example",
-                    "requested_channel_id": "C0BENCH01",
-                    "status": HandoffStatus.HELD,
-                    "triggered_at": now,
-                    "sla_warn_at": now + timedelta(hours=24),
-                    "sla_due_at": now + timedelta(hours=48),
-                    "last_event_at": now,
-                    "created_at": now,
-                    "updated_at": now,
-                    "state_version": 1,
-                    "rendered_version": 0,
-                    "card_attempts": 0,
-                    "ae_lookup_done": False,
-                },
-            ).scalar_one()
-            connection.execute(
-                insert(fields),
-                [
-                    {
-                        "handoff_id": handoff_id,
-                        "key": key,
-                        "value": value,
-                        "source": FieldSource.CRM,
-                        "updated_at": now,
-                    }
-                    for key, value in (("primary_use_case", "Billing"), ("success_metrics", "DSO"))
-                ],
-            )
-            connection.execute(
-                insert(deadlines),
-                [
-                    {
-                        "handoff_id": handoff_id,
-                        "kind": kind,
-                        "due_at": now + timedelta(hours=h),
-                        "status": DeadlineStatus.PENDING,
-                        "attempts": 0,
-                        "payload": {},
-                    }
-                    for kind, h in ((DeadlineKind.SLA_WARN, 24), (DeadlineKind.SLA_BREACH, 48))
-                ],
-            )
-            connection.execute(
-                insert(audit),
-                {
-                    "handoff_id": handoff_id,
-                    "at": now,
-                    "actor": "crm",
-                    "action": AuditAction.HANDOFF_STARTED,
-                    "detail": {},
-                },
-            )
-            connection.execute(
-                insert(inbox),
-                {
-                    "source": "webhook",
-                    "external_id": f"evt_{n}",
-                    "received_at": now,
-                    "handoff_id": handoff_id,
-                    "outcome": "applied",
-                    "payload": {},
-                },
-            )
-    rate = count / (time.perf_counter() - started)
-    engine.dispose()
-    return rate
-
-
 def _layout(text: str) -> tuple[int, int]:
     workers, _, threads = text.partition("x")
     if not (workers.isdigit() and threads.isdigit()):
@@ -352,9 +226,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         workdir = Path(tmp)
-        with database("raw", workdir, args.database_url) as url:
+        with fresh_database(args.database_url, workdir, "raw") as url:
             raw_rate = raw_insert(args.events, url)
-        with database("wsgi", workdir, args.database_url) as url:
+        with fresh_database(args.database_url, workdir, "wsgi") as url:
             app_rate = without_http(args.events, url)
         rates: dict[str, float] = {}
         for kind in args.servers:
@@ -367,7 +241,9 @@ def main() -> None:
                     if kind == "builtin"
                     else f"gunicorn -w {workers} --threads {threads}"
                 )
-                with database(f"{kind}{workers}x{threads}", workdir, args.database_url) as url:
+                with fresh_database(
+                    args.database_url, workdir, f"{kind}{workers}x{threads}"
+                ) as url:
                     rates[label] = through_http(
                         kind, args.events, args.clients, url, workers, threads
                     )

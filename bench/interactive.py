@@ -21,131 +21,34 @@ and for the answers Slack receives later — the `response_url` POST of `/handof
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
-from urllib.parse import urlencode
 
-import requests
 import yaml
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: its hubspot.py would shadow the SDK
+sys.path[0] = str(ROOT)  # the project, not bench/: scripts import each other as bench.*
 
 import app as handoff_app  # noqa: E402
+from bench.interactive_requests import KINDS, SECRET, answered_at, fire, round_forms  # noqa: E402
+from bench.remote_slack import TOKEN, RemoteSlack, channel, csm  # noqa: E402
+from bench.serving import free_port, fresh_database, stop, wait_healthy  # noqa: E402
 from bot.config.playbook import load_playbook  # noqa: E402
 from bot.config.settings import Settings  # noqa: E402
 from bot.crm.events import Deal, DealEvent  # noqa: E402
 from bot.domain.clock import SystemClock  # noqa: E402
-from bot.sandbox import FakeSlack  # noqa: E402
-from bot.sandbox.requests import (  # noqa: E402
-    block_action,
-    signed_headers,
-    slash_command,
-    view_submission,
-)
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
-SECRET = "bench-signing-secret"
-TOKEN = "xoxb-bench"
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
-KINDS = ("claim (button)", "details (modal submission)", "/handoff status", "add details (button)")
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One call the stand-in received, as far as this benchmark needs it."""
-
-    method: str
-    tag: str  # response_url: the ?r= tag; views.open: the trigger_id
-    text: str
-    at: float
-    ok: bool
-
-
-def _stand_in(pipe: Connection, clients: int, deals: int) -> None:
-    """The loopback Slack stand-in, in a process of its own: validating and recording what
-    Handoff sends must not take the CPU from this process's clients while they time acks."""
-    slack = FakeSlack(token=TOKEN).start()
-    slack.add_user("U0AE00001", email="ae@vendor.example", name="Ann Ae")
-    for n in range(deals):
-        slack.add_channel(channel(n), f"bench-deal-{n}")
-    for n in range(clients):
-        slack.add_user(csm(n), email=f"csm{n}@vendor.example", name=f"CSM {n}")
-    pipe.send((slack.url, slack.response_url))
-    while (since := pipe.recv()) is not None:
-        pipe.send(
-            [
-                Seen(
-                    call.method,
-                    str(call.args.get("r") or call.args.get("trigger_id") or ""),
-                    str(call.args.get("text") or ""),
-                    call.at,
-                    call.ok,
-                )
-                for call in slack.calls[since:]
-            ]
-        )
-    slack.stop()
-
-
-class RemoteSlack:
-    def __init__(self, clients: int, deals: int) -> None:
-        self._pipe, child = multiprocessing.get_context("spawn").Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=_stand_in, args=(child, clients, deals), daemon=True
-        )
-        self._process.start()
-        self.url, self.response_url = self._pipe.recv()
-
-    def calls(self, since: int = 0) -> list[Seen]:
-        self._pipe.send(since)
-        seen: list[Seen] = self._pipe.recv()
-        return seen
-
-    def stop(self) -> None:
-        self._pipe.send(None)
-        self._process.join(timeout=10)
-
-
-@dataclass
-class Shot:
-    sent: float  # time.time() when the request left
-    ack_ms: float
-    status: int
-    tag: str  # what the stand-in will see for this request (response_url tag, trigger_id)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def csm(n: int) -> str:
-    return f"U0CSM{n:05d}"
-
-
-def channel(n: int) -> str:
-    """Each deal its own channel, so the cards of the seeded deals are all posted at once
-    (Slack's pace is one message per second per channel) before the clients start."""
-    return f"C0BENCH{n:04d}"
 
 
 def quiet(database_url: str, timeout: float = 60) -> None:
@@ -166,25 +69,6 @@ def quiet(database_url: str, timeout: float = 60) -> None:
             time.sleep(0.2)
     finally:
         engine.dispose()
-
-
-@contextmanager
-def database(url: str | None, folder: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh schema of the given PostgreSQL database."""
-    if url is None:
-        yield f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-        return
-    schema = f"bench_interactive_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joiner = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def seed(url: str, playbook_path: Path, slack: RemoteSlack, count: int) -> list[str]:
@@ -251,110 +135,6 @@ def start_server(
     )
 
 
-def wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server on port {port} exited with {process.returncode}")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"the server on port {port} did not answer /healthz in {timeout:.0f} s")
-
-
-def fire(url: str, forms: list[tuple[str, dict[str, str]]]) -> list[Shot]:
-    """Send every form at once, one thread and one fresh connection each."""
-    barrier = threading.Barrier(len(forms))
-    shots: list[Shot | None] = [None] * len(forms)
-
-    def one(index: int, tag: str, form: dict[str, str]) -> None:
-        body = urlencode(form).encode()
-        headers = signed_headers(SECRET, body, content_type="application/x-www-form-urlencoded")
-        session = requests.Session()
-        session.trust_env = False
-        barrier.wait()
-        sent, started = time.time(), time.perf_counter()
-        response = session.post(url + "/slack/events", data=body, headers=headers, timeout=30)
-        shots[index] = Shot(sent, (time.perf_counter() - started) * 1000, response.status_code, tag)
-        session.close()
-
-    threads = [
-        threading.Thread(target=one, args=(i, tag, form)) for i, (tag, form) in enumerate(forms)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [shot for shot in shots if shot is not None]
-
-
-def with_trigger(form: dict[str, str], trigger: str) -> dict[str, str]:
-    payload = json.loads(form["payload"])
-    payload["trigger_id"] = trigger
-    return {"payload": json.dumps(payload)}
-
-
-def round_forms(
-    slack: RemoteSlack, names: list[str], first: int, clients: int, round_no: str
-) -> dict[str, list[tuple[str, dict[str, str]]]]:
-    """The N requests of each kind for one round: handoffs ``first`` … ``first + N - 1``."""
-    ids = range(first + 1, first + clients + 1)  # handoff ids follow the seeding order
-    answer_to = slack.response_url
-    details = {"field:primary_use_case": {"type": "plain_text_input", "value": "Invoicing"}}
-    return {
-        KINDS[0]: [
-            ("", block_action("claim", user_id=csm(n), value=str(h), response_url=answer_to))
-            for n, h in enumerate(ids)
-        ],
-        KINDS[1]: [
-            ("", view_submission("handoff_fields", user_id=csm(n), handoff_id=h, values=details))
-            for n, h in enumerate(ids)
-        ],
-        KINDS[2]: [
-            (
-                tag,
-                slash_command(
-                    f"status {names[h - 1]}", user_id=csm(n), response_url=f"{answer_to}?r={tag}"
-                ),
-            )
-            for n, h in enumerate(ids)
-            for tag in [f"s{round_no}-{n}"]
-        ],
-        KINDS[3]: [
-            (
-                tag,
-                with_trigger(
-                    block_action(
-                        "add_details", user_id=csm(n), value=str(h), response_url=answer_to
-                    ),
-                    tag,
-                ),
-            )
-            for n, h in enumerate(ids)
-            for tag in [f"t{round_no}-{n}"]
-        ],
-    }
-
-
-def answered_at(
-    slack: RemoteSlack, kind: str, tags: set[str], since: int, timeout: float = 30
-) -> dict[str, float]:
-    """When the stand-in received each tagged answer (response_url POST or views.open)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if kind == KINDS[2]:
-            seen = {c.tag: c.at for c in slack.calls(since) if c.method == "response_url"}
-        else:
-            seen = {c.tag: c.at for c in slack.calls(since) if c.method == "views.open"}
-        found = {tag: seen[tag] for tag in tags if tag in seen}
-        if len(found) == len(tags) or time.monotonic() > deadline:
-            return found
-        time.sleep(0.05)
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -374,7 +154,7 @@ def measure(
     acks: dict[str, list[float]] = {kind: [] for kind in KINDS}
     answers: dict[str, list[float]] = {kind: [] for kind in KINDS[2:]}
     failures, checked, since = 0, "", len(slack.calls())
-    with database(url, folder) as database_url:
+    with fresh_database(url, folder, "interactive") as database_url:
         per_round = args.clients
         names = seed(database_url, playbook_path, slack, per_round * (args.rounds + 1))
         port = free_port()
@@ -415,11 +195,7 @@ def measure(
                 time.sleep(1.5)  # the last claims and saves land
                 checked = verify(database_url, slack, since, expected=per_round * (args.rounds + 1))
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
     return acks, answers, failures, checked
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,23 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: its hubspot.py would shadow the SDK
+sys.path[0] = str(ROOT)  # the project, not bench/: scripts import each other as bench.*
 
-from bench.interactive import database  # noqa: E402  # a fresh schema on PostgreSQL
+from bench.serving import free_port, fresh_database, stop, wait_healthy  # noqa: E402
 from bot.sandbox import FakeSlack  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 TOKEN = "xoxb-bench"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:
@@ -59,25 +50,12 @@ def one_run(command: list[str], env: dict[str, str], idle: float) -> tuple[float
         stderr=subprocess.DEVNULL,
     )
     try:
-        session = requests.Session()
-        session.trust_env = False
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"{' '.join(command)} exited with {process.returncode}")
-            try:
-                if session.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.01)
+        wait_healthy(port, process, poll=0.01)
         ready = time.perf_counter() - started
         time.sleep(idle)
         return ready, rss_mb(process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def main() -> None:
@@ -90,7 +68,7 @@ def main() -> None:
     slack = FakeSlack(token=TOKEN).start()
     with (
         tempfile.TemporaryDirectory(prefix="handoff-bench-startup-") as tmp,
-        database(args.database_url, Path(tmp)) as url,
+        fresh_database(args.database_url, Path(tmp), "startup") as url,
     ):
         engine = make_engine(url)
         upgrade(engine)  # a restart, as in production: the schema is current

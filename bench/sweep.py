@@ -20,7 +20,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# The project root instead of bench/ (whose hubspot.py would shadow the hubspot package).
+# The project root instead of bench/: the scripts import each other as bench.*
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -51,20 +51,29 @@ from storage.migrate import upgrade  # noqa: E402
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
 
 
-def quiet(database_url: str, timeout: float = 60) -> None:
-    """Wait until the app has nothing left to do: every card posted and current, no outbox
-    row due. Each kind is then measured on an otherwise idle app, as the floor is."""
+def quiet(database_url: str, *, owned: int = 0, saved: int = 0, timeout: float = 60) -> None:
+    """Wait until the app has nothing left to do: ``owned`` claims and ``saved`` details have
+    landed (their jobs ran: an acked click's work may still be queued), every card posted and
+    current, no outbox row due, no brief's canvas waiting. Each kind is then measured on an
+    otherwise idle app, as the floor is."""
     engine = make_engine(database_url)
     busy = text(
         "SELECT (SELECT count(*) FROM handoffs WHERE card_ts IS NULL "
         "OR rendered_version < state_version) + (SELECT count(*) FROM outbox "
-        "WHERE status = 'pending' AND next_attempt_at <= :now)"
+        "WHERE status = 'pending' AND next_attempt_at <= :now) + (SELECT count(*) FROM "
+        "brief_canvases WHERE dirty AND next_attempt_at <= :now) + (CASE WHEN (SELECT count(*) "
+        "FROM handoffs WHERE owner_slack_id IS NOT NULL) < :owned THEN 1 ELSE 0 END) + (CASE "
+        "WHEN (SELECT count(*) FROM field_values WHERE key = 'primary_use_case' AND value = "
+        "'Invoicing') < :saved THEN 1 ELSE 0 END)"
     )
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
             with engine.connect() as connection:
-                if not connection.execute(busy, {"now": datetime.now(UTC)}).scalar_one():
+                found = connection.execute(
+                    busy, {"now": datetime.now(UTC), "owned": owned, "saved": saved}
+                ).scalar_one()
+                if not found:
                     return
             time.sleep(0.2)
     finally:
@@ -187,8 +196,10 @@ def measure(
                         late += [float("inf")] * missing
                         if round_no:
                             answers[kind] += late
-                    if target == "handoff":
-                        quiet(database_url)  # the claims have landed before their owners submit
+                    if target == "handoff":  # the claims have landed before their owners submit
+                        done = (round_no + 1) * per_round
+                        saved = done if KINDS.index(kind) >= 1 else done - per_round
+                        quiet(database_url, owned=done, saved=saved)
                     if round_no:
                         acks[kind] += [shot.ack_ms for shot in shots]
             if target == "handoff":

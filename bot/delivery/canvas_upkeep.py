@@ -160,8 +160,11 @@ class CanvasUpkeep:
         self._render = render
         self._batch_size = batch_size
 
-    def run_once(self, report: RelayReport) -> None:
+    def run_once(
+        self, report: RelayReport, *, yield_to_requests: Callable[[], object] = lambda: None
+    ) -> None:
         for handoff_id in due(self._sessions, now=self._clock.now(), limit=self._batch_size):
+            yield_to_requests()  # acks first, as the card relay does
             state = CanvasState(self._sessions, self._clock, handoff_id, uuid.uuid4().hex)
             if state.lease():
                 self._sync(state, report)

@@ -29,6 +29,7 @@ import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -76,8 +77,10 @@ class CardRelay:
         outbox: OutboxDispatcher,
         canvases: CanvasUpkeep | None = None,
         batch_size: int = 50,
+        yield_to_requests: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
+        self._yield_to_requests = yield_to_requests
         self._clock = clock
         self._slack = slack
         self._playbook = playbook
@@ -92,13 +95,16 @@ class CardRelay:
         with self._sessions.begin() as session:
             due = coordination.cards_due(session, now=self._clock.now(), limit=self._batch_size)
         for handoff_id in due:
+            # Python runs one thread at a time: a card rendered while people's clicks are being
+            # acknowledged makes each ack wait, so the acks go first.
+            self._yield_to_requests()
             card = CardState(self._sessions, self._clock, handoff_id, uuid.uuid4().hex)
             # The clock is read per card: a slow batch never hands out leases already expired.
             if card.lease():
                 self._sync_card(card, report)
         self._outbox.run_once(report)
         if self._canvases is not None:
-            self._canvases.run_once(report)
+            self._canvases.run_once(report, yield_to_requests=self._yield_to_requests)
         return report
 
     def _sync_card(self, card: CardState, report: RelayReport) -> None:

@@ -174,11 +174,13 @@ class OutboxDispatcher:
         render_report: ReportRenderer,
         expand: Callable[[str], list[str]],
         batch_size: int = 50,
+        yield_to_requests: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._slack = slack
         self._playbook = playbook
+        self._yield_to_requests = yield_to_requests
         self._render_note = render_note
         self._render_home = render_home
         self._nudges = nudges
@@ -192,6 +194,7 @@ class OutboxDispatcher:
             self._sessions, kinds=SLACK_KINDS, now=self._clock.now(), limit=self._batch_size
         )
         for message_id in due:
+            self._yield_to_requests()  # acks first, as the card relay does
             message = lease_message(self._sessions, message_id, now=self._clock.now())
             if message is not None:
                 self._run(message, report)

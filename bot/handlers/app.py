@@ -36,6 +36,8 @@ def create_bolt_app(
         context["services"] = services
         context["after_ack"] = after_ack  # bot/handlers/routing.py: what runs after the ack
         # Jobs on the after-ack pool wait for the acks being made (bot/handlers/later.py).
+        # Over HTTP a request is already counted from the door (bot/web/slack_endpoint.py);
+        # this counts Socket Mode's, and counting one twice only nests.
         with after_ack.acking():
             next()
 

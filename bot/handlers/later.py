@@ -9,9 +9,10 @@ instead (see ``bot.handlers.routing``).
 
 Acks go first. Python runs one thread at a time, so a job running while requests are being
 acknowledged takes turns with them and makes each ack wait. Every Slack request is counted
-while Bolt handles it (``acking``, a middleware in ``bot.handlers.app``), and a job waits to
-start until no ack is pending — at most ``ACK_HEAD_START`` seconds, so that a steady stream of
-requests cannot starve the jobs.
+from the door to its answer (``acking``: around ``/slack/events`` in ``bot.web.slack_endpoint``,
+and in Bolt's middleware for Socket Mode), and a job waits to start until no ack is pending —
+at most ``ACK_HEAD_START`` seconds, so that a steady stream of requests cannot starve the jobs.
+The periodic work does the same between its items (``yield_to_acks``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ ACK_HEAD_START = 0.25  # seconds a job may wait for the pending acks before it s
 
 
 class AfterAckPool:
-    def __init__(self, *, workers: int, queue: int, executor: Executor | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        workers: int,
+        queue: int,
+        executor: Executor | None = None,
+        head_start: float = ACK_HEAD_START,
+    ) -> None:
         # ``executor``: tests pass one they can drain; its own thread count then applies.
         self._executor = executor or ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="after-ack"
@@ -36,6 +44,13 @@ class AfterAckPool:
         self._idle = threading.Condition()
         self._acks = 0
         self._acks_done = threading.Condition()
+        self._head_start = head_start
+
+    @property
+    def acks_pending(self) -> int:
+        """Slack requests between the door and their ack, right now."""
+        with self._acks_done:
+            return self._acks
 
     @contextlib.contextmanager
     def acking(self) -> Iterator[None]:
@@ -49,6 +64,13 @@ class AfterAckPool:
                 self._acks -= 1
                 if not self._acks:
                     self._acks_done.notify_all()
+
+    def yield_to_acks(self) -> None:
+        """Wait until no ack is pending, at most the head start: every job does before it
+        starts, and the work outside the pool (the periodic ticks; the card relay, the outbox
+        and the canvases between their items) too."""
+        with self._acks_done:
+            self._acks_done.wait_for(lambda: not self._acks, self._head_start)
 
     def submit(self, job: Job, *, first: Callable[[], object] | None = None) -> bool:
         """Queue ``job``, calling ``first`` (the ack) once a place is taken and before the job
@@ -76,8 +98,7 @@ class AfterAckPool:
 
     def _run(self, job: Job) -> None:
         try:
-            with self._acks_done:
-                self._acks_done.wait_for(lambda: not self._acks, ACK_HEAD_START)
+            self.yield_to_acks()
             job()
         finally:
             self._done()

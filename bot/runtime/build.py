@@ -163,6 +163,11 @@ def build_runtime(
         },
         glancing=GLANCING_KINDS,
     )
+    after_ack = AfterAckPool(
+        workers=settings.after_ack_workers,
+        queue=settings.after_ack_queue,
+        executor=after_ack_executor,
+    )
     outbox = OutboxDispatcher(
         sessions=sessions,
         clock=clock,
@@ -182,6 +187,7 @@ def build_runtime(
         render_invite=sync_invite,
         render_report=report_renderer(reads, playbook),
         expand=roles.expand,
+        yield_to_requests=after_ack.yield_to_acks,
     )
     relay = CardRelay(
         sessions=sessions,
@@ -190,6 +196,7 @@ def build_runtime(
         playbook=playbook,
         render=render_card,
         outbox=outbox,
+        yield_to_requests=after_ack.yield_to_acks,
         canvases=CanvasUpkeep(
             sessions=sessions,
             clock=clock,
@@ -240,11 +247,6 @@ def build_runtime(
         playbook=playbook,
         clock=clock,
     )
-    after_ack = AfterAckPool(
-        workers=settings.after_ack_workers,
-        queue=settings.after_ack_queue,
-        executor=after_ack_executor,
-    )
     bolt_app = create_bolt_app(
         client=slack_client,
         signing_secret=settings.slack_signing_secret,
@@ -279,7 +281,9 @@ def build_runtime(
     wsgi_app = make_router(
         slack=None
         if settings.socket_mode
-        else SlackEndpoint(bolt_app, signing_secret=settings.slack_signing_secret),
+        else SlackEndpoint(
+            bolt_app, signing_secret=settings.slack_signing_secret, acking=after_ack.acking
+        ),
         endpoints=endpoints,
     )
     return Runtime(

@@ -41,7 +41,7 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     ]
     for crm in runtime.crms:
         jobs += crm.jobs()
-    return start_ticking(jobs)
+    return start_ticking(jobs, yield_to_requests=runtime.after_ack.yield_to_acks)
 
 
 def wsgi_app(settings: Settings) -> WSGIApplication:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -36,13 +37,25 @@ MALFORMED = (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError
 
 class SlackEndpoint:
     def __init__(
-        self, bolt: App, *, signing_secret: str | None, now: Callable[[], float] = time.time
+        self,
+        bolt: App,
+        *,
+        signing_secret: str | None,
+        now: Callable[[], float] = time.time,
+        acking: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self._bolt = bolt
         self._secret = signing_secret
         self._now = now  # Slack signs with real time, whatever clock the workflow is given
+        self._acking = acking
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # From the door to the answer: work waiting for the acks (bot/handlers/later.py) counts
+        # this request while its body is read and checked, not only once Bolt has it.
+        with self._acking():
+            return self._answer(environ, start_response)
+
+    def _answer(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
             return _refuse(start_response, 405, "use POST")
         body = read_body(environ, max_bytes=MAX_BODY_BYTES)

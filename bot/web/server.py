@@ -121,6 +121,8 @@ class _Body(io.RawIOBase):
 
 class _Http11Handler(ServerHandler):
     http_version = "1.1"
+    # wsgiref copies the whole process environment into every request's environ by default.
+    os_environ: dict[str, str] = {}  # noqa: RUF012  # never mutated: wsgiref copies it
     request_handler: _GuardedHandler
     body: _Body
 
@@ -138,6 +140,9 @@ class _GuardedHandler(WSGIRequestHandler):
     server: _ThreadingWSGIServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    # Buffered: an answer's status line, headers and body leave in one write when the request
+    # is done (handle_one_request flushes), not in four — each its own packet, Nagle being off.
+    wbufsize = io.DEFAULT_BUFFER_SIZE
     _length: int | None = None
     answer_delimited = False  # the answer had a Content-Length, so the next one can follow
 
@@ -154,6 +159,7 @@ class _GuardedHandler(WSGIRequestHandler):
         self.server.watchdog.arm(self, self.server.header_deadline)
         try:
             self._serve_one()
+            self.wfile.flush()
         except TimeoutError:  # a read or a write timed out: drop the connection
             self.close_connection = True
         finally:

@@ -54,29 +54,3 @@ def configured_extractor(
         timeout_seconds=timeout_seconds,
         fallback=builtin,
     )
-
-
-class ConfiguredExtractors:
-    """The configured endpoint (one client, made once) with a built-in fallback per deal, so
-    each deal's extraction knows its own seller side (the AE's name and email domain)."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str | None,
-        model: str | None,
-        api_key: str | None,
-        timeout_seconds: float = 60.0,
-    ) -> None:
-        llm = configured_extractor(
-            base_url=base_url, model=model, api_key=api_key, timeout_seconds=timeout_seconds
-        )
-        self._llm = llm if isinstance(llm, OpenAICompatibleExtractor) else None
-
-    @property
-    def uses_llm(self) -> bool:
-        return self._llm is not None
-
-    def for_seller(self, *, names: Sequence[str] = (), domains: Sequence[str] = ()) -> Extractor:
-        builtin = BuiltinExtractor(seller_names=names, seller_domains=domains)
-        return self._llm.with_fallback(builtin) if self._llm else builtin

@@ -23,7 +23,6 @@ from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
 from bot.runtime.build import build_runtime
 from bot.runtime.checks import run_check
-from bot.runtime.extract import run_extract
 from bot.runtime.logs import configure_logging
 from bot.runtime.serve import serve, wsgi_app
 from bot.runtime.startup import StartupError, migrate
@@ -89,6 +88,8 @@ def _setup_hubspot(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime.extract import run_extract  # the extractors: not loaded to serve
+
     return run_extract(settings, args.file, call_date=args.call_date)
 
 

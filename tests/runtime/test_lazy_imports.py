@@ -1,6 +1,6 @@
 """Heavy libraries are imported when they are used, not when the app starts (issue #10):
-the plotting library when a chart is drawn, the LLM SDK when an LLM extractor is built, a
-CRM's SDK when that CRM is configured."""
+the plotting library when a chart is drawn, the built-in extractor's rules and the LLM SDK
+when a deal's context is first read, a CRM's SDK when that CRM is configured."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ["matplotlib", "openai", "hubspot", "simple_salesforce"]
+HEAVY = ["matplotlib", "openai", "hubspot", "simple_salesforce", "bot.context.builtin"]
 
 PROGRAM = """
 import json, sys
@@ -31,6 +31,11 @@ if sys.argv[3] == "chart":
     upgrade(runtime.engine)
     week = datetime(2026, 1, 5, tzinfo=UTC)
     kpi_chart(compute(runtime.sessions, runtime.playbook, week_start=week))
+if sys.argv[3] == "extract":
+    from bot.context import ConfiguredExtractors
+    ConfiguredExtractors(
+        base_url=settings.llm_base_url, model=settings.llm_model, api_key=None
+    ).for_seller(names=["Ann Seller"])
 print(json.dumps([name for name in sys.argv[4:] if name in sys.modules]))
 """
 
@@ -59,5 +64,7 @@ def test_each_library_comes_in_when_it_is_needed(tmp_path: Path) -> None:
     }
     assert imported_after_build(tmp_path, configured) == ["hubspot", "simple_salesforce"]
     llm = {"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "m"}
-    assert imported_after_build(tmp_path, llm) == ["openai"]
+    assert imported_after_build(tmp_path, llm) == []
+    assert imported_after_build(tmp_path, llm, then="extract") == ["openai", "bot.context.builtin"]
+    assert imported_after_build(tmp_path, {}, then="extract") == ["bot.context.builtin"]
     assert imported_after_build(tmp_path, {}, then="chart") == ["matplotlib"]

@@ -32,7 +32,6 @@ from bot.delivery.card_relay import CardRelay
 from bot.delivery.context_jobs import ContextJobs
 from bot.delivery.nudges import NudgeDelivery
 from bot.delivery.outbox import OutboxDispatcher
-from bot.delivery.ports import SlackGateway
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.roles import RoleDirectory
@@ -40,6 +39,7 @@ from bot.handlers.app import create_bolt_app
 from bot.handlers.later import AfterAckPool
 from bot.handlers.services import Services
 from bot.reporting.schedule import ReportScheduler
+from bot.runtime.crms import crm_adapters
 from bot.runtime.reports import report_renderer
 from bot.slack.canvases import WebApiCanvases
 from bot.slack.context_reader import SlackContextReader
@@ -306,46 +306,3 @@ def build_runtime(
         context=context,
         context_upkeep=context_upkeep,
     )
-
-
-def crm_adapters(
-    settings: Settings,
-    *,
-    salesforce_connect: Callable[[], Salesforce] | None,
-    sessions: SessionFactory,
-    clock: Clock,
-    playbook: Playbook,
-    intake: DealIntake,
-    slack: SlackGateway,
-) -> list[CrmAdapter]:
-    """Every CRM the settings configure: one entry per CRM package. A CRM's package (and its
-    SDK, slow to import and heavy in memory) is imported only when the settings name it."""
-    built: list[CrmAdapter | None] = []
-    if salesforce_connect or settings.salesforce_mode or settings.salesforce_organization_id:
-        from bot.crm.salesforce.runtime import build_salesforce
-
-        built.append(
-            build_salesforce(
-                settings,
-                connect=salesforce_connect,
-                sessions=sessions,
-                clock=clock,
-                playbook=playbook,
-                intake=intake,
-                slack=slack,
-            )
-        )
-    if settings.hubspot_access_token:
-        from bot.crm.hubspot.runtime import build_hubspot
-
-        built.append(
-            build_hubspot(
-                settings,
-                sessions=sessions,
-                clock=clock,
-                playbook=playbook,
-                intake=intake,
-                slack=slack,
-            )
-        )
-    return [adapter for adapter in built if adapter is not None]

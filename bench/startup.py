@@ -7,7 +7,9 @@ stand-in answers its start-up check) and, as the floor, bench/noop_bolt.py on th
 server, each --runs times. Prints the median time from the process's start to its first 200
 on GET /healthz, and its resident memory (VmRSS in /proc/<pid>/status) after --idle seconds
 of doing nothing, each next to the floor's and the ratio (targets: start-up <= 2x, memory
-<= 2.5x).
+<= 2.5x). A second floor, bench/stack_floor.py, is the libraries Handoff cannot start without
+(Bolt, pydantic, PyYAML, SQLAlchemy's ORM and the driver reaching the database, APScheduler)
+and none of Handoff's code: what the stack alone costs, next to the no-op app.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def main() -> None:
         commands = {
             "handoff": [sys.executable, "app.py"],
             "floor": [sys.executable, "bench/noop_bolt.py"],
+            "stack": [sys.executable, "bench/stack_floor.py"],
         }
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.runs):  # interleaved, so that a busy moment hits both
@@ -106,6 +109,13 @@ def main() -> None:
     print(
         f"resident memory, idle {args.idle:.0f} s:     {memory:6.1f} MB   floor "
         f"{floor_memory:6.1f} MB   ratio {memory / floor_memory:4.2f}x (target <= 2.5x)"
+    )
+    stack_ready, stack_memory = median("stack", 0), median("stack", 1)
+    print(
+        f"the stack alone (bench/stack_floor.py): start-up {stack_ready * 1000:6.0f} ms = "
+        f"{stack_ready / floor_ready:4.2f}x the no-op app, memory {stack_memory:6.1f} MB = "
+        f"{stack_memory / floor_memory:4.2f}x; Handoff is {ready / stack_ready:4.2f}x and "
+        f"{memory / stack_memory:4.2f}x the stack"
     )
 
 

@@ -50,6 +50,7 @@ from bot.domain.snapshot import card_snapshot
 from storage import coordination
 from storage.db import SessionFactory
 from storage.enums import HandoffStatus
+from storage.models import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -130,17 +131,22 @@ class CardRelay:
     def _render_card(self, card: CardState, report: RelayReport) -> None:
         # Slack calls happen between short transactions, never inside one: a slow Slack
         # must not hold a database lock that incoming CRM events are waiting for.
-        self._resolve_ae(card)
-        channel = self._resolve_channel(card)
         handoff = card.read()
-        snapshot = card_snapshot(handoff, self._playbook)
+        resolved = not handoff.ae_lookup_done or handoff.channel_id is None
+        self._resolve_ae(card, handoff)
+        channel = self._resolve_channel(card, handoff)
         card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
-        message = self._render(snapshot)
-
         if card_ts is None and intent is not None:
             card_ts = self._reconcile(card, channel, intent)
         if card_ts is None:
+            # In a burst most new cards wait for their turn in the channel (Later): they are
+            # read once and drawn when the turn comes, not now as well.
             card.take_turn_to_post(channel, CHANNEL_PACE)
+        if resolved:
+            handoff = card.read()  # with the AE and the channel just stored
+        snapshot = card_snapshot(handoff, self._playbook)
+        message = self._render(snapshot)
+        if card_ts is None:
             metadata = {"handoff_id": str(card.handoff_id), "deal_id": snapshot.deal_id}
             card_ts = self._post(card, channel, message, metadata)
             card.store_ts(card_ts, invite_ae=self._invites_ae(channel))
@@ -233,8 +239,7 @@ class CardRelay:
             card.store_ts(card_ts, invite_ae=self._invites_ae(channel))
         return card_ts
 
-    def _resolve_ae(self, card: CardState) -> None:
-        handoff = card.read()
+    def _resolve_ae(self, card: CardState, handoff: Handoff) -> None:
         email = None if handoff.ae_lookup_done else handoff.ae_email
         if not email:
             return
@@ -243,8 +248,7 @@ class CardRelay:
             log.warning("no Slack user has the email %s; the card shows the email", email)
         card.set_ae(email, user_id)
 
-    def _resolve_channel(self, card: CardState) -> str:
-        handoff = card.read()
+    def _resolve_channel(self, card: CardState, handoff: Handoff) -> str:
         if handoff.channel_id is not None:
             return handoff.channel_id
         channels = self._playbook.channels

@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import IO, TYPE_CHECKING, Any, cast
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
+from bot.web.request_head import HeadProblem, parse_request_line, read_headers
+
 if TYPE_CHECKING:
     from wsgiref.headers import Headers
     from wsgiref.types import WSGIApplication
@@ -193,6 +195,34 @@ class _GuardedHandler(WSGIRequestHandler):
         handler.run(app)
         if not self.answer_delimited or self.must_close(body):
             self.close_connection = True
+
+    def parse_request(self) -> bool:
+        """``http.server``'s parse_request, with the head read by ``bot.web.request_head``."""
+        self.command = None  # type: ignore[assignment]  # as http.server marks "none yet"
+        self.request_version = self.default_request_version
+        self.close_connection = True
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        line = parse_request_line(self.requestline)
+        if isinstance(line, HeadProblem):
+            self.request_version = "HTTP/1.0"  # not 0.9: every refusal has a status line
+            self.send_error(line.status, line.message)
+            return False
+        self.command, self.path, self.request_version = line.command, line.path, line.version
+        self.close_connection = not line.keeps_alive
+        headers = read_headers(self.rfile)
+        if isinstance(headers, HeadProblem):
+            self.send_error(headers.status, headers.message)
+            return False
+        self.headers = headers
+        connection = headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        expect = headers.get("Expect", "").lower()
+        if expect == "100-continue" and line.keeps_alive:
+            return self.handle_expect_100()
+        return True
 
     def must_close(self, body: _Body) -> bool:
         """Whether the stream is in doubt after this request: the next request would not

@@ -152,19 +152,19 @@ class CanvasUpkeep:
         playbook: Playbook,
         render: CanvasRenderer,
         batch_size: int = 50,
+        yield_to_requests: Callable[[], object] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._yield_to_requests = yield_to_requests
         self._canvases = canvases
         self._playbook = playbook
         self._render = render
         self._batch_size = batch_size
 
-    def run_once(
-        self, report: RelayReport, *, yield_to_requests: Callable[[], object] = lambda: None
-    ) -> None:
+    def run_once(self, report: RelayReport) -> None:
         for handoff_id in due(self._sessions, now=self._clock.now(), limit=self._batch_size):
-            yield_to_requests()  # acks first, as the card relay does
+            self._yield_to_requests()  # acks first, as the card relay does
             state = CanvasState(self._sessions, self._clock, handoff_id, uuid.uuid4().hex)
             if state.lease():
                 self._sync(state, report)

@@ -105,7 +105,7 @@ class CardRelay:
                 self._sync_card(card, report)
         self._outbox.run_once(report)
         if self._canvases is not None:
-            self._canvases.run_once(report, yield_to_requests=self._yield_to_requests)
+            self._canvases.run_once(report)
         return report
 
     def _sync_card(self, card: CardState, report: RelayReport) -> None:

@@ -203,6 +203,7 @@ def build_runtime(
             canvases=WebApiCanvases(slack_client),
             playbook=playbook,
             render=lambda brief: render_canvas(brief.card, brief.commitments, crm=brief.crm),
+            yield_to_requests=after_ack.yield_to_acks,
         ),
     )
     reader = SlackContextReader(slack_client, api_url=settings.slack_api_url)

@@ -26,6 +26,7 @@ REPORTS_INTERVAL_SECONDS = 300
 ROLES_INTERVAL_SECONDS = 300
 CONTEXT_INTERVAL_SECONDS = 2
 RETENTION_INTERVAL_SECONDS = 3600
+GC_THRESHOLDS = (20_000, 50, 50)  # Python's own: (700, 10, 10)
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
@@ -53,7 +54,7 @@ def wsgi_app(settings: Settings) -> WSGIApplication:
     migrate(runtime.engine)
     _warn_about_missing_secrets(settings)
     start_scheduler(runtime)
-    _freeze_what_start_up_made()
+    settle_the_heap()
     log.info("Handoff is ready (%s)", _routes(settings, runtime))
     return runtime.wsgi_app
 
@@ -73,7 +74,7 @@ def serve(settings: Settings) -> None:
         socket_handler = SocketModeHandler(runtime.bolt_app, settings.slack_app_token)
         socket_handler.connect()  # type: ignore[no-untyped-call]
         log.info("Connected to Slack in Socket Mode")
-    _freeze_what_start_up_made()
+    settle_the_heap()
     log.info("Handoff is running on port %s (%s)", server.port, _routes(settings, runtime))
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
@@ -86,12 +87,17 @@ def serve(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
 
 
-def _freeze_what_start_up_made() -> None:
+def settle_the_heap() -> None:
     """Exempt the objects built at start-up (modules, the app, its services) from the cyclic
     garbage collector: they live as long as the process, and scanning them on every full
-    collection paused every thread — acks included — for tens of milliseconds under load."""
+    collection paused every thread — acks included — for tens of milliseconds under load.
+    Then collect less often (``GC_THRESHOLDS``): a burst of 50 clicks set off collections
+    that held up a few acks each time (ack p99 1.1-2.8x the no-op app over runs under
+    ``python app.py``, 1.0-1.6x with these thresholds; with no collector at all, 0.9-1.3x).
+    Reference counting still frees everything that is not a cycle at once."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _warn_about_missing_secrets(settings: Settings) -> None:

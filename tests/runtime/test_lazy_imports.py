@@ -68,3 +68,19 @@ def test_each_library_comes_in_when_it_is_needed(tmp_path: Path) -> None:
     assert imported_after_build(tmp_path, llm, then="extract") == ["openai", "bot.context.builtin"]
     assert imported_after_build(tmp_path, {}, then="extract") == ["bot.context.builtin"]
     assert imported_after_build(tmp_path, {}, then="chart") == ["matplotlib"]
+
+
+def test_after_start_up_the_heap_is_frozen_and_collected_less_often() -> None:
+    """Full collections paused acks under a burst of clicks (issue #10): what start-up built
+    is frozen out of the collector, and collections come rarer."""
+    program = (
+        "import gc, json; from bot.runtime.serve import GC_THRESHOLDS, settle_the_heap; "
+        "before = gc.get_threshold(); settle_the_heap(); after = gc.get_threshold(); "
+        "print(json.dumps([before, after, list(GC_THRESHOLDS), gc.get_freeze_count()]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    before, after, wanted, frozen = json.loads(result.stdout)
+    assert before == [700, 10, 10] and after == wanted and wanted[0] > before[0]
+    assert frozen > 50_000  # the modules and objects of start-up

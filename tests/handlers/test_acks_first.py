@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
-from collections.abc import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -17,18 +15,9 @@ from bot.timers.periodic import start_ticking
 from tests.conftest import SIGNING_SECRET, RunningApp
 from tests.support.events import deal_event
 from tests.support.team import CSM, start_handoff
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.team
-
-
-def until(condition: Callable[[], bool], timeout: float = 10) -> bool:
-    """Wait for something another thread does; True as soon as it is so."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def test_a_click_counts_from_the_door_while_its_body_is_still_arriving(app: RunningApp) -> None:
@@ -44,10 +33,10 @@ def test_a_click_counts_from_the_door_while_its_body_is_still_arriving(app: Runn
             + body[:10]
         )
         # Bolt has not seen it yet (the body is not all there), but it is being acked.
-        assert until(lambda: app.runtime.after_ack.acks_pending == 1)
+        wait_until(lambda: app.runtime.after_ack.acks_pending == 1)
         connection.sendall(body[10:])
         assert connection.recv(65536).startswith(b"HTTP/1.1 200")
-    assert until(lambda: app.runtime.after_ack.acks_pending == 0)
+    wait_until(lambda: app.runtime.after_ack.acks_pending == 0)
 
 
 def test_a_job_waits_for_the_pending_acks_up_to_its_head_start() -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 import storage.db as db
 from storage.db import WriterLock, background_work, make_engine
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -29,12 +30,6 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 def lock_of(engine: Engine, tmp_path: Path) -> WriterLock:
     return db._writer_lock(str((tmp_path / "lock.db").resolve()), str(engine.url))
-
-
-def wait_until(condition: object) -> None:
-    event = threading.Event()
-    while not condition():  # type: ignore[operator]
-        event.wait(0.001)
 
 
 def test_a_waiting_request_writes_before_waiting_periodic_work(

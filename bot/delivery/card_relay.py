@@ -35,7 +35,7 @@ from functools import partial
 
 from bot.config.playbook import Playbook
 from bot.delivery.canvas_upkeep import CanvasUpkeep
-from bot.delivery.card_state import CardState, LeaseLost
+from bot.delivery.card_state import NOTHING_RESOLVED, CardState, LeaseLost, Resolved, TurnLater
 from bot.delivery.nudges import Later
 from bot.delivery.outbox import OutboxDispatcher, RelayReport, backoff
 from bot.delivery.ports import (
@@ -101,20 +101,22 @@ class CardRelay:
             self._yield_to_requests()
             card = CardState(self._sessions, self._clock, handoff_id, uuid.uuid4().hex)
             # The clock is read per card: a slow batch never hands out leases already expired.
-            if card.lease():
-                self._sync_card(card, report)
+            handoff = card.lease_and_read()
+            if handoff is not None:
+                self._sync_card(card, handoff, report)
         self._outbox.run_once(report)
         if self._canvases is not None:
             self._canvases.run_once(report)
         return report
 
-    def _sync_card(self, card: CardState, report: RelayReport) -> None:
+    def _sync_card(self, card: CardState, handoff: Handoff, report: RelayReport) -> None:
         try:
-            self._render_card(card, report)
+            self._render_card(card, handoff, report)
         except LeaseLost:
             log.info("handoff %s: the card's lease passed to another process", card.handoff_id)
         except Later as later:
-            card.wait_until(later.until)
+            if not isinstance(later, TurnLater):  # a turn's wait is stored with the turn
+                card.wait_until(later.until)
             report.waiting += 1
         except SlackUnavailable as error:
             if card.defer(str(error), wait=_transient_wait(card, error), refused=False):
@@ -128,22 +130,26 @@ class CardRelay:
             report.failed += 1
             report.errors.append(error.error)
 
-    def _render_card(self, card: CardState, report: RelayReport) -> None:
+    def _render_card(self, card: CardState, handoff: Handoff, report: RelayReport) -> None:
         # Slack calls happen between short transactions, never inside one: a slow Slack
         # must not hold a database lock that incoming CRM events are waiting for.
-        handoff = card.read()
-        resolved = not handoff.ae_lookup_done or handoff.channel_id is None
-        self._resolve_ae(card, handoff)
-        channel = self._resolve_channel(card, handoff)
+        channel = handoff.channel_id or self._choose_channel(card, handoff)
+        resolved = Resolved(
+            ae=self._look_up_ae(handoff), channel_id=None if handoff.channel_id else channel
+        )
+        resolved.show_on(handoff)
         card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
+        if card_ts is not None or intent is not None:
+            card.store(resolved)
+            resolved = NOTHING_RESOLVED
         if card_ts is None and intent is not None:
             card_ts = self._reconcile(card, channel, intent)
+            if card_ts is not None:  # the lost answer had posted it: update it
+                handoff = card.read()
         if card_ts is None:
-            # In a burst most new cards wait for their turn in the channel (Later): they are
-            # read once and drawn when the turn comes, not now as well.
-            card.take_turn_to_post(channel, CHANNEL_PACE)
-        if resolved:
-            handoff = card.read()  # with the AE and the channel just stored
+            # In a burst most new cards wait for their turn in the channel (TurnLater): what
+            # was looked up is stored with the turn, and they are drawn when it comes.
+            handoff = card.take_turn_to_post(channel, CHANNEL_PACE, resolved)
         snapshot = card_snapshot(handoff, self._playbook)
         message = self._render(snapshot)
         if card_ts is None:
@@ -239,18 +245,18 @@ class CardRelay:
             card.store_ts(card_ts, invite_ae=self._invites_ae(channel))
         return card_ts
 
-    def _resolve_ae(self, card: CardState, handoff: Handoff) -> None:
+    def _look_up_ae(self, handoff: Handoff) -> tuple[str, str | None] | None:
+        """The AE's email and Slack user id when they are still to be stored."""
         email = None if handoff.ae_lookup_done else handoff.ae_email
         if not email:
-            return
+            return None
         user_id = self._slack.lookup_user_id(email)
         if user_id is None:
             log.warning("no Slack user has the email %s; the card shows the email", email)
-        card.set_ae(email, user_id)
+        return email, user_id
 
-    def _resolve_channel(self, card: CardState, handoff: Handoff) -> str:
-        if handoff.channel_id is not None:
-            return handoff.channel_id
+    def _choose_channel(self, card: CardState, handoff: Handoff) -> str:
+        """The channel of a card that has none yet (created if the playbook says so)."""
         channels = self._playbook.channels
         # An early introduction goes to the CS team; the card stays there once the deal
         # closes, so the thread and the owner carry on.
@@ -268,7 +274,6 @@ class CardRelay:
             if channel_id is None:
                 raise SlackRejected(f"channel #{name} exists but the bot cannot see it")
         assert channel_id is not None
-        card.set_channel(channel_id)
         return channel_id
 
     def _invites_ae(self, channel_id: str) -> bool:

@@ -2,14 +2,20 @@
 
 Every method is one short transaction; the ones that write check the lease token first, so a
 process that lost its lease (it was slower than the lease) changes nothing another holds.
+
+A new card in a burst mostly waits for its channel's turn, so its first pass is two
+transactions: taking and reading it, then storing what the relay looked up (its AE's Slack
+id, its channel) together with the turn it waits for. On SQLite each write transaction takes
+the database's one write lock, which the CRM's requests are queueing for.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.delivery import canvas_state
 from bot.delivery.nudges import Later
@@ -26,6 +32,36 @@ class LeaseLost(Exception):
     """The card is no longer ours (deleted, or leased by another process): leave it alone."""
 
 
+class TurnLater(Later):
+    """The card waits for its channel's turn, and the wait is already stored with the turn."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What the relay looked up for a card and has not stored yet."""
+
+    ae: tuple[str, str | None] | None = None  # the AE's email and Slack user id, if any
+    channel_id: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ae is not None or self.channel_id is not None
+
+    def show_on(self, handoff: Handoff) -> None:
+        """Give the detached handoff being drawn what was looked up, as storing it will."""
+        if self.ae is not None and handoff.ae_email == self.ae[0]:
+            handoff.ae_slack_id, handoff.ae_lookup_done = self.ae[1], True
+        if self.channel_id is not None:
+            handoff.channel_id = self.channel_id
+
+
+NOTHING_RESOLVED = Resolved()
+
+# A card's small updates read the handoff row alone. Its fields, commitments and canvas are
+# read only for a card about to be drawn (_load_for_drawing).
+_DRAWN_RELATIONS = ("fields", "commitments", "brief_canvas")
+_ROW_ALONE = tuple(lazyload(getattr(Handoff, name)) for name in _DRAWN_RELATIONS)
+
+
 class CardState:
     def __init__(self, sessions: SessionFactory, clock: Clock, handoff_id: int, token: str) -> None:
         self._sessions = sessions
@@ -35,12 +71,32 @@ class CardState:
         self.attempts = 0
 
     # -- the lease ------------------------------------------------------------------------------
-    def lease(self) -> bool:
+    def lease_and_read(self) -> Handoff | None:
+        """Take the card and read its handoff (detached) in one transaction; ``None`` when it
+        is not ours to render (up to date, leased by another, or deleted). A posted card, to
+        be updated now, is read whole; a new one is read whole only when its turn comes
+        (``take_turn_to_post``): in a burst most new cards only wait for it."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            return coordination.lease_card(
+            if not coordination.lease_card(
                 session, handoff_id=self.handoff_id, token=self._token, now=now, until=now + LEASE
-            )
+            ):
+                return None
+            handoff = session.get(Handoff, self.handoff_id, options=_ROW_ALONE)
+            if handoff is None:
+                return None
+            self.attempts = handoff.card_attempts
+            if handoff.card_ts is not None:
+                _load_for_drawing(session, handoff)
+            return handoff
+
+    def read(self) -> Handoff:
+        """The handoff whole (with its fields, commitments and canvas), detached."""
+        with self._sessions.begin() as session:
+            handoff = repositories.get_handoff(session, self.handoff_id)
+            if handoff is None:
+                raise LeaseLost(f"handoff {self.handoff_id} was deleted")
+            return handoff
 
     def hold(self) -> None:
         """Renew the lease before a Slack call, or stop: another process has the card now."""
@@ -54,45 +110,44 @@ class CardState:
         ):
             raise LeaseLost(str(self.handoff_id))
 
-    # -- reading and small updates --------------------------------------------------------------
-    def read(self) -> Handoff:
-        """The handoff with its fields, detached (read in a transaction of its own)."""
+    # -- what the relay looked up ----------------------------------------------------------------
+    def store(self, resolved: Resolved) -> None:
+        if not resolved:
+            return
         with self._sessions.begin() as session:
-            handoff = repositories.get_handoff(session, self.handoff_id)
-            if handoff is None:
-                raise LeaseLost(f"handoff {self.handoff_id} was deleted")
-            self.attempts = handoff.card_attempts
-            return handoff
+            self._store(session, self._get(session), resolved)
 
-    def set_ae(self, email: str, user_id: str | None) -> None:
-        now = self._clock.now()
-        with self._sessions.begin() as session:
-            handoff = self._get(session)
-            if handoff.ae_email == email:
-                handoff.ae_slack_id = user_id
-                handoff.ae_lookup_done = True
-            if user_id is None:
-                repositories.enqueue(
-                    session,
-                    kind=OutboxKind.NOTIFY_ADMINS,
-                    now=now,
-                    payload={
-                        "text": f"No Slack user has the email {email}, the AE of "
-                        f"{handoff.deal_name}. Their handoff cards show the email instead of "
-                        "a mention until their Slack profile uses it."
-                    },
-                    dedupe_key=f"unmapped-ae:{email}"[:128],
-                    once=True,
-                )
-
-    def set_channel(self, channel_id: str) -> None:
-        with self._sessions.begin() as session:
-            self._get(session).channel_id = channel_id
+    def _store(self, session: Session, handoff: Handoff, resolved: Resolved) -> None:
+        if resolved.channel_id is not None:
+            handoff.channel_id = resolved.channel_id
+        if resolved.ae is None:
+            return
+        email, user_id = resolved.ae
+        if handoff.ae_email == email:  # unless the deal changed hands meanwhile
+            handoff.ae_slack_id = user_id
+            handoff.ae_lookup_done = True
+        if user_id is None:
+            repositories.enqueue(
+                session,
+                kind=OutboxKind.NOTIFY_ADMINS,
+                now=self._clock.now(),
+                payload={
+                    "text": f"No Slack user has the email {email}, the AE of "
+                    f"{handoff.deal_name}. Their handoff cards show the email instead of "
+                    "a mention until their Slack profile uses it."
+                },
+                dedupe_key=f"unmapped-ae:{email}"[:128],
+                once=True,
+            )
 
     # -- posting --------------------------------------------------------------------------------
-    def take_turn_to_post(self, channel_id: str, pace: timedelta) -> None:
-        """Return when this process may post the card now (the intent is then recorded);
-        raise ``Later`` until the channel's turn, ``LeaseLost`` if the card is not ours."""
+    def take_turn_to_post(
+        self, channel_id: str, pace: timedelta, resolved: Resolved = NOTHING_RESOLVED
+    ) -> Handoff:
+        """Store ``resolved``; when this process may post the card now, record the intent and
+        return the handoff whole, to draw the card from. Raise ``TurnLater`` until the
+        channel's turn (the card then waits for it, its lease given back), ``LeaseLost`` if
+        the card is not ours."""
         now = self._clock.now()
         with self._sessions.begin() as session:
             self._hold(session)
@@ -105,12 +160,17 @@ class CardState:
                 wait_until = coordination.take_turn(
                     session, channel_id=channel_id, now=now, pace=pace
                 )
+            # Changed after the turn's queries, so that the handoff is written once, at commit.
+            self._store(session, handoff, resolved)
             if wait_until is None:
                 handoff.card_post_intent_at, handoff.card_slot_at = now, None
+                _load_for_drawing(session, handoff)
             else:
                 handoff.card_slot_at = slot  # keep the reserved turn: no queue-jumping
+                self._wait(handoff, wait_until)
         if wait_until is not None:
-            raise Later(wait_until)  # not a failure: the channel's turn comes then
+            raise TurnLater(wait_until)  # not a failure: the channel's turn comes then
+        return handoff
 
     def forget_intent(self) -> None:
         """Slack certainly did not post (a refusal, a 429): the retry needs no search."""
@@ -172,10 +232,12 @@ class CardState:
 
     def wait_until(self, until: datetime) -> None:
         with self._sessions.begin() as session:
-            handoff = self._get(session)
-            if handoff.card_lease_token == self._token:
-                handoff.card_next_attempt_at = until
-                handoff.card_lease_until = handoff.card_lease_token = None
+            self._wait(self._get(session), until)
+
+    def _wait(self, handoff: Handoff, until: datetime) -> None:
+        if handoff.card_lease_token == self._token:
+            handoff.card_next_attempt_at = until
+            handoff.card_lease_until = handoff.card_lease_token = None
 
     def defer(self, reason: str, *, wait: timedelta, refused: bool) -> bool:
         """Retry after ``wait``; only a refusal marks the card failing. ``True`` for the first
@@ -193,7 +255,13 @@ class CardState:
             return news
 
     def _get(self, session: Session) -> Handoff:
-        handoff = session.get(Handoff, self.handoff_id)
+        handoff = session.get(Handoff, self.handoff_id, options=_ROW_ALONE)
         if handoff is None:
             raise LeaseLost(f"handoff {self.handoff_id} was deleted")
         return handoff
+
+
+def _load_for_drawing(session: Session, handoff: Handoff) -> None:
+    """Read what the card shows beyond the row while the session is still open: the handoff
+    is drawn after its transaction, detached."""
+    session.refresh(handoff, attribute_names=_DRAWN_RELATIONS)

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 import pytest
 import requests
+from sqlalchemy import event
 
 import app as handoff_app
 from bot.delivery.canvas_upkeep import CANVAS_METHODS
@@ -264,3 +265,48 @@ def test_a_delayed_invitation_is_logged_once_and_its_delivery_too(
     assert any("delivered after 2 failed" in r.getMessage() for r in caplog.records)
     channel = app.slack.channel_by_name("handoff-initech")
     assert channel is not None and AE_ID in channel["members"]
+
+
+def send_deals_from(app: RunningApp, first: int, count: int) -> None:
+    for n in range(first, first + count):
+        reply = app.send(deal_event(f"evt_{n}", id=f"006DEAL{n:05d}"))
+        assert reply.status == 202, reply.body
+
+
+def transactions_of_one_relay_run(app: RunningApp) -> int:
+    begun: list[object] = []
+    engine = app.runtime.engine
+
+    def count(connection: object) -> None:
+        begun.append(connection)
+
+    event.listen(engine, "begin", count)
+    try:
+        app.runtime.relay.run_once()
+    finally:
+        event.remove(engine, "begin", count)
+    return len(begun)
+
+
+def test_a_card_waiting_for_its_turn_costs_the_relay_two_transactions(app: RunningApp) -> None:
+    """In a burst to one channel every new card but the first waits for its turn. Taking and
+    reading it is one transaction; storing its AE, its channel and the turn it waits for is
+    the other (on SQLite each takes the write lock the CRM's requests queue for). It was six."""
+    send_deals(app, 1, [DEAL_CHANNEL])
+    app.runtime.relay.run_once()  # the first card takes the channel's turn and is posted
+    assert len(card_posts(app)) == 1
+
+    send_deals_from(app, 1, 10)
+    ten = transactions_of_one_relay_run(app)
+    send_deals_from(app, 11, 20)  # the ten before wait for their turns: not due again yet
+    twenty = transactions_of_one_relay_run(app)
+
+    assert (twenty - ten) / 10 == 2  # the runs' own queries cancel out
+    waiting = [h for h in app.rows(Handoff) if h.card_ts is None]
+    assert len(waiting) == 30 and len(card_posts(app)) == 1
+    slots = sorted(h.card_slot_at for h in waiting)
+    assert min(b - a for a, b in pairwise(slots)) >= timedelta(seconds=1)
+    for handoff in waiting:
+        assert handoff.channel_id == DEAL_CHANNEL and handoff.ae_slack_id == AE_ID
+        assert handoff.card_next_attempt_at == handoff.card_slot_at
+        assert handoff.card_lease_token is None and handoff.card_lease_until is None

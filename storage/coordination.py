@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, case, delete, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from storage.models import Base, ChannelPace, Handoff, InboxEvent
 
 INBOX: Table = Base.metadata.tables["inbox"]
 PACE: Table = Base.metadata.tables["channel_pace"]
+HANDOFFS: Table = Base.metadata.tables["handoffs"]
 EVENT_PROCESSING = "processing"
 EVENT_DONE = "done"
 
@@ -49,49 +50,65 @@ def cards_due(session: Session, *, now: datetime, limit: int) -> Sequence[int]:
     ).all()
 
 
+# Built once: the relay runs them for every card of a burst (Core statements on the tables,
+# which the ORM passes through as they are).
+_LEASE_CARD = (
+    update(HANDOFFS)
+    .where(
+        HANDOFFS.c.id == bindparam("handoff_id"),
+        HANDOFFS.c.state_version > HANDOFFS.c.rendered_version,
+        or_(
+            HANDOFFS.c.card_lease_until.is_(None),
+            HANDOFFS.c.card_lease_until < bindparam("now"),
+        ),
+    )
+    .values(card_lease_until=bindparam("until"), card_lease_token=bindparam("token"))
+)
+_HOLD_CARD = (
+    update(HANDOFFS)
+    .where(
+        HANDOFFS.c.id == bindparam("handoff_id"),
+        HANDOFFS.c.card_lease_token == bindparam("token"),
+    )
+    .values(card_lease_until=bindparam("until"))
+)
+_NEXT_SLOT = (
+    select(PACE.c.next_slot_at).where(PACE.c.channel_id == bindparam("channel")).with_for_update()
+)
+_RESERVE_SLOT = (
+    update(PACE)
+    .where(PACE.c.channel_id == bindparam("channel"))
+    .values(next_slot_at=bindparam("next_slot"))
+)
+
+
 def lease_card(
     session: Session, *, handoff_id: int, token: str, now: datetime, until: datetime
 ) -> bool:
     """Take the right to render one card, if it still lags and nobody holds it."""
-    return _changed(
-        session.execute(
-            update(Handoff)
-            .where(
-                Handoff.id == handoff_id,
-                Handoff.state_version > Handoff.rendered_version,
-                or_(Handoff.card_lease_until.is_(None), Handoff.card_lease_until < now),
-            )
-            .values(card_lease_until=until, card_lease_token=token)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    params = {"handoff_id": handoff_id, "now": now, "until": until, "token": token}
+    return _changed(session.execute(_LEASE_CARD, params))
 
 
 def hold_card(session: Session, *, handoff_id: int, token: str, until: datetime) -> bool:
     """Still ours? Then extend the lease. Run right before every call to Slack: once a lease
     ran out (a slow Slack) another replica may have taken the card under its own token, and
     then it must be left alone. While the token is ours, nobody else has taken it."""
-    return _changed(
-        session.execute(
-            update(Handoff)
-            .where(Handoff.id == handoff_id, Handoff.card_lease_token == token)
-            .values(card_lease_until=until)
-            .execution_options(synchronize_session=False)
-        )
-    )
+    params = {"handoff_id": handoff_id, "token": token, "until": until}
+    return _changed(session.execute(_HOLD_CARD, params))
 
 
 # -- Slack's pace: one message per second per channel, across replicas --------------------------
 def reserve_turn(session: Session, *, channel_id: str, now: datetime, pace: timedelta) -> datetime:
     """The channel's first free posting turn at or after ``now``, now reserved for the caller."""
-    insert_unless_present(
-        session, PACE, {"channel_id": channel_id, "next_slot_at": now, "last_post_at": None}
-    )
-    row = session.scalars(
-        select(ChannelPace).where(ChannelPace.channel_id == channel_id).with_for_update()
-    ).one()
-    slot = max(row.next_slot_at, now)
-    row.next_slot_at = slot + pace
+    next_slot: datetime | None = session.scalar(_NEXT_SLOT, {"channel": channel_id})
+    if next_slot is None:  # the channel's first card
+        insert_unless_present(
+            session, PACE, {"channel_id": channel_id, "next_slot_at": now, "last_post_at": None}
+        )
+        next_slot = session.scalars(_NEXT_SLOT, {"channel": channel_id}).one()
+    slot = max(next_slot, now)
+    session.execute(_RESERVE_SLOT, {"channel": channel_id, "next_slot": slot + pace})
     return slot
 
 

@@ -112,6 +112,8 @@ class WriterLock:
         self._background = threading.Condition(self._guard)
         self._held = False
         self._foreground_waiting = 0
+        self._background_patient = 0  # periodic jobs letting requests go first
+        self._background_impatient = 0
         self._path = f"{path}-writer" if path is not None and fcntl is not None else None
         self._fd: int | None = None
 
@@ -147,15 +149,8 @@ class WriterLock:
     def _take_thread_lock(self, give_up: float) -> bool:
         with self._guard:
             if _in_background.active:
-                stop_yielding = time.monotonic() + BACKGROUND_PATIENCE_SECONDS
-                while self._held or (self._foreground_waiting and time.monotonic() < stop_yielding):
-                    now = time.monotonic()
-                    if now >= give_up:
-                        return False
-                    # Woken at every release; while still patient, also when patience ends.
-                    patient = self._foreground_waiting and now < stop_yielding
-                    wake = stop_yielding if patient else give_up
-                    self._background.wait(min(give_up, wake) - now)
+                if not self._wait_in_background(give_up):
+                    return False
             else:
                 self._foreground_waiting += 1
                 try:
@@ -169,11 +164,41 @@ class WriterLock:
             self._held = True
             return True
 
+    def _wait_in_background(self, give_up: float) -> bool:
+        """Wait (holding the guard) while the lock is held or, for as long as this thread's
+        patience lasts, while requests wait for it. A patient waiter is signalled only by a
+        release that no request is waiting for, and wakes when its patience ends; then it
+        competes at every release."""
+        stop_yielding = time.monotonic() + BACKGROUND_PATIENCE_SECONDS
+        while True:
+            now = time.monotonic()
+            patient = now < stop_yielding
+            if not (self._held or (patient and self._foreground_waiting)):
+                return True
+            if now >= give_up:
+                return False
+            if patient:
+                self._background_patient += 1
+                try:
+                    self._background.wait(min(give_up, stop_yielding) - now)
+                finally:
+                    self._background_patient -= 1
+            else:
+                self._background_impatient += 1
+                try:
+                    self._background.wait(give_up - now)
+                finally:
+                    self._background_impatient -= 1
+
     def _release_thread_lock(self) -> None:
         with self._guard:
             self._held = False
-            self._foreground.notify()
-            self._background.notify()  # it goes back to waiting while requests go first
+            if self._foreground_waiting:
+                self._foreground.notify()
+            if self._background_impatient or (
+                self._background_patient and not self._foreground_waiting
+            ):
+                self._background.notify()
 
 
 class _Background(threading.local):

@@ -66,6 +66,91 @@ def test_a_waiting_request_writes_before_waiting_periodic_work(
     assert rows == ["request", "relay"]
 
 
+class CountingCondition(threading.Condition):
+    """A condition that counts its waiters and the signals sent to them."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        super().__init__(lock)
+        self.waiting = 0
+        self.signals = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiting += 1
+        try:
+            return super().wait(timeout)
+        finally:
+            self.waiting -= 1
+
+    def notify(self, n: int = 1) -> None:
+        self.signals += 1
+        super().notify(n)
+
+
+def test_periodic_work_waiting_behind_requests_sleeps_until_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's release hands the lock to the next request without waking the periodic
+    job that waits behind them: under a stream of CRM events that wake-up was two context
+    switches per event, for nothing."""
+    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 30.0)
+    lock = WriterLock(None)
+    background = lock._background = CountingCondition(lock._guard)
+    order: list[str] = []
+
+    def take(who: str) -> None:
+        assert lock.acquire(timeout=10)
+        order.append(who)
+        lock.release()
+
+    def take_in_background() -> None:
+        with background_work():
+            take("job")
+
+    assert lock.acquire(timeout=1)  # a request's transaction
+    job = threading.Thread(target=take_in_background)
+    job.start()
+    wait_until(lambda: background.waiting == 1)
+    request = threading.Thread(target=take, args=("request",))
+    request.start()
+    wait_until(lambda: lock._foreground_waiting == 1)
+    lock.release()
+    request.join(timeout=10)
+    job.join(timeout=10)
+    assert order == ["request", "job"]
+    assert background.signals == 1  # once: when the last request was done
+
+
+def test_periodic_work_past_its_patience_competes_at_every_release(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 0.0)
+    lock = WriterLock(None)
+    background = lock._background = CountingCondition(lock._guard)
+    taken: list[str] = []
+
+    def take(who: str) -> None:
+        assert lock.acquire(timeout=10)
+        taken.append(who)
+        lock.release()
+
+    def take_in_background() -> None:
+        with background_work():
+            take("job")
+
+    assert lock.acquire(timeout=1)
+    job = threading.Thread(target=take_in_background)
+    job.start()
+    wait_until(lambda: background.waiting == 1)
+    request = threading.Thread(target=take, args=("request",))
+    request.start()
+    wait_until(lambda: lock._foreground_waiting == 1)
+    lock.release()
+    assert background.signals == 1  # signalled with the request: no longer patient
+    request.join(timeout=10)
+    job.join(timeout=10)
+    assert sorted(taken) == ["job", "request"]
+
+
 def test_the_lock_is_free_again_after_commit_rollback_and_a_failed_statement(
     engine: Engine, tmp_path: Path
 ) -> None:

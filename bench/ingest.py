@@ -5,7 +5,9 @@
 Prints events/s through the real HTTP endpoint (signature check, validation, inbox, handoff
 and field rows in one transaction) and the ratio to a raw SQLAlchemy insert of the same rows,
 and between them the app's own share: the same events handed to its WSGI callable in-process.
-Card posting is not on this path: the relay does it afterwards, off the request. SQLite files
+Card posting is not on this path: the relay does it afterwards, off the request. Each of the
+three is timed after ``--warmup`` events of its own (first-use costs: statements compiled,
+modules imported on first use, the relay's first tick). SQLite files
 in a temporary folder by default; with ``--database-url`` (PostgreSQL) each server and the
 floor get a scratch schema of their own, dropped afterwards.
 """
@@ -108,21 +110,27 @@ def start_server(
 
 
 def through_http(
-    kind: str, count: int, clients: int, url: str, workers: int = 2, threads: int = 4
+    kind: str,
+    count: int,
+    clients: int,
+    url: str,
+    workers: int = 2,
+    threads: int = 4,
+    *,
+    warmup: int = 0,
 ) -> float:
     slack = FakeSlack(token="xoxb-bench").start()
     slack.add_channel("C0BENCH01", "bench")
     slack.add_user("U0BENCHAE", email="ae@vendor.example", name="Bench AE")
     process, port = start_server(kind, url, slack, workers, threads)
     now = datetime.now(UTC)
-    bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
+    bodies = [json.dumps(event(n, now)).encode() for n in range(warmup + count)]
     failures: list[int] = []
 
-    def client(worker: int) -> None:
-        # One connection per client, reused where the server keeps it alive (gunicorn does;
-        # the stdlib server closes it and http.client reconnects on its own).
+    def client(worker: int, indexes: range) -> None:
+        # One connection per client, kept alive by both servers.
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for index in range(worker, count, clients):
+        for index in indexes[worker::clients]:
             stamp = str(int(time.time()))
             connection.request(
                 "POST",
@@ -140,13 +148,17 @@ def through_http(
             if status != 202:
                 failures.append(status)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(w,)) for w in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    def run(indexes: range) -> float:
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(w, indexes)) for w in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+    run(range(warmup))
+    elapsed = run(range(warmup, warmup + count))
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=15)
     slack.stop()
@@ -155,7 +167,7 @@ def through_http(
     return count / elapsed
 
 
-def without_http(count: int, url: str) -> float:
+def without_http(count: int, url: str, *, warmup: int = 0) -> float:
     """The app's own share: the same signed events handed to its WSGI callable in this
     process, one after another — no server, no sockets, no client threads, no relay."""
     slack = FakeSlack(token="xoxb-bench").start()
@@ -173,10 +185,12 @@ def without_http(count: int, url: str) -> float:
     upgrade(runtime.engine)
     application = runtime.wsgi_app
     now = datetime.now(UTC)
-    bodies = [json.dumps(event(n, now)).encode() for n in range(count)]
+    bodies = [json.dumps(event(n, now)).encode() for n in range(warmup + count)]
     statuses: list[str] = []
     started = time.perf_counter()
-    for body in bodies:
+    for n, body in enumerate(bodies):
+        if n == warmup:
+            started = time.perf_counter()
         stamp = str(int(time.time()))
         environ = {
             "REQUEST_METHOD": "POST",
@@ -212,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=200, help="untimed events before each")
     parser.add_argument(
         "--servers", nargs="+", default=["builtin", "gunicorn"], choices=["builtin", "gunicorn"]
     )
@@ -227,9 +242,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="handoff-bench-") as tmp:
         workdir = Path(tmp)
         with fresh_database(args.database_url, workdir, "raw") as url:
-            raw_rate = raw_insert(args.events, url)
+            raw_rate = raw_insert(args.events, url, warmup=args.warmup)
         with fresh_database(args.database_url, workdir, "wsgi") as url:
-            app_rate = without_http(args.events, url)
+            app_rate = without_http(args.events, url, warmup=args.warmup)
         rates: dict[str, float] = {}
         for kind in args.servers:
             default = ["2x4"] if args.database_url else ["1x8"]
@@ -245,12 +260,12 @@ def main() -> None:
                     args.database_url, workdir, f"{kind}{workers}x{threads}"
                 ) as url:
                     rates[label] = through_http(
-                        kind, args.events, args.clients, url, workers, threads
+                        kind, args.events, args.clients, url, workers, threads, warmup=args.warmup
                     )
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"events: {args.events}, {args.clients} concurrent clients, {backend}, "
-        f"{os.cpu_count()} cores"
+        f"events: {args.events} after {args.warmup} untimed, {args.clients} concurrent "
+        f"clients, {backend}, {os.cpu_count()} cores"
     )
     print(f"raw SQLAlchemy Core insert, same rows:    {raw_rate:7.0f} events/s")
     print(

@@ -14,9 +14,10 @@ from storage.migrate import upgrade
 from storage.models import AuditEvent, Deadline, FieldValue, Handoff, InboxEvent
 
 
-def raw_insert(count: int, url: str) -> float:
+def raw_insert(count: int, url: str, *, warmup: int = 0) -> float:
     """The floor: the same rows (handoff, 2 fields, 2 deadlines, audit, inbox) as Core inserts,
-    one transaction per event, no HTTP, no validation, no lookups."""
+    one transaction per event, no HTTP, no validation, no lookups; timed after ``warmup``
+    events."""
     engine = make_engine(url)
     upgrade(engine)
     handoffs, fields = Handoff.__table__, FieldValue.__table__
@@ -24,7 +25,9 @@ def raw_insert(count: int, url: str) -> float:
     deadlines = Deadline.__table__
     now = datetime.now(UTC)
     started = time.perf_counter()
-    for n in range(count):
+    for n in range(warmup + count):
+        if n == warmup:
+            started = time.perf_counter()
         with engine.begin() as connection:
             handoff_id = connection.execute(
                 insert(handoffs).returning(handoffs.c.id),

@@ -58,6 +58,7 @@ from bot.workflow.context_upkeep import ContextUpkeep
 from bot.workflow.details import DetailsService
 from bot.workflow.event_inbox import SlackEventInbox
 from bot.workflow.intake import DealIntake
+from bot.workflow.intake_batch import GroupIntake
 from bot.workflow.milestones import MilestoneService
 from bot.workflow.ownership import OwnershipService
 from bot.workflow.queries import HandoffQueries
@@ -98,6 +99,7 @@ class Runtime:
     sessions: SessionFactory
     slack_client: WebClient
     intake: DealIntake
+    deal_events: GroupIntake  # the intake of POST /crm/events
     services: Services
     roles: RoleDirectory
     relay: CardRelay
@@ -264,9 +266,14 @@ def build_runtime(
         intake=intake,
         slack=gateway,
     )
+    # A burst over several connections is applied a group at a time.
+    deal_events = GroupIntake(intake=intake, sessions=sessions, clock=clock)
     endpoints: dict[tuple[str, str], Endpoint] = {
         ("POST", "/crm/events"): CrmWebhookEndpoint(
-            secret=settings.crm_webhook_secret, intake=intake, playbook=playbook, clock=clock
+            secret=settings.crm_webhook_secret,
+            intake=deal_events,
+            playbook=playbook,
+            clock=clock,
         ),
         ("POST", "/context/transcripts"): TranscriptEndpoint(
             secret=settings.crm_webhook_secret, transcripts=transcripts, clock=clock
@@ -295,6 +302,7 @@ def build_runtime(
         sessions=sessions,
         slack_client=slack_client,
         intake=intake,
+        deal_events=deal_events,
         services=services,
         roles=roles,
         relay=relay,

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -50,6 +51,18 @@ class IngestResult:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """The rows a deal's first event starts its handoff with (the handoff's id comes later)."""
+
+    handoff: dict[str, Any]
+    fields: list[dict[str, Any]]
+    status: HandoffStatus
+    action: AuditAction
+    detail: dict[str, Any]
+    sla: tuple[datetime, datetime] | None  # warn, breach
+
+
 class DealIntake:
     def __init__(
         self,
@@ -69,7 +82,7 @@ class DealIntake:
         for attempt in (1, 2):
             try:
                 with self._sessions.begin() as session:
-                    result = self._ingest(session, event)
+                    result = self.apply(session, event)
                 break
             except IntegrityError:
                 if attempt == 2:
@@ -79,7 +92,8 @@ class DealIntake:
                 )
         return result
 
-    def _ingest(self, session: Session, event: DealEvent) -> IngestResult:
+    def apply(self, session: Session, event: DealEvent) -> IngestResult:
+        """Apply one event in the caller's transaction."""
         deal = event.deal
         seen, handoff_id = repositories.find_event_and_deal(
             session,
@@ -94,15 +108,14 @@ class DealIntake:
         now = self._clock.now()
         handoff = None if handoff_id is None else repositories.get_handoff(session, handoff_id)
         if handoff is None:
-            phase = self._phase(deal, deal.stage)
-            early = phase is DealPhase.PRE_CLOSE and self._playbook.channels.cs_channel_id
-            if not (phase is DealPhase.CLOSING or early):
+            opening = self.opening(event, now)
+            if opening is None:
                 reason = f"stage {deal.stage!r} does not start a handoff"
                 self._remember(session, event, now, None, Outcome.IGNORED)
                 return IngestResult(Outcome.IGNORED, None, None, reason)
-            handoff_id, status = self._start(session, event, now, upcoming=bool(early))
+            handoff_id = self._start(session, event, opening, now)
             self._remember(session, event, now, handoff_id, Outcome.APPLIED)
-            return IngestResult(Outcome.APPLIED, handoff_id, status)
+            return IngestResult(Outcome.APPLIED, handoff_id, opening.status)
         if event.occurred_at < handoff.last_event_at:
             reason = "an event newer than this one was already applied for this deal"
             self._remember(session, event, now, handoff.id, Outcome.STALE)
@@ -111,27 +124,28 @@ class DealIntake:
         self._remember(session, event, now, handoff.id, Outcome.APPLIED)
         return IngestResult(Outcome.APPLIED, handoff.id, handoff.status)
 
-    def _start(
-        self, session: Session, event: DealEvent, now: datetime, *, upcoming: bool
-    ) -> tuple[int, HandoffStatus]:
-        # Core inserts, not the unit of work: this is the path every new deal takes.
+    def opening(self, event: DealEvent, now: datetime) -> Opening | None:
+        """What a deal's first event starts: ``None`` when its stage starts no handoff."""
+        phase = self._phase(event.deal, event.deal.stage)
+        upcoming = phase is DealPhase.PRE_CLOSE and bool(self._playbook.channels.cs_channel_id)
+        if not (phase is DealPhase.CLOSING or upcoming):
+            return None
         fields = {
             key: value.strip()
             for key, value in event.deal.fields.items()
             if value and value.strip()
         }
         status = HandoffStatus.UPCOMING if upcoming else self._status_from(set(fields))
-        warn, due = (None, None) if upcoming else sla_marks(now, self._playbook, self._calendar)
-        handoff_id = repositories.insert_handoff(
-            session,
-            values={
+        sla = None if upcoming else sla_marks(now, self._playbook, self._calendar)
+        return Opening(
+            handoff={
                 "crm": event.source,
                 "deal_id": event.deal.id,
                 **deal_columns(event.deal),
                 "status": status,
                 "triggered_at": None if upcoming else now,
-                "sla_warn_at": warn,
-                "sla_due_at": due,
+                "sla_warn_at": sla[0] if sla else None,
+                "sla_due_at": sla[1] if sla else None,
                 "last_event_at": event.occurred_at,
                 "created_at": now,
                 "updated_at": now,
@@ -145,19 +159,29 @@ class DealIntake:
                 {"key": key, "value": value, "source": FieldSource.CRM, "updated_at": now}
                 for key, value in fields.items()
             ],
+            status=status,
+            action=AuditAction.INTRODUCED if upcoming else AuditAction.HANDOFF_STARTED,
+            detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
+            sla=sla,
+        )
+
+    def _start(self, session: Session, event: DealEvent, opening: Opening, now: datetime) -> int:
+        # Core inserts, not the unit of work: this is the path every new deal takes.
+        handoff_id = repositories.insert_handoff(
+            session, values=opening.handoff, fields=opening.fields
         )
         repositories.record_audit(
             session,
             handoff_id=handoff_id,
             at=now,
             actor=SYSTEM_ACTOR,
-            action=AuditAction.INTRODUCED if upcoming else AuditAction.HANDOFF_STARTED,
-            detail={"stage": event.deal.stage, "status": status.value, "event": event.external_id},
+            action=opening.action,
+            detail=opening.detail,
         )
         queue_write_back(session, crm=event.source, handoff_id=handoff_id, now=now)
-        if warn and due:
-            schedule_sla(session, handoff_id=handoff_id, warn=warn, due=due)
-        return handoff_id, status
+        if opening.sla:
+            schedule_sla(session, handoff_id=handoff_id, warn=opening.sla[0], due=opening.sla[1])
+        return handoff_id
 
     def _update(self, session: Session, handoff: Handoff, event: DealEvent, now: datetime) -> None:
         before = {name: getattr(handoff, name) for name in DEAL_ATTRIBUTES}
@@ -256,16 +280,22 @@ class DealIntake:
         handoff_id: int | None,
         outcome: Outcome,
     ) -> None:
-        repositories.record_inbox_event(
-            session,
-            source=event.source,
-            external_id=event.external_id,
-            received_at=now,
-            handoff_id=handoff_id,
-            outcome=outcome.value,
-            payload={
-                "deal_id": event.deal.id,
-                "stage": event.deal.stage,
-                "occurred_at": event.occurred_at.isoformat(),
-            },
-        )
+        repositories.record_inbox_event(session, **inbox_row(event, now, handoff_id, outcome))
+
+
+def inbox_row(
+    event: DealEvent, now: datetime, handoff_id: int | None, outcome: Outcome
+) -> dict[str, Any]:
+    """The inbox row that makes a redelivery of ``event`` a duplicate."""
+    return {
+        "source": event.source,
+        "external_id": event.external_id,
+        "received_at": now,
+        "handoff_id": handoff_id,
+        "outcome": outcome.value,
+        "payload": {
+            "deal_id": event.deal.id,
+            "stage": event.deal.stage,
+            "occurred_at": event.occurred_at.isoformat(),
+        },
+    }

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config.playbook import Playbook
+from bot.crm.events import DealEvent
 from bot.crm.webhook import events as webhook
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidEvent
 from bot.web.body import BodyProblem, read_body
 from bot.web.wsgi import JsonResponse
-from bot.workflow.intake import DealIntake, Outcome
+from bot.workflow.intake import IngestResult, Outcome
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -19,9 +20,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class Intake(Protocol):
+    def ingest_deal_event(self, *, event: DealEvent) -> IngestResult: ...
+
+
 class CrmWebhookEndpoint:
     def __init__(
-        self, *, secret: str | None, intake: DealIntake, playbook: Playbook, clock: Clock
+        self, *, secret: str | None, intake: Intake, playbook: Playbook, clock: Clock
     ) -> None:
         self._secret = secret
         self._intake = intake

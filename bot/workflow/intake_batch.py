@@ -1,11 +1,11 @@
 """Deal events that arrive together, applied together.
 
 A CRM sends a burst of deals over several connections at once. Each request thread hands its
-event to :class:`GroupIntake` and waits; one of them at a time takes every event waiting and
+event to ``GroupIntake`` and waits; one of them at a time takes every event waiting and
 applies them in one transaction: the new deals among them (event and deal not seen before, each
 once in the group, at a stage that starts a handoff) are looked up and written with one
 statement per table, and every other event follows one by one in arrival order, exactly as
-:meth:`DealIntake.apply` applies it alone. Each request is answered with its own event's outcome
+``DealIntake.apply`` applies it alone. Each request is answered with its own event's outcome
 only once the transaction is committed.
 
 If the group's transaction fails on the database (another process stored one of the events or

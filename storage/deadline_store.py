@@ -69,20 +69,20 @@ def schedule_deadlines(
     due: Sequence[tuple[DeadlineKind, datetime]],
 ) -> None:
     """Several deadlines of one handoff in one cached executemany."""
-    session.execute(
-        _INSERT_DEADLINE,
-        [
-            {
-                "handoff_id": handoff_id,
-                "kind": kind,
-                "due_at": due_at,
-                "status": DeadlineStatus.PENDING,
-                "attempts": 0,
-                "payload": {},
-            }
-            for kind, due_at in due
-        ],
-    )
+    rows = [pending_row(handoff_id, kind, due_at) for kind, due_at in due]
+    session.execute(_INSERT_DEADLINE, rows)
+
+
+def pending_row(handoff_id: int, kind: DeadlineKind, due_at: datetime) -> dict[str, Any]:
+    """A new deadline's row, waiting for ``due_at``."""
+    return {
+        "handoff_id": handoff_id,
+        "kind": kind,
+        "due_at": due_at,
+        "status": DeadlineStatus.PENDING,
+        "attempts": 0,
+        "payload": {},
+    }
 
 
 def cancel_deadlines(session: Session, *, handoff_id: int, kinds: Sequence[DeadlineKind]) -> None:

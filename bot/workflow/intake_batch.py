@@ -29,7 +29,8 @@ from bot.workflow.intake import SYSTEM_ACTOR, DealIntake, IngestResult, Outcome,
 from bot.workflow.recorder import queue_write_back
 from storage import new_deals
 from storage.db import SessionFactory
-from storage.enums import DeadlineKind, DeadlineStatus
+from storage.deadline_store import pending_row
+from storage.enums import DeadlineKind
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +144,8 @@ class GroupIntake:
             )
             if opening.sla is not None:
                 deadlines += [
-                    _deadline(handoff_id, DeadlineKind.SLA_WARN, opening.sla[0]),
-                    _deadline(handoff_id, DeadlineKind.SLA_BREACH, opening.sla[1]),
+                    pending_row(handoff_id, DeadlineKind.SLA_WARN, opening.sla[0]),
+                    pending_row(handoff_id, DeadlineKind.SLA_BREACH, opening.sla[1]),
                 ]
             inbox.append(inbox_row(event, now, handoff_id, Outcome.APPLIED))
             queue_write_back(session, crm=event.source, handoff_id=handoff_id, now=now)
@@ -157,14 +158,3 @@ class GroupIntake:
             if results[index] is None:
                 results[index] = self._intake.apply(session, event)
         return [result for result in results if result is not None]
-
-
-def _deadline(handoff_id: int, kind: DeadlineKind, due_at: object) -> dict[str, object]:
-    return {
-        "handoff_id": handoff_id,
-        "kind": kind,
-        "due_at": due_at,
-        "status": DeadlineStatus.PENDING,
-        "attempts": 0,
-        "payload": {},
-    }

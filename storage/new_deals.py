@@ -47,6 +47,8 @@ def deals_known(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[
 
 def insert_handoffs(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert handoffs in one statement; their ids, in the order of ``rows``."""
+    if not rows:  # an empty parameter list would execute the INSERT once, with no values
+        return []
     return list(session.scalars(_INSERT_HANDOFFS, list(rows)).all())
 
 

@@ -8,9 +8,12 @@ statement per table, and every other event follows one by one in arrival order, 
 ``DealIntake.apply`` applies it alone. Each request is answered with its own event's outcome
 only once the transaction is committed.
 
-If the group's transaction fails on the database (another process stored one of the events or
-deals first, a lock that stayed busy), its events are applied again one at a time, each in its
-own transaction, so that one event's conflict is never another's failure.
+If another process stored one of the group's events or deals first (a unique key refuses the
+group), or one event of the group meets a defect, its events are applied again one at a time,
+each in its own transaction, so that one event's conflict is never another's failure. When the
+database itself fails the group (a lock that stayed busy, a lost connection), every request of
+the group gets that error at once (a 503: the CRM delivers again), rather than each event
+waiting for the same lock again in turn.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.crm.events import DealEvent
@@ -95,11 +98,21 @@ class GroupIntake:
                 waiting.answered = True
 
     def _applied_together(self, group: list[_Waiting]) -> bool:
+        """Whether the group was applied; ``False`` when its events must go one at a time."""
         try:
             with self._sessions.begin() as session:
                 results = self._apply_together(session, [w.event for w in group])
-        except SQLAlchemyError as error:
-            log.info("%s deal events applied one by one after: %s", len(group), error)
+        except IntegrityError as error:  # another process stored one of its events or deals
+            log.info("%s deal events applied one by one after: %s", len(group), error.orig)
+            return False
+        except SQLAlchemyError:
+            # The database itself (a lock that stayed busy, a lost connection): every event
+            # would meet it alone, one after another; each request gets it now (a 503).
+            raise
+        except Exception as error:  # one event's defect: alone, only its own request fails
+            log.warning(
+                "%s deal events applied one by one after %s", len(group), type(error).__name__
+            )
             return False
         for waiting, result in zip(group, results, strict=True):
             waiting.result = result

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage import new_deals
 from storage.enums import AuditAction, DeadlineKind
@@ -145,8 +145,8 @@ def test_a_group_the_database_refuses_is_applied_again_event_by_event(
 
     def refuse_once(session: Any, rows: Any) -> list[int]:
         if not refusals:
-            refusals.append(len(rows))
-            raise OperationalError("INSERT", None, Exception("database is locked"))
+            refusals.append(len(rows))  # another process stored one of these deals first
+            raise IntegrityError("INSERT", None, Exception("UNIQUE constraint failed"))
         return insert_handoffs(session, rows)
 
     insert_handoffs = new_deals.insert_handoffs
@@ -160,31 +160,74 @@ def test_a_group_the_database_refuses_is_applied_again_event_by_event(
     assert len(app.rows(Deadline)) == 10
 
 
+def test_a_group_without_new_deals_is_one_transaction(app: RunningApp) -> None:
+    first = app.send(deal_event("evt_k1", id="006K1"))
+    app.send(deal_event("evt_k2", id="006K2"))
+    later = START + timedelta(hours=1)
+    with transactions(app) as begun:
+        replies = send_together(
+            app,
+            [
+                deal_event("evt_k1b", id="006K1", amount=1, occurred_at=later),
+                deal_event("evt_c", id="006C", stage="Prospecting"),
+                deal_event("evt_k2b", id="006K2", amount=2, occurred_at=later),
+                deal_event("evt_k1", id="006K1"),  # a redelivery
+            ],
+        )
+
+    assert [reply.status for reply in replies] == [202, 200, 202, 200]
+    assert replies[3].body["duplicate"] is True
+    assert replies[3].body["handoff_id"] == first.body["handoff_id"]
+    assert len(begun) == 1  # it was three: one refused, then each alone
+    assert {h.deal_id: h.amount for h in app.rows(Handoff)} == {"006K1": 1, "006K2": 2}
+
+
+def test_a_database_failure_answers_the_whole_group_at_once(
+    app: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock that stayed busy for the whole group would stay busy for each of its events in
+    turn (30 s each): every request gets the 503 now, and the CRM delivers again."""
+
+    def busy(session: Any, keys: Any) -> set[tuple[str, str]]:
+        raise OperationalError("SELECT", None, Exception("database is locked"))
+
+    alone: list[object] = []
+    apply_alone = app.runtime.intake.ingest_deal_event
+
+    def count_alone(*, event: Any) -> Any:
+        alone.append(event)
+        return apply_alone(event=event)
+
+    monkeypatch.setattr(new_deals, "events_seen", busy)
+    monkeypatch.setattr(app.runtime.intake, "ingest_deal_event", count_alone)
+    replies = send_together(app, [deal_event(f"evt_{n}", id=f"006BUSY{n}") for n in range(4)])
+
+    assert [reply.status for reply in replies] == [503] * 4
+    assert alone == [] and app.rows(Handoff) == [] and app.rows(InboxEvent) == []
+
+
 def test_one_events_failure_is_only_its_own_requests(
     app: RunningApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(session: Any, rows: Any) -> list[int]:
-        raise OperationalError("INSERT", None, Exception("database is locked"))
-
+    assert app.send(deal_event("evt_bad_0", id="006BAD")).status == 202
     intake = app.runtime.intake
-    apply_alone = intake.ingest_deal_event
+    apply = intake.apply
 
-    def fail_for_bad(*, event: Any) -> Any:
+    def fail_for_bad(session: Any, event: Any) -> Any:
         if event.deal.id == "006BAD":
             raise RuntimeError("a defect that only this deal meets")
-        return apply_alone(event=event)
+        return apply(session, event)
 
-    monkeypatch.setattr(new_deals, "insert_handoffs", refuse)
-    monkeypatch.setattr(intake, "ingest_deal_event", fail_for_bad)
+    monkeypatch.setattr(intake, "apply", fail_for_bad)
     replies = send_together(
         app,
         [
             deal_event("evt_1", id="006GOOD1"),
-            deal_event("evt_bad", id="006BAD"),
+            deal_event("evt_bad", id="006BAD", amount=5, occurred_at=START + timedelta(hours=1)),
             deal_event("evt_2", id="006GOOD2"),
         ],
     )
 
     assert [reply.status for reply in replies] == [202, 500, 202]
-    assert sorted(h.deal_id for h in app.rows(Handoff)) == ["006GOOD1", "006GOOD2"]
+    assert sorted(h.deal_id for h in app.rows(Handoff)) == ["006BAD", "006GOOD1", "006GOOD2"]
     assert "evt_bad" not in {row.external_id for row in app.rows(InboxEvent)}  # CRM retries it

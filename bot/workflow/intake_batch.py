@@ -13,7 +13,8 @@ group), or one event of the group meets a defect, its events are applied again o
 each in its own transaction, so that one event's conflict is never another's failure. When the
 database itself fails the group (a lock that stayed busy, a lost connection), every request of
 the group gets that error at once (a 503: the CRM delivers again), rather than each event
-waiting for the same lock again in turn.
+waiting for the same lock again in turn; and a request still queued behind a group stuck on the
+database for ``TURN_PATIENCE_SECONDS`` is answered 503 with nothing stored.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from bot.crm.events import DealEvent
@@ -38,9 +40,12 @@ from storage.enums import DeadlineKind
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64
+# As long as a write waits for SQLite's lock or for a pooled connection: a request that cannot
+# get its turn by then is answered 503 with nothing stored, as it would be by the database.
+TURN_PATIENCE_SECONDS = 30.0
 
 
-@dataclass
+@dataclass(eq=False)  # each one is itself, whatever its event
 class _Waiting:
     event: DealEvent
     result: IngestResult | None = None
@@ -62,11 +67,13 @@ class GroupIntake:
         sessions: SessionFactory,
         clock: Clock,
         max_group: int = MAX_GROUP,
+        patience: float = TURN_PATIENCE_SECONDS,
     ) -> None:
         self._intake = intake
         self._sessions = sessions
         self._clock = clock
         self._max_group = max_group
+        self._patience = patience
         self._waiting: list[_Waiting] = []
         self._guard = threading.Lock()
         self._turn = threading.Lock()  # one group applied at a time
@@ -75,12 +82,22 @@ class GroupIntake:
         mine = _Waiting(event)
         with self._guard:
             self._waiting.append(mine)
-        with self._turn:
+        if not self._turn.acquire(timeout=self._patience):
+            with self._guard:
+                still_queued = mine in self._waiting
+                if still_queued:
+                    self._waiting.remove(mine)
+            if still_queued:  # a group stuck on the database: this event waits no longer
+                raise PoolTimeout(f"no turn to write a deal event within {self._patience:.0f} s")
+            self._turn.acquire()  # the group being applied holds this event: its answer is ours
+        try:
             while not mine.answered:
                 with self._guard:
                     group = self._waiting[: self._max_group]
                     del self._waiting[: self._max_group]
                 self._apply(group)
+        finally:
+            self._turn.release()
         return mine.answer()
 
     def _apply(self, group: list[_Waiting]) -> None:

@@ -231,3 +231,18 @@ def test_one_events_failure_is_only_its_own_requests(
     assert [reply.status for reply in replies] == [202, 500, 202]
     assert sorted(h.deal_id for h in app.rows(Handoff)) == ["006BAD", "006GOOD1", "006GOOD2"]
     assert "evt_bad" not in {row.external_id for row in app.rows(InboxEvent)}  # CRM retries it
+
+
+def test_a_request_queued_behind_a_stuck_group_is_answered_503_with_nothing_stored(
+    app: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = app.runtime.deal_events
+    monkeypatch.setattr(group, "_patience", 0.05)
+    with group._turn:  # a group stuck on the database (a statement that never returns)
+        reply = app.send(deal_event("evt_late", id="006LATE"))
+        assert reply.status == 503 and reply.headers["Retry-After"] == "30"
+        assert group._waiting == []
+    assert app.rows(Handoff) == [] and app.rows(InboxEvent) == []
+
+    again = app.send(deal_event("evt_late", id="006LATE"))  # the CRM delivers it again
+    assert again.status == 202

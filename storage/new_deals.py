@@ -7,16 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from storage.models import Base
-
-HANDOFFS: Table = Base.metadata.tables["handoffs"]
-FIELD_VALUES: Table = Base.metadata.tables["field_values"]
-INBOX: Table = Base.metadata.tables["inbox"]
-AUDIT_EVENTS: Table = Base.metadata.tables["audit_events"]
-DEADLINES: Table = Base.metadata.tables["deadlines"]
+from storage.deadline_store import DEADLINES
+from storage.repositories import AUDIT_EVENTS, FIELD_VALUES, HANDOFFS, INBOX
 
 # Equality on the first column of each unique key and IN on the second: an index lookup per
 # value on both databases.

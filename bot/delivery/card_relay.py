@@ -137,10 +137,10 @@ class CardRelay:
         resolved = Resolved(
             ae=self._look_up_ae(handoff), channel_id=None if handoff.channel_id else channel
         )
-        resolved.show_on(handoff)
         card_ts, intent = handoff.card_ts, handoff.card_post_intent_at
         if card_ts is not None or intent is not None:
             card.store(resolved)
+            resolved.apply_to(handoff)  # a posted card is drawn from the handoff read here
             resolved = NOTHING_RESOLVED
         if card_ts is None and intent is not None:
             card_ts = self._reconcile(card, channel, intent)

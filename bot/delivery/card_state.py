@@ -46,8 +46,9 @@ class Resolved:
     def __bool__(self) -> bool:
         return self.ae is not None or self.channel_id is not None
 
-    def show_on(self, handoff: Handoff) -> None:
-        """Give the detached handoff being drawn what was looked up, as storing it will."""
+    def apply_to(self, handoff: Handoff) -> None:
+        """Give the handoff what was looked up: the detached one being drawn, or the row when
+        it is stored. An AE found for another email is not this deal's (it changed hands)."""
         if self.ae is not None and handoff.ae_email == self.ae[0]:
             handoff.ae_slack_id, handoff.ae_lookup_done = self.ae[1], True
         if self.channel_id is not None:
@@ -118,14 +119,10 @@ class CardState:
             self._store(session, self._get(session), resolved)
 
     def _store(self, session: Session, handoff: Handoff, resolved: Resolved) -> None:
-        if resolved.channel_id is not None:
-            handoff.channel_id = resolved.channel_id
+        resolved.apply_to(handoff)
         if resolved.ae is None:
             return
         email, user_id = resolved.ae
-        if handoff.ae_email == email:  # unless the deal changed hands meanwhile
-            handoff.ae_slack_id = user_id
-            handoff.ae_lookup_done = True
         if user_id is None:
             repositories.enqueue(
                 session,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
+from typing import Protocol
 
 from bot.config.playbook import Playbook
 from storage.enums import HandoffStatus
@@ -11,12 +13,26 @@ from storage.models import Handoff
 STICKY = (HandoffStatus.UPCOMING, HandoffStatus.READY, HandoffStatus.CANCELLED)
 
 
+class Excepted(Protocol):
+    """A handoff as far as a reviewer's exception goes: the row, or a sweeper's glance."""
+
+    @property
+    def exception_by(self) -> str | None: ...
+
+    @property
+    def exception_until(self) -> date | None: ...
+
+
 def status_from_fields(present: set[str], playbook: Playbook) -> HandoffStatus:
-    missing = [key for key in playbook.required_keys if key not in present]
-    return HandoffStatus.HELD if missing else HandoffStatus.OPEN
+    return HandoffStatus.HELD if missing_keys(present, playbook) else HandoffStatus.OPEN
 
 
-def exception_active(handoff: Handoff, today: date) -> bool:
+def missing_keys(present: Collection[str], playbook: Playbook) -> list[str]:
+    """The playbook's required fields that are not among ``present``."""
+    return [key for key in playbook.required_keys if key not in present]
+
+
+def exception_active(handoff: Excepted, today: date) -> bool:
     if handoff.exception_by is None:
         return False
     return handoff.exception_until is None or handoff.exception_until >= today
@@ -34,5 +50,4 @@ def status_for(handoff: Handoff, playbook: Playbook, *, today: date) -> HandoffS
 
 
 def missing_required(handoff: Handoff, playbook: Playbook) -> list[str]:
-    present = {value.key for value in handoff.fields if value.value.strip()}
-    return [key for key in playbook.required_keys if key not in present]
+    return missing_keys({value.key for value in handoff.fields if value.value.strip()}, playbook)

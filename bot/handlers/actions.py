@@ -169,13 +169,11 @@ def open_modal(body: dict[str, Any], client: WebClient, context: BoltContext, la
 
 
 def claim(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    ownership, handoff_id, user = services_of(context).ownership, clicked_handoff(body), actor(body)
-    later(lambda: ownership.claim(handoff_id=handoff_id, actor=user))
+    _on_clicked_handoff(body, later, services_of(context).ownership.claim)
 
 
 def release(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    ownership, handoff_id, user = services_of(context).ownership, clicked_handoff(body), actor(body)
-    later(lambda: ownership.release(handoff_id=handoff_id, actor=user))
+    _on_clicked_handoff(body, later, services_of(context).ownership.release)
 
 
 def snooze(body: dict[str, Any], respond: Respond, context: BoltContext, later: Later) -> None:
@@ -207,21 +205,21 @@ def acknowledge(body: dict[str, Any], respond: Respond, context: BoltContext, la
 
 
 def first_value(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    milestones, handoff_id, user = (
-        services_of(context).milestones,
-        clicked_handoff(body),
-        actor(body),
-    )
-    later(lambda: milestones.record_first_value(handoff_id=handoff_id, actor=user))
+    _on_clicked_handoff(body, later, services_of(context).milestones.record_first_value)
 
 
 def onboarding_done(body: dict[str, Any], context: BoltContext, later: Later) -> None:
-    milestones, handoff_id, user = (
-        services_of(context).milestones,
-        clicked_handoff(body),
-        actor(body),
-    )
-    later(lambda: milestones.record_onboarding_done(handoff_id=handoff_id, actor=user))
+    _on_clicked_handoff(body, later, services_of(context).milestones.record_onboarding_done)
+
+
+def _on_clicked_handoff(body: dict[str, Any], later: Later, act: Callable[..., object]) -> None:
+    """After the ack, ``act(handoff_id=…, actor=…)`` on the card whose button was clicked."""
+    handoff_id, user = clicked_handoff(body), actor(body)
+
+    def act_on_it() -> None:
+        act(handoff_id=handoff_id, actor=user)
+
+    later(act_on_it)
 
 
 def save_draft(body: dict[str, Any], client: WebClient, context: BoltContext, later: Later) -> None:

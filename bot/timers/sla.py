@@ -11,6 +11,7 @@ from bot.config.playbook import Playbook
 from bot.domain.business_time import BusinessCalendar
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound, Refused
+from bot.domain.status import exception_active, missing_keys
 from bot.workflow.recorder import mark_changed, record_change
 from storage import deadline_store, glances, repositories
 from storage.db import SessionFactory
@@ -33,11 +34,7 @@ def blocker(handoff: HandoffGlance, playbook: Playbook, today: datetime) -> tupl
     if handoff.owner_slack_id is None:
         cs = playbook.channels.cs_channel_id
         return "unclaimed", [cs] if cs else card_channel
-    missing = any(key not in handoff.filled for key in playbook.required_keys)
-    excepted = handoff.exception_by is not None and (
-        handoff.exception_until is None or handoff.exception_until >= today.date()
-    )
-    if missing and not excepted:
+    if missing_keys(handoff.filled, playbook) and not exception_active(handoff, today.date()):
         return "fields", [handoff.ae_slack_id] if handoff.ae_slack_id else card_channel
     return "review", list(playbook.team.reviewers) or card_channel
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -50,7 +50,10 @@ class _Waiting:
     event: DealEvent
     result: IngestResult | None = None
     error: BaseException | None = None
-    answered: bool = field(default=False)
+
+    @property
+    def answered(self) -> bool:
+        return self.result is not None or self.error is not None
 
     def answer(self) -> IngestResult:
         if self.error is not None:
@@ -108,11 +111,8 @@ class GroupIntake:
                 self._apply_alone(waiting)
         except BaseException as error:  # every request of the group gets it, not only ours
             for waiting in group:
-                if waiting.result is None and waiting.error is None:
+                if not waiting.answered:
                     waiting.error = error
-        finally:
-            for waiting in group:
-                waiting.answered = True
 
     def _applied_together(self, group: list[_Waiting]) -> bool:
         """Whether the group was applied; ``False`` when its events must go one at a time."""

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -86,44 +87,21 @@ class CountingCondition(threading.Condition):
         super().notify(n)
 
 
-def test_periodic_work_waiting_behind_requests_sleeps_until_its_turn(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A request's release hands the lock to the next request without waking the periodic
-    job that waits behind them: under a stream of CRM events that wake-up was two context
-    switches per event, for nothing."""
-    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 30.0)
-    lock = WriterLock(None)
-    background = lock._background = CountingCondition(lock._guard)
-    order: list[str] = []
+@dataclass
+class Queue:
+    """A request's transaction holding the lock, a periodic job and then a request waiting."""
 
-    def take(who: str) -> None:
-        assert lock.acquire(timeout=10)
-        order.append(who)
-        lock.release()
+    lock: WriterLock
+    background: CountingCondition
+    taken: list[str]
+    threads: list[threading.Thread]
 
-    def take_in_background() -> None:
-        with background_work():
-            take("job")
-
-    assert lock.acquire(timeout=1)  # a request's transaction
-    job = threading.Thread(target=take_in_background)
-    job.start()
-    wait_until(lambda: background.waiting == 1)
-    request = threading.Thread(target=take, args=("request",))
-    request.start()
-    wait_until(lambda: lock._foreground_waiting == 1)
-    lock.release()
-    request.join(timeout=10)
-    job.join(timeout=10)
-    assert order == ["request", "job"]
-    assert background.signals == 1  # once: when the last request was done
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join(timeout=10)
 
 
-def test_periodic_work_past_its_patience_competes_at_every_release(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 0.0)
+def job_then_request_waiting() -> Queue:
     lock = WriterLock(None)
     background = lock._background = CountingCondition(lock._guard)
     taken: list[str] = []
@@ -137,18 +115,39 @@ def test_periodic_work_past_its_patience_competes_at_every_release(
         with background_work():
             take("job")
 
-    assert lock.acquire(timeout=1)
+    assert lock.acquire(timeout=1)  # a request's transaction
     job = threading.Thread(target=take_in_background)
     job.start()
     wait_until(lambda: background.waiting == 1)
     request = threading.Thread(target=take, args=("request",))
     request.start()
     wait_until(lambda: lock._foreground_waiting == 1)
-    lock.release()
-    assert background.signals == 1  # signalled with the request: no longer patient
-    request.join(timeout=10)
-    job.join(timeout=10)
-    assert sorted(taken) == ["job", "request"]
+    return Queue(lock, background, taken, [request, job])
+
+
+def test_periodic_work_waiting_behind_requests_sleeps_until_its_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A request's release hands the lock to the next request without waking the periodic
+    job that waits behind them: under a stream of CRM events that wake-up was two context
+    switches per event, for nothing."""
+    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 30.0)
+    queue = job_then_request_waiting()
+    queue.lock.release()
+    queue.join()
+    assert queue.taken == ["request", "job"]
+    assert queue.background.signals == 1  # once: when the last request was done
+
+
+def test_periodic_work_past_its_patience_competes_at_every_release(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(db, "BACKGROUND_PATIENCE_SECONDS", 0.0)
+    queue = job_then_request_waiting()
+    queue.lock.release()
+    assert queue.background.signals == 1  # signalled with the request: no longer patient
+    queue.join()
+    assert sorted(queue.taken) == ["job", "request"]
 
 
 def test_the_lock_is_free_again_after_commit_rollback_and_a_failed_statement(

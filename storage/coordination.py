@@ -14,10 +14,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Base, ChannelPace, Handoff, InboxEvent
+from storage.repositories import HANDOFFS
 
 INBOX: Table = Base.metadata.tables["inbox"]
 PACE: Table = Base.metadata.tables["channel_pace"]
-HANDOFFS: Table = Base.metadata.tables["handoffs"]
 EVENT_PROCESSING = "processing"
 EVENT_DONE = "done"
 

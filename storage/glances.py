@@ -54,20 +54,12 @@ class HandoffGlance:
     @classmethod
     def of(cls, handoff: Handoff) -> HandoffGlance:
         return cls(
-            id=handoff.id,
-            crm=handoff.crm,
-            deal_name=handoff.deal_name,
-            status=handoff.status,
-            owner_slack_id=handoff.owner_slack_id,
-            ae_slack_id=handoff.ae_slack_id,
-            channel_id=handoff.channel_id,
-            exception_by=handoff.exception_by,
-            exception_until=handoff.exception_until,
-            nudged_on=handoff.nudged_on,
+            **{column.key: getattr(handoff, column.key) for column in _GLANCE_COLUMNS},
             filled=frozenset(value.key for value in handoff.fields if value.value.strip()),
         )
 
 
+# A glance's columns, named as its fields (all but ``filled``).
 _GLANCE_COLUMNS = (
     Handoff.id,
     Handoff.crm,
@@ -96,19 +88,7 @@ def glance_handoffs(session: Session, handoff_ids: Iterable[int]) -> dict[int, H
         if value.strip():
             filled[handoff_id].add(key)
     return {
-        row.id: HandoffGlance(
-            id=row.id,
-            crm=row.crm,
-            deal_name=row.deal_name,
-            status=row.status,
-            owner_slack_id=row.owner_slack_id,
-            ae_slack_id=row.ae_slack_id,
-            channel_id=row.channel_id,
-            exception_by=row.exception_by,
-            exception_until=row.exception_until,
-            nudged_on=row.nudged_on,
-            filled=frozenset(filled.get(row.id, ())),
-        )
+        row.id: HandoffGlance(**row._asdict(), filled=frozenset(filled.get(row.id, ())))
         for row in session.execute(select(*_GLANCE_COLUMNS).where(among(session, Handoff.id, ids)))
     }
 
